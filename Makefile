@@ -1,0 +1,56 @@
+# Two commands matter (see README): `make serve` and `make test`.
+# Both bootstrap .venv from requirements.txt when it is missing or older than that file.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: serve test lint unit doctest build browser bench zensical clean
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000 --livereload
+
+test: $(STAMP) lint unit doctest build browser
+	@echo "make test: all checks passed"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/actionlint .github/workflows/*.yml
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests --ignore=tests/browser
+
+doctest: $(STAMP)
+	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \
+		-o testpaths= docs runbooks --ignore=docs/runbooks
+
+build: $(STAMP)
+	$(BIN)/mkdocs build --strict --quiet
+
+browser: $(STAMP) build
+	@if [ -x /usr/bin/chromium ]; then \
+		$(BIN)/pytest -q tests/browser; \
+	else \
+		echo "SKIPPED browser tests: /usr/bin/chromium is missing (apt-get install chromium; CI installs it)"; \
+	fi
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.benchmarks
+
+zensical: $(STAMP)
+	$(BIN)/python -m tests.zensical_report
+
+clean:
+	rm -rf site $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""Entry point for `python -m korrigo_sentry`."""
+
+import sys
+
+from korrigo_sentry.cli import main
+
+sys.exit(main())

@@ -1,0 +1,64 @@
+"""`init_sentry`: the one call Korrigo's Django settings make."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import sentry_sdk
+from sentry_sdk.integrations import Integration
+from sentry_sdk.integrations.celery import CeleryIntegration
+from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.logging import LoggingIntegration
+from sentry_sdk.integrations.redis import RedisIntegration
+
+from korrigo_sentry import scrubbing, settings
+from korrigo_sentry.config import SentryConfig, load_config
+from korrigo_sentry.sampling import make_traces_sampler
+
+_INTEGRATION_CLASSES: dict[str, type[Integration]] = {
+    "django": DjangoIntegration,
+    "celery": CeleryIntegration,
+    "redis": RedisIntegration,
+    "logging": LoggingIntegration,
+}
+
+
+def integrations() -> list[Integration]:
+    """The integrations of `settings.INTEGRATIONS`, built with their options."""
+    return [_INTEGRATION_CLASSES[name](**opts) for name, opts in settings.INTEGRATIONS.items()]
+
+
+def sdk_options(config: SentryConfig) -> dict[str, Any]:
+    """The keyword arguments `init_sentry` gives `sentry_sdk.init` for `config`."""
+    return {
+        "dsn": config.dsn,
+        "environment": config.environment,
+        "release": config.release,
+        "sample_rate": config.sample_rate,
+        "traces_sampler": make_traces_sampler(config.environment, config.traces_sample_rate),
+        "debug": config.debug,
+        "integrations": integrations(),
+        "data_collection": settings.DATA_COLLECTION,
+        "before_send": scrubbing.before_send,
+        "before_send_transaction": scrubbing.before_send_transaction,
+        "before_breadcrumb": scrubbing.before_breadcrumb,
+    }
+
+
+def init_sentry(
+    *,
+    strict: bool = False,
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = None,
+    **overrides: Any,
+) -> SentryConfig:
+    """Configure sentry-sdk for Korrigo; `overrides` are passed to `sentry_sdk.init` last.
+
+    Bad configuration is logged and Sentry falls back or turns off, so Korrigo keeps
+    serving; with `strict=True` it raises `ConfigError` instead.
+    """
+    config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
+    sentry_sdk.init(**{**sdk_options(config), **overrides})
+    return config

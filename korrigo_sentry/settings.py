@@ -1,0 +1,95 @@
+"""Every Sentry setting Korrigo uses, in one place.
+
+The handbook's pages read these values through `macros.py` and the tests import them:
+change a value here and the site and the tests follow. Nothing else restates them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The sentry-sdk release this configuration is written and tested against.
+SDK_PIN = "2.75.0"
+
+#: Environment names Korrigo deploys to. `SENTRY_ENVIRONMENT` must be one of them.
+ENVIRONMENTS: tuple[str, ...] = ("development", "test", "staging", "production")
+
+#: Used when `SENTRY_ENVIRONMENT` is unset: a laptop, never a server.
+DEFAULT_ENVIRONMENT = "development"
+
+#: Share of transactions traced, per environment.
+#: - production: a sample is enough to see slow endpoints, and keeps the quota.
+#: - staging: little traffic, so a high rate still costs little and catches regressions.
+#: - development and test: everything, so a developer and CI see every transaction.
+TRACES_SAMPLE_RATES: dict[str, float] = {
+    "development": 1.0,
+    "test": 1.0,
+    "staging": 0.5,
+    "production": 0.1,
+}
+
+#: Share of error events sent. Errors are never sampled: quota is managed in Sentry
+#: (inbound filters, spike protection), not by losing errors at random.
+ERROR_SAMPLE_RATE = 1.0
+
+#: URL paths whose transactions are never traced (load-balancer and uptime probes).
+NEVER_TRACED: tuple[str, ...] = ("/health/", "/healthz/", "/readyz/", "/metrics/")
+
+#: Korrigo's own sensitive key terms, on top of sentry-sdk's denylists: students'
+#: identities and the OCR text of their copies are personal data.
+EXTRA_DENYLIST: tuple[str, ...] = (
+    "student_name",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "username",
+    "phone",
+    "address",
+    "birth_date",
+    "ocr_text",
+    "transcript",
+    "dsn",
+    "jwt",
+    "bearer",
+    "card_number",
+    "iban",
+)
+
+#: Integrations enabled, with the options passed to each.
+INTEGRATIONS: dict[str, dict[str, Any]] = {
+    "django": {"transaction_style": "url", "middleware_spans": True, "cache_spans": True},
+    "celery": {"monitor_beat_tasks": False, "propagate_traces": True},
+    # max_data_size=None: any other value (the default too) is a DeprecationWarning in 2.75.
+    "redis": {"max_data_size": None},
+    "logging": {"level": 20, "event_level": 40},  # breadcrumbs from INFO, events from ERROR
+}
+
+#: What the SDK collects by itself (sentry-sdk's `data_collection`, which replaces
+#: `send_default_pii`). No user identity, cookies, bodies or query strings; headers and
+#: frame variables are kept, filtered by the SDK's denylist and by `scrubbing.py`.
+DATA_COLLECTION: dict[str, Any] = {
+    "user_info": False,
+    "cookies": {"mode": "off"},
+    "http_headers": {"request": {"mode": "denylist", "terms": list(EXTRA_DENYLIST)}},
+    "http_bodies": [],
+    "url_query_params": {"mode": "denylist", "terms": list(EXTRA_DENYLIST)},
+    "database_query_data": False,
+    "queues": False,
+    "graphql": {"document": False, "variables": False},
+    "gen_ai": {"inputs": False, "outputs": False},
+    "stack_frame_variables": {"mode": "denylist", "terms": list(EXTRA_DENYLIST)},
+}
+
+#: Every environment variable the package reads, and what it is for.
+ENV_VARS: dict[str, str] = {
+    "SENTRY_DSN": "Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off.",
+    "SENTRY_ENVIRONMENT": f"One of {', '.join(ENVIRONMENTS)}. Unset: {DEFAULT_ENVIRONMENT}.",
+    "GIT_COMMIT_SHA": "The deployed commit; becomes the release (korrigo@SHA).",
+    "SENTRY_TRACES_SAMPLE_RATE": "Overrides the environment's traces rate (0 to 1).",
+    "SENTRY_SAMPLE_RATE": f"Overrides the error sample rate (0 to 1; default {ERROR_SAMPLE_RATE}).",
+    "SENTRY_DEBUG": "1 prints the SDK's own log (what it sends, what it drops).",
+}
+
+#: Release names are `korrigo@<commit>`.
+RELEASE_PREFIX = "korrigo@"

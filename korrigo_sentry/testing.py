@@ -1,0 +1,100 @@
+"""A Sentry transport that keeps what it would have sent, for tests and doc blocks.
+
+`FakeTransport` is a real `sentry_sdk.transport.Transport`: the SDK builds, scrubs and
+serializes each envelope exactly as for the network, and the fake keeps the bytes.
+`.events` and `.transactions` are parsed back from those bytes, so a test reads the very
+JSON Sentry would receive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sentry_sdk
+from sentry_sdk.envelope import Envelope
+from sentry_sdk.transport import Transport
+
+from korrigo_sentry.sdk_init import init_sentry
+
+#: The DSN doc blocks and tests use: loopback, a placeholder key, never contacted.
+TEST_DSN = "http://publickey@127.0.0.1:9/1"
+
+
+class FakeTransport(Transport):
+    """Keeps every envelope instead of sending it."""
+
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)
+        self.envelopes: list[Envelope] = []
+        self.payloads: list[bytes] = []
+
+    def capture_envelope(self, envelope: Envelope) -> None:
+        self.envelopes.append(envelope)
+        self.payloads.append(envelope.serialize())
+
+    def flush(self, timeout: float, callback: Any = None) -> None:
+        """Nothing is queued: envelopes are kept as they arrive."""
+
+    def items(self, *types: str) -> list[dict[str, Any]]:
+        """The JSON payloads of the kept items of the given types, in order."""
+        found = []
+        for raw in self.payloads:
+            for item in Envelope.deserialize(raw).items:
+                if item.type in types:
+                    found.append(json.loads(item.get_bytes()))
+        return found
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """Error and message events, as sent."""
+        return self.items("event")
+
+    @property
+    def transactions(self) -> list[dict[str, Any]]:
+        """Performance events (with their spans), as sent."""
+        return self.items("transaction")
+
+    @property
+    def wire(self) -> bytes:
+        """Everything that would have gone over the network, concatenated."""
+        return b"".join(self.payloads)
+
+    def clear(self) -> None:
+        """Forget everything kept so far."""
+        self.envelopes.clear()
+        self.payloads.clear()
+
+
+def reset_scopes() -> None:
+    """Clear the global, isolation and current scopes and unbind the client.
+
+    Re-running `sentry_sdk.init` alone keeps tags, user, breadcrumbs and the transaction
+    name of the previous test in the scopes.
+    """
+    for scope in (
+        sentry_sdk.get_global_scope(),
+        sentry_sdk.get_isolation_scope(),
+        sentry_sdk.get_current_scope(),
+    ):
+        scope.clear()
+        scope.set_client(None)
+
+
+@contextmanager
+def sentry_capture(**overrides: Any) -> Iterator[FakeTransport]:
+    """`init_sentry(**overrides)` with a FakeTransport and clean scopes; yields the transport.
+
+    Without `environ=`, the SDK runs in the `test` environment with `TEST_DSN`.
+    """
+    transport = overrides.pop("transport", None) or FakeTransport()
+    overrides.setdefault("environ", {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "test"})
+    reset_scopes()
+    try:
+        init_sentry(transport=transport, **overrides)
+        yield transport
+    finally:
+        sentry_sdk.get_client().close()
+        reset_scopes()
