@@ -45,6 +45,9 @@ _STRUCTURAL = frozenset(
     }
 )  # fmt: skip
 
+#: Containers whose keys are chosen by Korrigo's code or its users, not by the protocol.
+_USER_DATA = frozenset({"vars", "data", "extra", "tags", "request", "user", "params", "contexts"})
+
 _KEY_TERMS = "|".join(
     ["password", "passwd", "pwd", "secret", "token", "api_?key", "apikey", "private_?key",
      "credentials?", "session(?:id)?", "csrf(?:token)?", "auth", "dsn", "jwt"]
@@ -52,15 +55,24 @@ _KEY_TERMS = "|".join(
 
 #: (pattern, replacement) applied to every non-structural string, in order.
 _TEXT_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    # Authorization: Bearer xyz / Basic xyz / Token xyz (header text in a message)
-    (re.compile(r"(?i)\b(bearer|basic|token|digest)\s+[A-Za-z0-9._~+/=-]{6,}"), rf"\1 {FILTERED}"),
+    # an Authorization header quoted in text: whatever its scheme, the credentials go
+    (
+        re.compile(r"(?i)\b((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?\w+)\s+[^\s'\",;]+"),
+        rf"\1 {FILTERED}",
+    ),
+    # Bearer xyz / Basic xyz / Token xyz elsewhere: credentials hold a digit or a symbol,
+    # which keeps "token rejected" readable
+    (
+        re.compile(r"(?i)\b(bearer|basic|token|digest)\s+(?=[\w.~+/=-]*[\d.~+/=_-])[\w.~+/=-]{8,}"),
+        rf"\1 {FILTERED}",
+    ),
     # JSON Web Tokens
     (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), FILTERED),
     # password=..., "token": "...", api_key: ...
     (
         re.compile(
             rf"(?i)(\b[\w.-]*(?:{_KEY_TERMS})[\w.-]*['\"]?\s*(?:=|:)\s*)"
-            r"(?!\[Filtered\])(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)"
+            r"(?!\[Filtered\]|%[sdifr])(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)"
         ),
         rf"\1{FILTERED}",
     ),
@@ -74,7 +86,8 @@ _TEXT_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] 
     (re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"), FILTERED),
 ]
 
-_QUICK = re.compile(rf"(?i)[=:@]|\d{{7}}|eyJ|bearer|basic|token|digest|{_KEY_TERMS}")
+#: Cheap pre-check: a string matching none of this holds nothing `_TEXT_RULES` would change.
+_QUICK = re.compile(rf"(?i)[=:@]|\d[\d -]{{11}}|\d\.\d+\.\d|eyJ|basic|digest|{_KEY_TERMS}")
 
 
 def is_denied(key: str) -> bool:
@@ -103,7 +116,7 @@ class KorrigoScrubber(EventScrubber):
             return
         for key, value in d.items():
             if isinstance(key, str) and is_denied(key) and value not in (None, FILTERED):
-                d[key] = FILTERED
+                d[key] = _filtered(value)
             else:
                 self.scrub_dict(value)
                 self.scrub_list(value)
@@ -121,8 +134,25 @@ class KorrigoScrubber(EventScrubber):
         super().scrub_event(event)
         for region in ("contexts", "tags", "extra", "request"):
             self.scrub_dict(event.get(region))
+        _scrub_task_arguments(event.get("extra"))
         _scrub_logentry(event.get("logentry"))
         _scrub_strings(event)
+
+
+def _filtered(value: object) -> object:
+    """`[Filtered]`, keeping a mapping's keys so the event keeps its shape (cookies...)."""
+    if isinstance(value, dict):
+        return {k: FILTERED for k in value}
+    return FILTERED
+
+
+def _scrub_task_arguments(extra: object) -> None:
+    """Celery task arguments can hold anything (a student's name, a copy's text)."""
+    job = extra.get("celery-job") if isinstance(extra, dict) else None
+    if isinstance(job, dict):
+        for name in ("args", "kwargs"):
+            if name in job:
+                job[name] = FILTERED
 
 
 def _scrub_logentry(entry: object) -> None:
@@ -141,17 +171,20 @@ def _scrub_logentry(entry: object) -> None:
         entry["formatted"] = cleaned
 
 
-def _scrub_strings(node: Any, key: str | None = None) -> Any:
-    """Apply `scrub_text` to every string below `node`, in place; returns the new value."""
+def _scrub_strings(node: Any, key: str | None = None, user_data: bool = False) -> Any:
+    """Apply `scrub_text` to every string below `node`, in place; returns the new value.
+
+    Strings under the event's structural keys are left alone, except inside containers
+    of user data (frame variables, extra, tags, request...), where any key can appear.
+    """
     if isinstance(node, str):
-        return node if key in _STRUCTURAL else scrub_text(node)
+        return node if key in _STRUCTURAL and not user_data else scrub_text(node)
     if isinstance(node, dict):
         for k, v in node.items():
-            if k not in _STRUCTURAL or isinstance(v, (dict, list)):
-                node[k] = _scrub_strings(v, k)
+            node[k] = _scrub_strings(v, k, user_data or k in _USER_DATA)
     elif isinstance(node, list):
         for i, v in enumerate(node):
-            node[i] = _scrub_strings(v, key)
+            node[i] = _scrub_strings(v, key, user_data)
     return node
 
 

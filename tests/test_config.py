@@ -1,0 +1,170 @@
+"""Configuration from the environment: good values pass, bad ones never stop Korrigo."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry import ConfigError, init_sentry, load_config, settings
+from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes, sentry_capture
+
+SECRET_KEY = "c0ffee0ddba11cafe"  # a made-up key, planted to prove it is never echoed
+GOOD_DSN = f"https://{SECRET_KEY}@o0.ingest.sentry.io/42"
+
+BAD_DSNS = [
+    f"ftp://{SECRET_KEY}@o0.ingest.sentry.io/42",  # scheme
+    "https://o0.ingest.sentry.io/42",  # no key
+    f"https://{SECRET_KEY}@o0.ingest.sentry.io/not-a-project",  # project id
+    f"https://{SECRET_KEY}@o0.ingest.sentry.io:port/42",  # port
+    f"{SECRET_KEY}",  # not a URL at all
+]
+
+
+def test_good_environment_is_read() -> None:
+    config = load_config(
+        {"SENTRY_DSN": GOOD_DSN, "SENTRY_ENVIRONMENT": "staging", "GIT_COMMIT_SHA": "01C1541"}
+    )
+    assert config.dsn == GOOD_DSN
+    assert config.environment == "staging"
+    assert config.release == f"{settings.RELEASE_PREFIX}01c1541"
+    assert config.traces_sample_rate is None
+    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    assert config.enabled
+
+
+def test_missing_dsn_is_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        config = load_config({})
+    assert not config.enabled
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert "SENTRY_DSN is not set" in caplog.text
+
+
+@pytest.mark.parametrize("dsn", BAD_DSNS)
+def test_malformed_dsn_disables_sentry_and_names_variable(
+    dsn: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DSN": dsn})
+    assert config.dsn is None
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert len(errors) == 1
+    assert errors[0].getMessage().startswith("SENTRY_DSN is malformed")
+    assert SECRET_KEY not in caplog.text
+
+
+@pytest.mark.parametrize("dsn", BAD_DSNS)
+def test_malformed_dsn_raises_when_strict(dsn: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config({"SENTRY_DSN": dsn}, strict=True)
+    assert info.value.variable == "SENTRY_DSN"
+    assert SECRET_KEY not in str(info.value)
+
+
+@pytest.mark.parametrize("raw", ["abc", "1.5", "-0.1", "nan", "inf", "0,5"])
+@pytest.mark.parametrize("variable", ["SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE"])
+def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DSN": GOOD_DSN, variable: raw})
+    assert config.enabled
+    assert config.traces_sample_rate is None
+    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"{variable} must be a number from 0 to 1")
+    with pytest.raises(ConfigError, match=variable):
+        load_config({variable: raw}, strict=True)
+
+
+@pytest.mark.parametrize("raw", ["0", "0.25", "1", " 1.0 "])
+def test_good_rate_overrides(raw: str) -> None:
+    config = load_config({"SENTRY_TRACES_SAMPLE_RATE": raw})
+    assert config.traces_sample_rate == float(raw)
+
+
+def test_unknown_environment_falls_back_to_production(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_ENVIRONMENT": "prod"})
+    assert config.environment == "production"
+    assert "SENTRY_ENVIRONMENT is 'prod'" in caplog.text
+    with pytest.raises(ConfigError, match="SENTRY_ENVIRONMENT"):
+        load_config({"SENTRY_ENVIRONMENT": "prod"}, strict=True)
+
+
+@pytest.mark.parametrize("sha", ["main", "01c1541; rm -rf /", "g" * 7, "a" * 41, "abc"])
+def test_bad_commit_sha_is_refused(sha: str, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"GIT_COMMIT_SHA": sha})
+    assert config.release is None
+    assert "GIT_COMMIT_SHA must be a git commit SHA" in caplog.text
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path, monkeypatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"SENTRY_DSN={GOOD_DSN}\nSENTRY_ENVIRONMENT=staging\n")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "test")
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    config = load_config(dotenv_path=env_file)
+    assert config.dsn == GOOD_DSN
+    assert config.environment == "test"
+
+
+def test_missing_dotenv_file_is_named(tmp_path, caplog: pytest.LogCaptureFixture) -> None:
+    missing = tmp_path / "nope.env"
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        load_config(dotenv_path=missing)
+    assert str(missing) in caplog.text
+
+
+def test_mask_dsn_keeps_host_and_project_only() -> None:
+    masked = mask_dsn(GOOD_DSN)
+    assert SECRET_KEY not in masked
+    assert masked == "https://***@o0.ingest.sentry.io/42"
+    assert SECRET_KEY not in mask_dsn(f"https://{SECRET_KEY}:{SECRET_KEY}@h:x/1")
+
+
+def test_init_sentry_keeps_serving_on_bad_input(caplog: pytest.LogCaptureFixture) -> None:
+    """A malformed DSN turns Sentry off; the call returns, it does not raise."""
+    reset_scopes()
+    try:
+        with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+            config = init_sentry(environ={"SENTRY_DSN": "not a dsn"})
+        assert not config.enabled
+        assert sentry_sdk.get_client().transport is None  # nothing can be sent
+        assert sentry_sdk.capture_message("still serving") is None  # a no-op, not a crash
+    finally:
+        sentry_sdk.get_client().close()
+        reset_scopes()
+
+
+def test_init_sentry_raises_no_deprecation_warning() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with sentry_capture():
+            pass
+
+
+def test_init_sentry_passes_data_collection_not_send_default_pii() -> None:
+    with sentry_capture():
+        options = sentry_sdk.get_client().options
+    assert options["send_default_pii"] is None
+    assert options["data_collection"]["provided_by_user"] is True
+    assert options["data_collection"]["user_info"] is False
+
+
+def test_overrides_are_applied_last() -> None:
+    transport = FakeTransport()
+    with sentry_capture(transport=transport, environment="staging") as sent:
+        sentry_sdk.capture_message("x")
+    assert sent is transport
+    assert transport.events[0]["environment"] == "staging"
+
+
+def test_sentry_capture_uses_test_environment() -> None:
+    with sentry_capture() as sent:
+        sentry_sdk.capture_message("x")
+        assert sentry_sdk.get_client().dsn == TEST_DSN
+    assert sent.events[0]["environment"] == "test"

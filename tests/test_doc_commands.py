@@ -1,0 +1,37 @@
+"""Every `python -m korrigo_sentry ...` line the pages show runs, with the same arguments."""
+
+from __future__ import annotations
+
+import pytest
+
+from korrigo_sentry.cli import main
+from korrigo_sentry.testing import reset_scopes
+from tests.doc_sources import korrigo_commands
+
+COMMANDS = korrigo_commands()
+
+
+def test_pages_show_korrigo_commands() -> None:
+    shown = {args[0] for _, args in COMMANDS}
+    assert {"doctor", "send-test"} <= shown
+
+
+@pytest.mark.parametrize(
+    "args", [a for _, a in COMMANDS], ids=[f"{f.path.name}:{f.line}" for f, _ in COMMANDS]
+)
+def test_shown_command_runs(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """Parsed by the real CLI and run to an exit status; a usage error fails.
+
+    The DSN points at a closed loopback port: commands that send report a failure.
+    """
+    monkeypatch.setenv("SENTRY_DSN", "http://publickey@127.0.0.1:9/1")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "test")
+    monkeypatch.chdir("/")  # no .env of the developer's
+    try:
+        status = main(args)
+    except SystemExit as exit_:  # argparse: the page shows arguments the CLI refuses
+        pytest.fail(f"{args}: usage error {exit_.code}: {capsys.readouterr().err}")
+    finally:
+        reset_scopes()
+    assert status in (0, 1), status
+    assert capsys.readouterr().out.strip(), "the command printed nothing"

@@ -1,0 +1,66 @@
+"""FakeTransport and sentry_capture: what a test reads is what would be sent."""
+
+from __future__ import annotations
+
+import json
+
+import sentry_sdk
+
+from korrigo_sentry.testing import FakeTransport, sentry_capture
+
+
+def test_events_are_parsed_from_the_serialized_bytes(sentry: FakeTransport) -> None:
+    sentry_sdk.capture_message("hello")
+    (raw,) = sentry.payloads
+    _header, item_header, body = raw.split(b"\n", 2)
+    assert json.loads(item_header)["type"] == "event"
+    assert json.loads(body)["message"] == "hello"
+    assert sentry.events == [json.loads(body)]
+    assert sentry.wire == raw
+
+
+def test_transactions_are_separate_from_events(sentry: FakeTransport) -> None:
+    with (
+        sentry_sdk.start_transaction(name="/exams/", op="http.server"),
+        sentry_sdk.start_span(op="db", name="SELECT 1"),
+    ):
+        pass
+    assert sentry.events == []
+    (transaction,) = sentry.transactions
+    assert transaction["transaction"] == "/exams/"
+    assert [s["op"] for s in transaction["spans"]] == ["db"]
+
+
+def test_clear_forgets_everything(sentry: FakeTransport) -> None:
+    sentry_sdk.capture_message("one")
+    sentry.clear()
+    assert (sentry.events, sentry.envelopes, sentry.payloads) == ([], [], [])
+
+
+def test_scopes_do_not_leak_between_captures() -> None:
+    with sentry_capture():
+        sentry_sdk.set_tag("leaky", "yes")
+        sentry_sdk.set_user({"id": 1})
+        sentry_sdk.add_breadcrumb(message="old crumb")
+        sentry_sdk.get_current_scope().set_transaction_name("old-name")
+    with sentry_capture() as second:
+        sentry_sdk.capture_message("fresh")
+    (event,) = second.events
+    assert "leaky" not in event.get("tags", {})
+    assert "user" not in event
+    assert event.get("breadcrumbs", {}).get("values", []) == []
+    assert event.get("transaction") != "old-name"
+
+
+def test_client_is_inactive_after_capture() -> None:
+    with sentry_capture():
+        assert sentry_sdk.get_client().is_active()
+    assert not sentry_sdk.get_client().is_active()
+
+
+def test_sentry_init_fixture_reinitialises(sentry_init) -> None:
+    first = sentry_init()
+    second = sentry_init(environment="staging")
+    sentry_sdk.capture_message("x")
+    assert first.events == []
+    assert second.events[0]["environment"] == "staging"
