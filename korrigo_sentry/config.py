@@ -148,7 +148,7 @@ def _release(env: Mapping[str, str]) -> str | None:
         raise _Fallback(
             ConfigError("GIT_COMMIT_SHA", "must be a git commit SHA (7 to 40 hex digits)"),
             None,
-            "events are sent without a release",
+            "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)",
         )
     return f"{settings.RELEASE_PREFIX}{sha.lower()}"
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from sentry_sdk.utils import BadDsn, Dsn
 
 from korrigo_sentry.errors import ConfigError
@@ -22,17 +20,18 @@ def validate_dsn(dsn: str, variable: str = "SENTRY_DSN") -> Dsn:
 
 
 def mask_dsn(dsn: str | None) -> str:
-    """`https://***@o1.ingest.sentry.io/42`: host and project id, never the key."""
+    """`https://***@o1.ingest.sentry.io/42`: host and project id, never the key.
+
+    A value the SDK cannot parse as a DSN shows nothing of itself: any part of it could be
+    the key (a bare key pasted alone would otherwise read as a "project id").
+    """
     if not dsn:
         return "(not set)"
     try:
-        parts = urlsplit(dsn)
-        host = parts.hostname or "?"
-        port = f":{parts.port}" if parts.port else ""
-        project = parts.path.rstrip("/").rsplit("/", 1)[-1] or "?"
-        return f"{parts.scheme or '?'}://{MASK}@{host}{port}/{project}"
-    except ValueError:
-        return f"{MASK} (unparseable)"
+        parsed = Dsn(dsn)
+    except (BadDsn, ValueError):
+        return f"{MASK} (malformed)"
+    return f"{parsed.scheme}://{MASK}@{parsed.netloc}/{parsed.project_id}"
 
 
 def example() -> str:

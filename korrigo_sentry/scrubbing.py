@@ -1,31 +1,33 @@
 """Remove secrets and personal data from every event before it leaves Korrigo.
 
-Two passes, both over the serialized event that `before_send` receives:
+Three passes over the serialized event that `before_send` receives:
 
 1. Keys: any mapping key containing a `DENYLIST` term (case-insensitive, `-` read as `_`)
    has its value replaced. This reuses sentry-sdk's `EventScrubber` for the regions it
    knows (request, extra, user, breadcrumbs, frame variables, span data) and extends it to
    contexts, tags and any depth.
-2. Text: every string left is searched for secrets that no key announces (`password=...`,
+2. Text: every string left goes through `text_secrets.scrub_text` (`password=...`,
    `Authorization: Bearer ...`, JWTs, DSN keys, card numbers, e-mail and IP addresses).
-   sentry-sdk only matches keys and Relay only runs on Sentry's side, after the data has
-   left the server, so this pass is written here.
+3. Relay parity: whatever Sentry's server-side defaults would still filter (`relay_parity`).
 
 The user is reduced to its `id`. Harmless text survives, so an event still says what broke.
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
 from typing import Any
 
-from sentry_sdk._types import SENSITIVE_DATA_SUBSTITUTE
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST, EventScrubber
 
 from korrigo_sentry import settings
+from korrigo_sentry.relay_parity import relay_filter, relay_parity
+from korrigo_sentry.text_secrets import FILTERED, scrub_text
 
-FILTERED = SENSITIVE_DATA_SUBSTITUTE  # "[Filtered]", as sentry-sdk and Relay write it
+__all__ = ["DENYLIST", "FILTERED", "before_breadcrumb", "before_send", "before_send_transaction",
+           "is_denied", "relay_filter", "scrub_event", "scrub_text"]  # fmt: skip
+
 
 #: Every key term scrubbed, normalised to lower case with `_` for `-`.
 DENYLIST: list[str] = sorted(
@@ -45,64 +47,23 @@ _STRUCTURAL = frozenset(
     }
 )  # fmt: skip
 
+#: Top-level sections the SDK fills from the environment, never from Korrigo's data.
+_PROTOCOL_ONLY = frozenset({"modules", "sdk", "debug_meta"})
+
+#: A frame's source lines: scanned for Korrigo's own frames, not for installed libraries.
+_SOURCE_LINES = frozenset({"pre_context", "context_line", "post_context"})
+
 #: Containers whose keys are chosen by Korrigo's code or its users, not by the protocol.
 _USER_DATA = frozenset({"vars", "data", "extra", "tags", "request", "user", "params", "contexts"})
 
-_KEY_TERMS = "|".join(
-    ["password", "passwd", "pwd", "secret", "token", "api_?key", "apikey", "private_?key",
-     "credentials?", "session(?:id)?", "csrf(?:token)?", "auth", "dsn", "jwt"]
-)  # fmt: skip
-
-#: (pattern, replacement) applied to every non-structural string, in order.
-_TEXT_RULES: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
-    # an Authorization header quoted in text: whatever its scheme, the credentials go
-    (
-        re.compile(r"(?i)\b((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?\w+)\s+[^\s'\",;]+"),
-        rf"\1 {FILTERED}",
-    ),
-    # Bearer xyz / Basic xyz / Token xyz elsewhere: credentials hold a digit or a symbol,
-    # which keeps "token rejected" readable
-    (
-        re.compile(r"(?i)\b(bearer|basic|token|digest)\s+(?=[\w.~+/=-]*[\d.~+/=_-])[\w.~+/=-]{8,}"),
-        rf"\1 {FILTERED}",
-    ),
-    # JSON Web Tokens
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), FILTERED),
-    # password=..., "token": "...", api_key: ...
-    (
-        re.compile(
-            rf"(?i)(\b[\w.-]*(?:{_KEY_TERMS})[\w.-]*['\"]?\s*(?:=|:)\s*)"
-            r"(?!\[Filtered\]|%[sdifr])(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)"
-        ),
-        rf"\1{FILTERED}",
-    ),
-    # a DSN or any URL carrying credentials: keep the scheme and the host
-    (re.compile(r"(?i)\b(https?://)[^\s/@:'\"]+(?::[^\s/@'\"]*)?@"), rf"\1{FILTERED}@"),
-    # e-mail addresses
-    (re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"), FILTERED),
-    # card-like numbers: 13 to 19 digits, spaces or dashes allowed between them
-    (re.compile(r"(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])"), FILTERED),
-    # IPv4 addresses
-    (re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"), FILTERED),
-]
-
-#: Cheap pre-check: a string matching none of this holds nothing `_TEXT_RULES` would change.
-_QUICK = re.compile(rf"(?i)[=:@]|\d[\d -]{{11}}|\d\.\d+\.\d|eyJ|basic|digest|{_KEY_TERMS}")
+#: Every DENYLIST term in one alternation: one search per key instead of a loop.
+_DENIED = re.compile("|".join(map(re.escape, DENYLIST)))
 
 
+@functools.lru_cache(maxsize=4096)  # events repeat the same keys; keys are not secrets
 def is_denied(key: str) -> bool:
     """True when `key` contains one of the `DENYLIST` terms."""
-    normal = key.lower().replace("-", "_")
-    return any(term in normal for term in DENYLIST)
-
-
-def scrub_text(text: str) -> str:
-    """`text` with every secret-looking part replaced by `[Filtered]`."""
-    if not _QUICK.search(text):
-        return text
-    for pattern, replacement in _TEXT_RULES:
-        text = pattern.sub(replacement, text)
-    return text
+    return _DENIED.search(key.lower().replace("-", "_")) is not None
 
 
 class KorrigoScrubber(EventScrubber):
@@ -132,11 +93,12 @@ class KorrigoScrubber(EventScrubber):
 
     def scrub_event(self, event: dict[str, Any]) -> None:
         super().scrub_event(event)
-        for region in ("contexts", "tags", "extra", "request"):
+        for region in ("contexts", "tags", "request"):  # extra: done by the SDK's pass
             self.scrub_dict(event.get(region))
         _scrub_task_arguments(event.get("extra"))
         _scrub_logentry(event.get("logentry"))
         _scrub_strings(event)
+        relay_parity(event)
 
 
 def _filtered(value: object) -> object:
@@ -178,15 +140,33 @@ def _scrub_strings(node: Any, key: str | None = None, user_data: bool = False) -
     of user data (frame variables, extra, tags, request...), where any key can appear.
     """
     if isinstance(node, str):
-        return node if key in _STRUCTURAL and not user_data else scrub_text(node)
+        if (key in _STRUCTURAL and not user_data) or _is_trace_id(key, node):
+            return node
+        return scrub_text(node)
     if isinstance(node, dict):
+        library_frame = node.get("in_app") is False
         for k, v in node.items():
+            if k in _PROTOCOL_ONLY and not user_data:
+                continue  # package versions, SDK name: nothing of Korrigo's
+            if library_frame and k in _SOURCE_LINES:
+                continue  # installed libraries' source holds none of Korrigo's secrets
             node[k] = _scrub_strings(v, k, user_data or k in _USER_DATA)
     elif isinstance(node, list):
         for i, v in enumerate(node):
             node[i] = _scrub_strings(v, key, user_data)
     return node
 
+
+def _is_trace_id(key: str, value: str) -> bool:
+    """A trace, span or thread id: hex or digits, sometimes long enough to look like a card.
+
+    Filtering it would make the id invalid, and Relay would drop the event's trace link.
+    """
+    return key in _IDS and bool(_HEX_ID.fullmatch(value))
+
+
+_IDS = frozenset({"trace_id", "span_id", "parent_span_id", "thread.id"})
+_HEX_ID = re.compile(r"[0-9a-f]{1,32}")
 
 _SCRUBBER = KorrigoScrubber()
 

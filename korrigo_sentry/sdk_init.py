@@ -33,7 +33,9 @@ def integrations() -> list[Integration]:
 def sdk_options(config: SentryConfig) -> dict[str, Any]:
     """The keyword arguments `init_sentry` gives `sentry_sdk.init` for `config`."""
     return {
-        "dsn": config.dsn,
+        # "" and not None: given None, sentry_sdk.init reads $SENTRY_DSN itself, so a DSN
+        # refused above would come back (and a malformed one raise BadDsn at startup).
+        "dsn": config.dsn or "",
         "environment": config.environment,
         "release": config.release,
         "sample_rate": config.sample_rate,

@@ -45,7 +45,8 @@ EXTRA_DENYLIST: tuple[str, ...] = (
     "email",
     "username",
     "phone",
-    "address",
+    "home_address",
+    "postal_address",
     "birth_date",
     "ocr_text",
     "transcript",
@@ -58,7 +59,7 @@ EXTRA_DENYLIST: tuple[str, ...] = (
 
 #: Integrations enabled, with the options passed to each.
 INTEGRATIONS: dict[str, dict[str, Any]] = {
-    "django": {"transaction_style": "url", "middleware_spans": True, "cache_spans": True},
+    "django": {"transaction_style": "url", "middleware_spans": False, "cache_spans": True},
     "celery": {"monitor_beat_tasks": False, "propagate_traces": True},
     # max_data_size=None: any other value (the default too) is a DeprecationWarning in 2.75.
     "redis": {"max_data_size": None},

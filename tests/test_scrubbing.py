@@ -142,7 +142,8 @@ def test_breadcrumbs_are_scrubbed(sentry: FakeTransport) -> None:
     )
     sentry_sdk.capture_message("after breadcrumb")
     (crumb,) = sentry.events[0]["breadcrumbs"]["values"]
-    assert crumb["message"] == f"upload with token={FILTERED}"
+    # Sentry's default scrubbing would drop the whole message (it names a token): so does Korrigo
+    assert crumb["message"] == FILTERED
     assert crumb["data"] == {"secret": FILTERED, "copy_id": 4}
 
 

@@ -1,0 +1,74 @@
+"""Relay parity: filter on the client what Sentry's default server-side scrubbing would.
+
+Sentry's ingest (Relay) replaces a whole value that merely contains a word like
+"password" or "auth", and always drops the client's address. Korrigo does it first, so
+nothing Sentry would scrub ever leaves the server; `korrigo_sentry.relay`'s privacy floor
+checks every event the tests send against Relay itself.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from korrigo_sentry.text_secrets import FILTERED
+
+#: Matched against lower-cased text (a case-insensitive alternation is 3x slower).
+_RELAY_VALUE = re.compile(
+    r"(password|secret|passwd|api[-_]key|apikey|auth|credentials|mysql_pwd|privatekey"
+    r"|private[-_]key|token[^\s]*[:=]|^otp$|^two[-_]factor$|\bbearer\s+\S)"
+)
+
+
+def _matches(text: str) -> bool:
+    return _RELAY_VALUE.search(text.lower()) is not None
+
+
+def relay_parity(event: dict[str, Any]) -> None:
+    """Filter, where Relay looks, every value Relay's defaults would filter."""
+    request = event.get("request")
+    if isinstance(request, dict):
+        if isinstance(request.get("env"), dict):
+            request["env"].pop("REMOTE_ADDR", None)
+        for key in ("data", "query_string", "cookies", "env", "headers"):
+            if key in request:
+                request[key] = relay_filter(request[key], key)
+    if "extra" in event:
+        event["extra"] = relay_filter(event["extra"])
+    for name, context in (event.get("contexts") or {}).items():
+        if name != "trace" or not isinstance(context, dict):
+            event["contexts"][name] = relay_filter(context)
+        elif "data" in context:  # a trace context's op and description stay readable
+            context["data"] = relay_filter(context["data"])
+    for crumb in (event.get("breadcrumbs") or {}).get("values") or ():
+        for key in ("message", "data"):
+            if key in crumb:
+                crumb[key] = relay_filter(crumb[key])
+    for frame in _frames(event):
+        if "vars" in frame:
+            frame["vars"] = relay_filter(frame["vars"])
+    if isinstance(event.get("logentry"), dict) and "params" in event["logentry"]:
+        event["logentry"]["params"] = relay_filter(event["logentry"]["params"])
+    if "server_name" in event:
+        event["server_name"] = relay_filter(event["server_name"])
+
+
+def relay_filter(node: Any, key: str | None = None) -> Any:
+    """`node` with each value Relay's `@password` / `@bearer` rules match filtered."""
+    if isinstance(key, str) and key.lower() != "user-agent" and _matches(key):
+        return node if node is None else FILTERED
+    if isinstance(node, str):
+        return FILTERED if _matches(node) else node
+    if isinstance(node, dict):
+        return {k: relay_filter(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [relay_filter(v) for v in node]
+    return node
+
+
+def _frames(event: dict[str, Any]) -> list[dict[str, Any]]:
+    found = []
+    for region in ("exception", "threads"):
+        for value in (event.get(region) or {}).get("values") or ():
+            found += (value.get("stacktrace") or {}).get("frames") or ()
+    return [frame for frame in found if isinstance(frame, dict)]
