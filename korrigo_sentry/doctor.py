@@ -1,0 +1,204 @@
+"""`doctor`: check Korrigo's Sentry configuration the way the server would load it.
+
+Each check gives one `CheckResult`. Configuration problems are read from what
+`load_config` reports (one `ConfigError` per variable), then the SDK is initialised
+through `init_sentry` to see what it really enables. Nothing is sent, and the SDK client
+that was active before the checks is put back afterwards.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Literal
+
+import sentry_sdk
+from sentry_sdk.client import BaseClient
+
+from korrigo_sentry import init_sentry, settings
+from korrigo_sentry.config import SentryConfig, load_config, read_environ
+from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.errors import ConfigError
+from korrigo_sentry.sampling import rate_for
+
+Status = Literal["ok", "warn", "fail"]
+
+#: The checks `run_checks` makes, in order: (name, what it verifies).
+CHECKS: list[tuple[str, str]] = [
+    ("dsn", "SENTRY_DSN is set and well formed (shown with its key masked)."),
+    ("environment", f"SENTRY_ENVIRONMENT is one of {', '.join(settings.ENVIRONMENTS)}."),
+    ("release", "GIT_COMMIT_SHA is a commit SHA, so events carry a release."),
+    ("sample_rates", "The traces and error sample rates are numbers from 0 to 1."),
+    ("debug", "SENTRY_DEBUG is 0 or 1 (and off in production)."),
+    ("sdk", "After init_sentry(), the SDK is active and has a transport to send through."),
+    ("integrations", f"The {', '.join(settings.INTEGRATIONS)} integrations are enabled."),
+    ("sdk_version", f"The installed sentry-sdk is the pinned {settings.SDK_PIN}."),
+]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the doctor's report."""
+
+    name: str
+    status: Status
+    detail: str
+
+    @property
+    def ok(self) -> bool:
+        """False only for a failed check; a warning does not fail the doctor."""
+        return self.status != "fail"
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def run_checks(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = None
+) -> list[CheckResult]:
+    """Run every check of `CHECKS` on `environ` (default: the process environment) and `.env`."""
+    env = read_environ(environ, dotenv_path)
+    with _config_problems() as problems:
+        config = load_config(env, dotenv_path=dotenv_path)
+    results = [
+        _check_dsn(config, problems),
+        _check_environment(config, problems),
+        _check_release(config, problems),
+        _check_rates(config, problems),
+        _check_debug(config, problems),
+    ]
+    with isolated_sdk(), _config_problems():  # its problems were reported above
+        init_sentry(environ=env, dotenv_path=dotenv_path)
+        client = sentry_sdk.get_client()
+        results.append(_check_sdk(client, config))
+        results.append(_check_integrations(client))
+    results.append(_check_version())
+    return results
+
+
+@contextmanager
+def isolated_sdk() -> Iterator[None]:
+    """Around a block that calls `sentry_sdk.init`: close its client, restore the previous."""
+    scope = sentry_sdk.get_global_scope()
+    previous = scope.client
+    try:
+        yield
+    finally:
+        current = sentry_sdk.get_client()
+        if current is not previous:
+            current.close(timeout=0)
+        scope.set_client(previous)
+
+
+class _ProblemCollector(logging.Handler):
+    """Keeps the ConfigErrors `load_config` logs instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.problems: dict[str, ConfigError] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        error = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        if isinstance(error, ConfigError):
+            self.problems.setdefault(error.variable, error)
+
+
+@contextmanager
+def _config_problems() -> Iterator[dict[str, ConfigError]]:
+    logger = logging.getLogger("korrigo_sentry")
+    collector = _ProblemCollector()
+    logger.addHandler(collector)
+    try:
+        yield collector.problems
+    finally:
+        logger.removeHandler(collector)
+
+
+def _failed(name: str, error: ConfigError, consequence: str) -> CheckResult:
+    return CheckResult(name, "fail", f"{error}; {consequence}")
+
+
+def _check_dsn(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
+    if "SENTRY_DSN" in problems:
+        # No masked value here: a malformed DSN (e.g. a bare key) has no part safe to show.
+        return _failed("dsn", problems["SENTRY_DSN"], "Sentry is disabled")
+    if not config.dsn:
+        return CheckResult("dsn", "fail", "SENTRY_DSN is not set: Sentry is disabled")
+    return CheckResult("dsn", "ok", mask_dsn(config.dsn))
+
+
+def _check_environment(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
+    if "SENTRY_ENVIRONMENT" in problems:
+        return _failed(
+            "environment", problems["SENTRY_ENVIRONMENT"], f"using {config.environment!r}"
+        )
+    return CheckResult("environment", "ok", config.environment)
+
+
+def _check_release(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
+    if "GIT_COMMIT_SHA" in problems:
+        return _failed("release", problems["GIT_COMMIT_SHA"], "release left to sentry-sdk's guess")
+    if config.release is None:
+        return CheckResult(
+            "release",
+            "warn",
+            "GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), or sends none",
+        )
+    return CheckResult("release", "ok", config.release)
+
+
+def _check_rates(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
+    traces = config.traces_sample_rate
+    if traces is None:
+        traces_text = f"traces {rate_for(config.environment)} ({config.environment})"
+    else:
+        traces_text = f"traces {traces} (SENTRY_TRACES_SAMPLE_RATE)"
+    detail = f"{traces_text}, errors {config.sample_rate}"
+    bad = [
+        problems[v] for v in ("SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE") if v in problems
+    ]
+    if bad:
+        return CheckResult("sample_rates", "fail", "; ".join(map(str, bad)) + f"; using {detail}")
+    return CheckResult("sample_rates", "ok", detail)
+
+
+def _check_debug(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
+    if "SENTRY_DEBUG" in problems:
+        return _failed("debug", problems["SENTRY_DEBUG"], "debug is off")
+    if config.debug and config.environment == "production":
+        return CheckResult("debug", "warn", "on in production: the SDK logs every event it sends")
+    return CheckResult("debug", "ok", "on" if config.debug else "off")
+
+
+def _check_sdk(client: BaseClient, config: SentryConfig) -> CheckResult:
+    # `is_active()` is true for any initialised client, even one without a DSN; only a
+    # transport means events can leave.
+    if not client.is_active():
+        return CheckResult("sdk", "fail", "init_sentry() left the SDK inactive")
+    if client.transport is None:
+        return CheckResult("sdk", "fail", "active but without a transport: events are dropped")
+    return CheckResult(
+        "sdk",
+        "ok",
+        f"active, sending to {mask_dsn(config.dsn)} ({type(client.transport).__name__})",
+    )
+
+
+def _check_integrations(client: BaseClient) -> CheckResult:
+    enabled = getattr(client, "integrations", {})
+    missing = [name for name in settings.INTEGRATIONS if name not in enabled]
+    if missing:
+        return CheckResult("integrations", "fail", f"not enabled: {', '.join(missing)}")
+    return CheckResult("integrations", "ok", ", ".join(settings.INTEGRATIONS))
+
+
+def _check_version() -> CheckResult:
+    installed = sentry_sdk.VERSION
+    if installed != settings.SDK_PIN:
+        return CheckResult(
+            "sdk_version", "warn", f"sentry-sdk {installed} installed, {settings.SDK_PIN} pinned"
+        )
+    return CheckResult("sdk_version", "ok", f"sentry-sdk {installed}")

@@ -1,0 +1,220 @@
+"""`python -m korrigo_sentry doctor`: one line per check, exit status, JSON, no key shown."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from korrigo_sentry.cli import main
+from korrigo_sentry.commands.doctor import MARKS
+from korrigo_sentry.doctor import CHECKS, run_checks
+from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.settings import ENV_VARS, RELEASE_PREFIX, TRACES_SAMPLE_RATES
+
+Capture = pytest.CaptureFixture[str]
+KEY = "examplePublicKey"
+DSN = f"https://{KEY}@o0.ingest.sentry.io/0"
+GOOD = {"SENTRY_DSN": DSN, "SENTRY_ENVIRONMENT": "production", "GIT_COMMIT_SHA": "01c1541"}
+NAMES = [name for name, _ in CHECKS]
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No Sentry variable from the developer's shell, no `.env` from the repository."""
+    for variable in ENV_VARS:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def doctor(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], *args: str
+) -> tuple[int, str, str]:
+    """Run the doctor with `env` as the process environment: (status, lines by check name)."""
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    status = main(["doctor", *args])
+    out, err = capsys.readouterr()
+    assert KEY not in out + err
+    return status, out, err
+
+
+def lines_by_check(out: str) -> dict[str, str]:
+    lines = {}
+    for line in out.splitlines():
+        mark, _, rest = line.partition(" ")
+        name, sep, _ = rest.partition(":")
+        if mark in MARKS.values() and sep:
+            lines[name] = line
+    return lines
+
+
+def mark(status: str) -> str:
+    return MARKS[status]
+
+
+def test_good_configuration_passes_every_check(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    lines = lines_by_check(out)
+    assert list(lines) == NAMES
+    assert all(line.startswith(mark("ok")) for line in lines.values()), out
+    assert mask_dsn(DSN) in lines["dsn"]
+    assert f"{RELEASE_PREFIX}{GOOD['GIT_COMMIT_SHA']}" in lines["release"]
+    assert str(TRACES_SAMPLE_RATES["production"]) in lines["sample_rates"]
+
+
+def test_missing_dsn_fails(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    env = {k: v for k, v in GOOD.items() if k != "SENTRY_DSN"}
+
+    status, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["dsn"].startswith(mark("fail"))
+    assert "SENTRY_DSN is not set" in lines["dsn"]
+    assert lines["sdk"].startswith(mark("fail"))  # nothing to send through
+
+
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        f"https://{KEY}@o0.ingest.sentry.io/not-a-project",
+        "https://o0.ingest.sentry.io/0",  # no key at all
+        f"ftp://{KEY}@o0.ingest.sentry.io/0",
+        f"{KEY}",
+        f"https://{KEY}@o0.ingest.sentry.io:port/0",
+    ],
+)
+def test_malformed_dsn_fails_without_showing_the_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, dsn: str
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn})
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["dsn"].startswith(mark("fail"))
+    assert "SENTRY_DSN" in lines["dsn"]
+    assert "malformed" in lines["dsn"]
+    assert lines["sdk"].startswith(mark("fail"))
+
+
+@pytest.mark.parametrize("variable", ["SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "-0.1", "nan"])
+def test_bad_rate_fails(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, variable: str, value: str
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, variable: value})
+
+    assert status == 1
+    line = lines_by_check(out)["sample_rates"]
+    assert line.startswith(mark("fail"))
+    assert variable in line
+    assert value in line
+
+
+def test_unknown_environment_fails(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_ENVIRONMENT": "prod"})
+
+    assert status == 1
+    line = lines_by_check(out)["environment"]
+    assert line.startswith(mark("fail"))
+    assert "SENTRY_ENVIRONMENT" in line
+
+
+def test_missing_release_is_a_warning_not_a_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    env = {k: v for k, v in GOOD.items() if k != "GIT_COMMIT_SHA"}
+
+    status, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 0
+    assert lines_by_check(out)["release"].startswith(mark("warn"))
+
+
+def test_bad_release_fails(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "GIT_COMMIT_SHA": "main; rm -rf /"})
+
+    assert status == 1
+    assert lines_by_check(out)["release"].startswith(mark("fail"))
+
+
+@pytest.mark.parametrize("env", [GOOD, {**GOOD, "SENTRY_DSN": "nope"}], ids=["good", "bad"])
+def test_json_output_parses_and_matches_the_exit_status(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str]
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, env, "--json")
+
+    report = json.loads(out)
+    assert report["ok"] is (status == 0)
+    assert [check["name"] for check in report["checks"]] == NAMES
+    assert {check["status"] for check in report["checks"]} <= set(MARKS)
+    assert report["ok"] is all(check["status"] != "fail" for check in report["checks"])
+
+
+def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in GOOD.items()))
+
+    status, out, _ = doctor(monkeypatch, capsys, {}, "--env-file", str(env_file))
+
+    assert status == 0
+    assert mask_dsn(DSN) in lines_by_check(out)["dsn"]
+
+
+def test_missing_env_file_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    status, _, err = doctor(monkeypatch, capsys, GOOD, "--env-file", str(tmp_path / "none"))
+
+    assert status == 2
+    assert "not found" in err
+
+
+def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
+    import sentry_sdk
+
+    before = sentry_sdk.get_client()
+    results = run_checks(environ=GOOD)
+
+    assert [r.name for r in results] == NAMES
+    assert sentry_sdk.get_client() is before
+    sentry_sdk.capture_message("still captured by the test's transport")
+    assert sentry.events
+
+
+def test_python_dash_m_entry_point(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    completed = subprocess.run(
+        [sys.executable, "-m", "korrigo_sentry", "doctor"],
+        env={**env, **GOOD, "SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert completed.returncode == 1
+    assert lines_by_check(completed.stdout)["dsn"].startswith(mark("fail"))
+
+
+@pytest.mark.parametrize("args", [(), ("--json",)], ids=["text", "json"])
+def test_legacy_secret_key_is_never_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, args: tuple[str, ...]
+) -> None:
+    secret = "exampleSecretKey"
+    dsn = f"https://{KEY}:{secret}@o0.ingest.sentry.io/0"
+
+    status, out, err = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn}, *args)
+
+    assert status == 0
+    assert secret not in out + err

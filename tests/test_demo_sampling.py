@@ -1,0 +1,66 @@
+"""The seed's "10% of transactions sampled in production", checked two ways.
+
+1. Deterministic: the `traces_sampler` that `init_sentry` installs returns the rate of
+   `settings.TRACES_SAMPLE_RATES` for each environment.
+2. Statistical: many requests through the demo in production; the share traced is the
+   production rate. The trace ids come from a seeded generator and the SDK derives its
+   random draw from the trace id, so the outcome is the same on every run.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry import demo
+from korrigo_sentry.settings import ENVIRONMENTS, TRACES_SAMPLE_RATES
+from korrigo_sentry.testing import TEST_DSN
+
+PRODUCTION = "production"
+REQUESTS = 1000
+SEED = 20240611
+
+
+def environ(environment: str) -> dict[str, str]:
+    return {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": environment}
+
+
+def sampling_context(path: str) -> dict[str, Any]:
+    """What the Django integration hands the sampler for a new request on `path`."""
+    return {
+        "transaction_context": {"name": "generic WSGI request", "op": "http.server"},
+        "parent_sampled": None,
+        "wsgi_environ": {"PATH_INFO": path, "REQUEST_METHOD": "GET"},
+    }
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_sampler_returns_the_environment_rate(sentry_init: Any, environment: str) -> None:
+    sentry_init(environ=environ(environment))
+    sampler = sentry_sdk.get_client().options["traces_sampler"]
+
+    assert sampler(sampling_context("/exams/1/")) == TRACES_SAMPLE_RATES[environment]
+
+
+def test_production_traces_its_rate_of_requests(sentry_init: Any) -> None:
+    sentry = sentry_init(environ=environ(PRODUCTION))
+    demo.reset()
+    exam = demo.make_exam(copies=1)
+    client = demo.client()
+    rng = random.Random(SEED)
+
+    for _ in range(REQUESTS):
+        trace = f"{rng.getrandbits(128):032x}-{rng.getrandbits(64):016x}"  # no sampling flag
+        client.get(f"/exams/{exam.id}/", headers={"sentry-trace": trace})
+
+    rate = TRACES_SAMPLE_RATES[PRODUCTION]
+    share = len(sentry.transactions) / REQUESTS
+    tolerance = 4 * math.sqrt(rate * (1 - rate) / REQUESTS)  # four standard deviations
+    assert abs(share - rate) <= tolerance, (share, rate, tolerance)
+    # Each traced envelope tells Sentry the rate it was sampled at (for extrapolation).
+    headers = [e.headers["trace"] for e in sentry.envelopes if e.get_transaction_event()]
+    assert {float(h["sample_rate"]) for h in headers} == {rate}
