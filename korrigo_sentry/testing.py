@@ -17,6 +17,7 @@ import sentry_sdk
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
+from korrigo_sentry.relay import RelayChecks
 from korrigo_sentry.sdk_init import init_sentry
 
 #: The DSN doc blocks and tests use: loopback, a placeholder key, never contacted.
@@ -24,16 +25,31 @@ TEST_DSN = "http://publickey@127.0.0.1:9/1"
 
 
 class FakeTransport(Transport):
-    """Keeps every envelope instead of sending it."""
+    """Keeps every envelope instead of sending it.
 
-    def __init__(self, options: dict[str, Any] | None = None) -> None:
+    Each event and transaction also goes through Sentry's ingest checks (`relay.checks`):
+    what Relay would flag, or what Sentry's default scrubbing would still remove, is raised
+    by `.events` / `.transactions` and fails the test. `relay=False` turns the checks off
+    (benchmark baseline only); `privacy_floor=False` keeps the ingest checks only.
+    """
+
+    def __init__(
+        self,
+        options: dict[str, Any] | None = None,
+        *,
+        relay: bool = True,
+        privacy_floor: bool = True,
+    ) -> None:
         super().__init__(options)
         self.envelopes: list[Envelope] = []
         self.payloads: list[bytes] = []
+        self.relay = RelayChecks(privacy_floor=privacy_floor) if relay else None
 
     def capture_envelope(self, envelope: Envelope) -> None:
         self.envelopes.append(envelope)
         self.payloads.append(envelope.serialize())
+        if self.relay is not None:
+            self.relay.check_envelope(envelope)
 
     def flush(self, timeout: float, callback: Any = None) -> None:
         """Nothing is queued: envelopes are kept as they arrive."""
@@ -50,11 +66,15 @@ class FakeTransport(Transport):
     @property
     def events(self) -> list[dict[str, Any]]:
         """Error and message events, as sent."""
+        if self.relay is not None:
+            self.relay.raise_unreported()
         return self.items("event")
 
     @property
     def transactions(self) -> list[dict[str, Any]]:
         """Performance events (with their spans), as sent."""
+        if self.relay is not None:
+            self.relay.raise_unreported()
         return self.items("transaction")
 
     @property
@@ -80,6 +100,7 @@ def reset_scopes() -> None:
         sentry_sdk.get_current_scope(),
     ):
         scope.clear()
+        scope._event_processors.clear()  # clear() keeps them: a test's processor would leak
         scope.set_client(None)
 
 

@@ -1,0 +1,55 @@
+"""Korrigo's project-side scrubbing rules: valid for Sentry, and they do their job."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sentry_relay import pii_strip_event, validate_pii_config
+
+from korrigo_sentry import settings
+from korrigo_sentry.relay import project_rules, project_rules_json, validate_project_rules
+
+
+def _scrubbed(event: dict) -> dict:
+    out = pii_strip_event(project_rules(), event)
+    out.pop("_meta", None)
+    return out
+
+
+def test_sentry_accepts_the_rules() -> None:
+    validate_project_rules()
+    assert set(project_rules()) == {"rules", "applications"}
+    assert json.loads(project_rules_json()) == project_rules()
+
+
+def test_a_broken_rule_is_refused_by_the_same_check() -> None:
+    broken = project_rules()
+    broken["rules"]["korrigo_jwt"]["type"] = "no-such-type"
+    with pytest.raises(ValueError, match=r"no-such-type|unknown variant"):
+        validate_pii_config(json.dumps(broken))
+
+
+@pytest.mark.parametrize("term", settings.EXTRA_DENYLIST)
+def test_every_korrigo_key_term_is_covered(term: str) -> None:
+    out = _scrubbed({"extra": {term: "Jeanne Martin", f"copy_{term}": "x"}})
+    assert out["extra"] == {term: "[Filtered]", f"copy_{term}": "[Filtered]"}
+
+
+def test_the_rules_catch_what_an_unscrubbed_event_would_carry() -> None:
+    message = (
+        "grading failed for jeanne.martin@example.org: password=hunter2 from 203.0.113.7, "
+        "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl, "
+        "dsn https://examplePublicKey@o0.ingest.sentry.io/0"
+    )
+    out = _scrubbed({"logentry": {"formatted": message}, "extra": {"contact": "a@lycee.fr"}})
+    formatted = out["logentry"]["formatted"]
+    for secret in ("jeanne.martin", "hunter2", "203.0.113.7", "eyJhbGci", "examplePublicKey"):
+        assert secret not in formatted
+    assert formatted.startswith("grading failed for")  # what broke is still readable
+    assert out["extra"]["contact"] == "[email]"
+
+
+def test_sentences_that_mention_a_student_survive() -> None:
+    out = _scrubbed({"extra": {"note": "copy of a student could not be graded"}})
+    assert out["extra"]["note"] == "copy of a student could not be graded"
