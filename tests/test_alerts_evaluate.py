@@ -1,0 +1,209 @@
+"""The local evaluator: window edges, thresholds, first-seen grouping, P95."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry.alerts import get_rule
+from korrigo_sentry.alerts.evaluate import (
+    aggregate,
+    duration_ms,
+    evaluate,
+    event_type,
+    grouping_key,
+    timestamp,
+)
+from korrigo_sentry.testing import FakeTransport
+
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+RATE = get_rule("high-error-rate")
+NEW_ISSUE = get_rule("critical-errors")
+SLOW = get_rule("performance-degradation")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def error(seconds: float = 0, kind: str = "ValueError", function: str = "view") -> dict[str, Any]:
+    """An error event shaped as the SDK sends it."""
+    frame = {"module": "korrigo.views", "function": function, "in_app": True}
+    return {
+        "timestamp": _iso(T0 + timedelta(seconds=seconds)),
+        "environment": "production",
+        "level": "error",
+        "exception": {"values": [{"type": kind, "stacktrace": {"frames": [frame]}}]},
+    }
+
+
+def transaction(ms: float, seconds: float = 0) -> dict[str, Any]:
+    start = T0 + timedelta(seconds=seconds)
+    return {
+        "type": "transaction",
+        "environment": "production",
+        "start_timestamp": _iso(start),
+        "timestamp": _iso(start + timedelta(milliseconds=ms)),
+    }
+
+
+def window() -> float:
+    assert RATE.window_minutes is not None
+    return RATE.window_minutes * 60.0
+
+
+def threshold() -> int:
+    assert RATE.threshold is not None
+    return int(RATE.threshold)
+
+
+# --- count() over a window ------------------------------------------------------------------
+
+
+def test_empty_input_never_fires() -> None:
+    for rule in (RATE, NEW_ISSUE, SLOW):
+        result = evaluate(rule, [])
+        assert not result.fired
+        assert result.matched == 0
+
+
+def test_one_more_than_the_threshold_within_the_window_fires() -> None:
+    events = [error(i) for i in range(threshold() + 1)]
+    result = evaluate(RATE, events)
+    assert result.fired
+    assert result.value == threshold() + 1
+
+
+def test_reaching_the_threshold_exactly_does_not_fire() -> None:
+    result = evaluate(RATE, [error(i) for i in range(threshold())])
+    assert not result.fired
+    assert result.value == RATE.threshold
+
+
+def test_events_exactly_one_window_apart_are_in_different_windows() -> None:
+    # threshold events at t0 (in one burst), and one more exactly a window later
+    events = [error(0) for _ in range(threshold())] + [error(window())]
+    assert not evaluate(RATE, events).fired
+
+
+def test_events_just_inside_the_window_count_together() -> None:
+    events = [error(0) for _ in range(threshold())] + [error(window() - 0.001)]
+    assert evaluate(RATE, events).fired
+
+
+def test_the_busiest_window_is_reported_wherever_it_is() -> None:
+    spread = [error(i * window()) for i in range(5)]  # one per window
+    burst = [error(10 * window() + i) for i in range(threshold() + 1)]
+    result = evaluate(RATE, spread + burst)
+    assert result.fired
+    assert result.window_start == burst[0]["timestamp"]
+
+
+def test_order_of_input_does_not_matter() -> None:
+    events = [error(i) for i in range(threshold() + 1)]
+    assert evaluate(RATE, list(reversed(events))).fired
+
+
+def test_other_environments_and_messages_do_not_count() -> None:
+    staging = [dict(error(i), environment="staging") for i in range(threshold() + 1)]
+    assert not evaluate(RATE, staging).fired
+    assert evaluate(RATE, staging, check_environment=False).fired
+    messages = [{k: v for k, v in error(i).items() if k != "exception"} for i in range(20)]
+    assert event_type(messages[0]) == "default"
+    assert not evaluate(RATE, messages).fired
+
+
+def test_transactions_never_count_as_errors() -> None:
+    assert not evaluate(RATE, [transaction(10, i) for i in range(threshold() + 1)]).fired
+
+
+def test_an_unknown_query_is_refused_rather_than_ignored() -> None:
+    rule = dataclasses.replace(RATE, query="level:fatal")
+    with pytest.raises(ValueError, match="level:fatal"):
+        evaluate(rule, [error()])
+
+
+# --- first seen -------------------------------------------------------------------------
+
+
+def test_a_new_issue_fires_and_a_repeat_does_not() -> None:
+    first, repeat = error(0), error(60)
+    assert evaluate(NEW_ISSUE, [first]).new_issues == (grouping_key(first),)
+    assert evaluate(NEW_ISSUE, [first])
+    assert not evaluate(NEW_ISSUE, [repeat], history=[first])
+    assert evaluate(NEW_ISSUE, [first, repeat]).new_issues == (grouping_key(first),)
+
+
+def test_another_exception_type_or_place_is_another_issue() -> None:
+    first = error(0)
+    assert evaluate(NEW_ISSUE, [error(1, kind="KeyError")], history=[first])
+    assert evaluate(NEW_ISSUE, [error(1, function="other_view")], history=[first])
+
+
+def test_messages_group_by_template_and_fingerprints_win() -> None:
+    one = {"timestamp": _iso(T0), "logentry": {"message": "OCR failed for %s", "params": ["1"]}}
+    two = {"timestamp": _iso(T0), "logentry": {"message": "OCR failed for %s", "params": ["2"]}}
+    assert grouping_key(one) == grouping_key(two)
+    a, b = dict(error(), fingerprint=["ocr"]), dict(error(kind="KeyError"), fingerprint=["ocr"])
+    assert grouping_key(a) == grouping_key(b)
+    assert grouping_key(dict(error(), fingerprint=["{{ default }}"])) == grouping_key(error())
+
+
+# --- p95 --------------------------------------------------------------------------------
+
+
+def test_duration_is_computed_from_the_timestamps() -> None:
+    assert duration_ms(transaction(1234.5)) == pytest.approx(1234.5, abs=0.01)
+    assert timestamp(T0) == timestamp(_iso(T0)) == T0.timestamp()
+
+
+def test_p95_above_the_threshold_fires_and_at_it_does_not() -> None:
+    assert SLOW.threshold is not None
+    limit = SLOW.threshold
+    assert evaluate(SLOW, [transaction(limit + 1)]).fired
+    assert not evaluate(SLOW, [transaction(limit)]).fired
+
+
+def test_one_slow_request_in_twenty_does_not_move_the_p95_past_the_threshold() -> None:
+    assert SLOW.threshold is not None
+    fast = [transaction(SLOW.threshold / 20, i) for i in range(19)]
+    one_slow = [*fast, transaction(SLOW.threshold * 2, 19)]
+    assert not evaluate(SLOW, one_slow).fired
+    two_slow = [*fast[1:], transaction(SLOW.threshold * 2, 18), transaction(SLOW.threshold * 2)]
+    assert evaluate(SLOW, two_slow).fired
+
+
+def test_p95_matches_the_inclusive_percentile_definition() -> None:
+    # 0..100 ms: the 95th percentile of 101 evenly spaced values is 95 ms exactly
+    values = [transaction(ms) for ms in range(101)]
+    assert aggregate(SLOW, values) == pytest.approx(95.0, abs=0.01)
+
+
+def test_slow_transactions_an_hour_apart_are_separate_windows() -> None:
+    assert SLOW.threshold is not None
+    assert SLOW.window_minutes is not None
+    gap = SLOW.window_minutes * 60 + 19  # the window at the slow one starts after the last fast
+    fast = [transaction(1, i) for i in range(19)]
+    slow_later = transaction(SLOW.threshold * 3, gap)
+    result = evaluate(SLOW, [*fast, slow_later])
+    assert result.fired  # the later window holds only the slow one
+    assert result.window_start == slow_later["timestamp"]
+
+
+# --- with events captured by the SDK itself ---------------------------------------------------
+
+
+def test_events_as_the_fake_transport_records_them(sentry: FakeTransport) -> None:
+    for _ in range(threshold() + 1):
+        try:
+            {}["missing"]
+        except KeyError as exc:
+            sentry_sdk.capture_exception(exc)
+    events = sentry.events
+    assert len({grouping_key(e) for e in events}) == 1
+    assert evaluate(RATE, events, check_environment=False).fired
+    assert not evaluate(RATE, events).fired  # captured in `test`, the rule watches production

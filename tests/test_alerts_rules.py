@@ -1,0 +1,152 @@
+"""alerts.yaml: loading, and refusing rules Sentry would refuse (naming rule and field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from korrigo_sentry.alerts import rules as rules_module
+from korrigo_sentry.alerts.rules import (
+    EVENT_FREQUENCY_INTERVALS,
+    FREQUENCY_RANGE,
+    METRIC_TIME_WINDOWS,
+    AlertRuleError,
+    get_rule,
+    load_rules,
+)
+
+SEED_ALERTS = {"critical-errors", "high-error-rate", "performance-degradation"}
+
+
+def _raw_rules() -> list[dict[str, Any]]:
+    return yaml.safe_load(rules_module.DEFAULT_PATH.read_text(encoding="utf-8"))["alerts"]
+
+
+def _write(tmp_path: Path, alerts: list[dict[str, Any]]) -> Path:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(yaml.safe_dump({"alerts": alerts}), encoding="utf-8")
+    return path
+
+
+def _mutated(rule_id: str, **changes: Any) -> list[dict[str, Any]]:
+    alerts = _raw_rules()
+    for raw in alerts:
+        if raw["id"] == rule_id:
+            raw.update(changes)
+    return alerts
+
+
+def test_the_seed_alerts_are_defined_and_valid() -> None:
+    rules = load_rules()
+    assert {r.id for r in rules} == SEED_ALERTS
+    assert get_rule("critical-errors").condition == "first_seen_event"
+    rate = get_rule("high-error-rate")
+    assert (rate.aggregate, rate.dataset, rate.query) == ("count()", "events", "event.type:error")
+    perf = get_rule("performance-degradation")
+    assert (perf.aggregate, perf.dataset, perf.unit) == (
+        "p95(transaction.duration)",
+        "transactions",
+        "ms",
+    )
+    for rule in rules:
+        assert rule.actions, rule.id
+        assert rule.runbook == f"runbooks/{rule.slug}.md"
+
+
+def test_every_rule_respects_sentrys_limits() -> None:
+    low, high = FREQUENCY_RANGE
+    for rule in load_rules():
+        assert low <= rule.frequency_minutes <= high
+        if rule.kind == "metric":
+            assert rule.window_minutes in METRIC_TIME_WINDOWS
+
+
+def test_get_rule_names_known_ids_for_an_unknown_one() -> None:
+    with pytest.raises(KeyError, match="critical-errors"):
+        get_rule("no-such-alert")
+
+
+def test_a_file_path_is_read(tmp_path: Path) -> None:
+    path = _write(tmp_path, _raw_rules()[:1])
+    assert [r.id for r in load_rules(path)] == ["critical-errors"]
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "field"),
+    [
+        ("critical-errors", {"frequency_minutes": FREQUENCY_RANGE[0] - 1}, "frequency_minutes"),
+        ("critical-errors", {"frequency_minutes": FREQUENCY_RANGE[1] + 1}, "frequency_minutes"),
+        ("critical-errors", {"frequency_minutes": 7.5}, "frequency_minutes"),
+        ("critical-errors", {"actions": []}, "actions"),
+        ("critical-errors", {"actions": [{"type": "pager", "target": "x"}]}, "actions[1].type"),
+        (
+            "high-error-rate",
+            {"actions": [{"type": "slack", "target": "alerts"}]},
+            "actions[1].target",
+        ),
+        ("high-error-rate", {"window_minutes": 7}, "window_minutes"),
+        ("performance-degradation", {"window_minutes": 45}, "window_minutes"),
+        ("high-error-rate", {"aggregate": "avg(x)"}, "aggregate"),
+        ("high-error-rate", {"dataset": "transactions"}, "dataset"),
+        ("high-error-rate", {"comparison": "equal"}, "comparison"),
+        ("high-error-rate", {"threshold": "ten"}, "threshold"),
+        ("performance-degradation", {"unit": "s"}, "unit"),
+        ("critical-errors", {"threshold": 3}, "threshold"),
+        ("critical-errors", {"kind": "log"}, "kind"),
+        ("critical-errors", {"condition": "threshold"}, "condition"),
+        ("critical-errors", {"runbook": "runbooks/other.md"}, "runbook"),
+        ("critical-errors", {"severity": "urgent"}, "severity"),
+        ("critical-errors", {"colour": "red"}, "colour"),
+    ],
+)
+def test_a_bad_rule_is_refused_naming_rule_and_field(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any], field: str
+) -> None:
+    path = _write(tmp_path, _mutated(rule_id, **changes))
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert (caught.value.rule_id, caught.value.field) == (rule_id, field)
+    assert repr(rule_id) in str(caught.value)
+    assert repr(field) in str(caught.value)
+
+
+def test_a_missing_field_is_named(tmp_path: Path) -> None:
+    alerts = _raw_rules()
+    del alerts[1]["window_minutes"]
+    with pytest.raises(AlertRuleError, match="'high-error-rate', field 'window_minutes'"):
+        load_rules(_write(tmp_path, alerts))
+
+
+@pytest.mark.parametrize("label", sorted(EVENT_FREQUENCY_INTERVALS))
+def test_event_frequency_rules_accept_only_sentrys_intervals(tmp_path: Path, label: str) -> None:
+    minutes = EVENT_FREQUENCY_INTERVALS[label]
+    rule = dict(
+        _raw_rules()[1],
+        id="burst",
+        kind="issue",
+        condition="event_frequency",
+        window_minutes=minutes,
+        runbook="runbooks/burst.md",
+    )
+    loaded = load_rules(_write(tmp_path, [rule]))[0]
+    assert loaded.window_label == label
+    refused = dict(rule, window_minutes=minutes + 1)
+    with pytest.raises(AlertRuleError, match="'burst', field 'window_minutes'"):
+        load_rules(_write(tmp_path, [refused]))
+
+
+def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
+    alerts = _raw_rules()
+    with pytest.raises(AlertRuleError, match="'critical-errors', field 'id'"):
+        load_rules(_write(tmp_path, [*alerts, alerts[0]]))
+
+
+@pytest.mark.parametrize("text", ["alerts: [", "rules: []", "alerts: 3"])
+def test_a_broken_file_is_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AlertRuleError, match="alerts"):
+        load_rules(path)

@@ -1,0 +1,142 @@
+"""Every shell step of the runbooks is a `python -m korrigo_sentry` command, and each one works.
+
+Each command runs through `korrigo_sentry.cli.main` with the page's arguments, against a
+healthy configuration whose DSN points at a local stand-in for Sentry's ingest endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+import sentry_sdk
+from markdown_it import MarkdownIt
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from korrigo_sentry import cli, runbooks
+from korrigo_sentry.testing import reset_scopes
+from tests.markdown_tabs import tabbed_plugin
+
+SHELL = {"bash", "sh", "shell", "console"}
+ENTRY = "python -m korrigo_sentry"
+PAGES = sorted(runbooks.RUNBOOK_DIR.glob("*.md"))
+#: Shell steps that are not Korrigo commands, each with the reason no command can do it.
+NOT_KORRIGO = {
+    "docker compose logs backend | grep -i sentry": (
+        "reads the running server's own SDK log, which a new process cannot see"
+    ),
+}
+
+
+def shell_lines() -> list[tuple[str, str]]:
+    """(page, line) for every line of every shell fence, tabs and admonitions included."""
+    parser = MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin)
+    parser.use(tabbed_plugin)
+    found = []
+    for page in PAGES:
+        for token in parser.parse(page.read_text(encoding="utf-8")):
+            if token.type == "fence" and token.info.split()[:1] and token.info.split()[0] in SHELL:
+                for line in token.content.splitlines():
+                    if line.strip() and not line.lstrip().startswith("#"):
+                        found.append((page.name, line.strip()))
+    return found
+
+
+def command_args(line: str) -> list[str]:
+    """The arguments after `python -m korrigo_sentry`, up to a pipe or a redirection."""
+    after = line.split(ENTRY, 1)[1]
+    after = re.split(r"\s(?:\||\d?>|&&|;)", after, maxsplit=1)[0]
+    return shlex.split(after)
+
+
+LINES = shell_lines()
+COMMANDS = sorted({tuple(command_args(line)) for _, line in LINES if ENTRY in line})
+
+
+class _Ingest(BaseHTTPRequestHandler):
+    """Answers every envelope as Sentry does when it accepts one."""
+
+    received: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        _Ingest.received.append(self.path)
+        body = json.dumps({"id": "0" * 32}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def healthy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[str]]:
+    """A production configuration whose DSN is a local stand-in for Sentry."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    for name in list(os.environ):
+        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SENTRY_DSN", f"http://publickey@127.0.0.1:{server.server_port}/1")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
+    monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
+    monkeypatch.chdir(tmp_path)
+    _Ingest.received = []
+    try:
+        yield _Ingest.received
+    finally:
+        sentry_sdk.get_client().close(timeout=0)
+        reset_scopes()
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_runbooks_have_shell_steps() -> None:
+    assert LINES
+    assert any(args[:1] == ("doctor",) for args in COMMANDS)
+
+
+@pytest.mark.parametrize(("page", "line"), LINES)
+def test_every_shell_step_is_a_korrigo_command(page: str, line: str) -> None:
+    if line in NOT_KORRIGO:
+        return
+    assert ENTRY in line, f"{page}: `{line}` is not a `{ENTRY}` command"
+    prefix = line.split(ENTRY, 1)[0].split()
+    # Before it: nothing (Local), or `docker compose exec SERVICE` (Docker Compose).
+    docker = len(prefix) == 4 and prefix[:3] == ["docker", "compose", "exec"]
+    assert prefix == [] or docker, f"{page}: unexpected prefix {prefix}"
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
+def test_every_command_succeeds_on_a_healthy_configuration(
+    args: tuple[str, ...], healthy: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = cli.main(list(args))
+    out, err = capsys.readouterr()
+    assert status == 0, out + err
+    if args[:1] == ("send-test",):
+        assert healthy, "send-test reached the stand-in for Sentry"
+
+
+def test_command_args_stop_at_pipes_and_redirections() -> None:
+    line = "docker compose exec backend python -m korrigo_sentry send-test 2>&1 | grep -i sentry"
+    assert command_args(line) == ["send-test"]
+    assert command_args("python -m korrigo_sentry alerts export --format json") == [
+        "alerts",
+        "export",
+        "--format",
+        "json",
+    ]

@@ -1,0 +1,91 @@
+"""The runbooks on the site: in the nav, reachable from the exported alerts, printable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from korrigo_sentry import runbooks
+from korrigo_sentry.alerts import load_rules
+from korrigo_sentry.alerts.export_sentry import Destination, export_rules
+from tests.test_site_support import Build, build, copy_repo, page_text
+
+BOOKS = runbooks.load_runbooks()
+EXTRA_PAGES = ("index", "print", "command-line")
+
+
+def _nav_files(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _nav_files(item)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _nav_files(value)
+
+
+def nav_files() -> set[str]:
+    config = yaml.load(runbooks.MKDOCS_YML.read_text(encoding="utf-8"), runbooks._TolerantLoader)
+    return set(_nav_files(config["nav"]))
+
+
+def exported_urls() -> list[str]:
+    dest = Destination(site_url=runbooks.site_url())
+    return [exported["runbook_url"] for exported in export_rules(load_rules(), dest)]
+
+
+def test_every_runbook_is_in_the_nav() -> None:
+    nav = nav_files()
+    wanted = {f"runbooks/{b.slug}.md" for b in BOOKS} | {f"runbooks/{p}.md" for p in EXTRA_PAGES}
+    assert wanted <= nav
+
+
+def test_every_exported_runbook_url_maps_to_a_runbook_in_the_nav() -> None:
+    site, nav = runbooks.site_url(), nav_files()
+    for url in exported_urls():
+        assert url.startswith(site)
+        source = url.removeprefix(site).rstrip("/") + ".md"
+        assert source in nav
+        assert (runbooks.REPO_ROOT / source).is_file()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    result = build(copy_repo(tmp_path_factory.mktemp("runbooks-site")))
+    assert result.ok, result.output
+    return result
+
+
+def _page(site: Build, url_path: str) -> Path:
+    return site.site / url_path / "index.html"
+
+
+@pytest.mark.slow
+def test_every_exported_runbook_url_is_a_built_page(site: Build) -> None:
+    for url in exported_urls():
+        page = _page(site, url.removeprefix(runbooks.site_url()))
+        assert page.is_file(), url
+
+
+@pytest.mark.slow
+def test_the_printable_page_holds_every_runbook(site: Build) -> None:
+    text = page_text(_page(site, "runbooks/print").read_text(encoding="utf-8"))
+    for book in BOOKS:
+        assert book.title in text
+        for check in book.checks:
+            assert runbooks.plain(check.expected).rstrip(".") in text
+    assert "{{" not in text
+
+
+@pytest.mark.slow
+def test_the_command_line_page_shows_a_run_without_a_dsn(site: Build) -> None:
+    text = page_text(_page(site, "runbooks/command-line").read_text(encoding="utf-8"))
+    expected, status = runbooks.transcript("sentry-not-capturing-errors")
+    assert status == 1
+    for line in expected.splitlines():
+        assert line.strip() in text
