@@ -1,0 +1,450 @@
+"""Live values for the handbook (mkdocs-macros plugin, `module_name: macros` in mkdocs.yml).
+
+Every number, name and payload a page states comes from here, and everything here comes
+from `korrigo_sentry` (its settings, alert rules and fake transport), from the installed
+packages, from git, or from `korrigo_sentry/data/facts.yaml`. Nothing is typed twice.
+
+Variables, filters and macros are listed in `define_env`; the README shows how to use them.
+"""
+
+from __future__ import annotations
+
+import json
+import linecache
+import os
+import posixpath
+import re
+import subprocess
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from importlib import import_module, metadata
+from pathlib import Path
+from pprint import pformat
+from typing import Any, NamedTuple
+
+import yaml
+
+from korrigo_sentry import runbooks, scrubbing, settings
+from korrigo_sentry.alerts import AlertRule, load_rules
+from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.relay.comparison import scrubbing_comparison_table
+from korrigo_sentry.relay.rules import project_scrubbing_rules
+
+ROOT = Path(__file__).resolve().parent
+FACTS_PATH = Path(settings.__file__).resolve().parent / "data" / "facts.yaml"
+
+#: Event keys shown in a "What Sentry receives" panel, in this order; the rest (SDK
+#: metadata, module list, runtime contexts) is always sent but says nothing about the example.
+SHOWN_KEYS: tuple[str, ...] = (
+    "event_id",
+    "timestamp",
+    "level",
+    "logger",
+    "message",
+    "logentry",
+    "exception",
+    "transaction",
+    "request",
+    "user",
+    "tags",
+    "contexts",
+    "extra",
+    "breadcrumbs",
+    "environment",
+    "release",
+)
+#: Values that change on every run, replaced by a placeholder wherever they appear.
+VOLATILE_KEYS = frozenset(
+    {"event_id", "timestamp", "start_timestamp", "trace_id", "span_id", "celery_task_id"}
+)
+#: Contexts the SDK adds to every event (runtime, OS, trace ids): not the example's.
+SDK_CONTEXTS = frozenset({"runtime", "os", "device", "trace", "app", "cloud_resource"})
+#: What a stack frame keeps: line numbers and paths depend on the build machine.
+FRAME_KEYS = ("function", "module", "context_line", "vars")
+MAX_FRAMES = 2
+#: Breadcrumbs shown: the last few, the ones that lead to the example's event.
+MAX_BREADCRUMBS = 3
+
+
+# --- filters ---------------------------------------------------------------------------
+
+
+def percent(rate: float) -> str:
+    """0.1 -> '10%' (a sample rate as a reader says it)."""
+    return f"{rate * 100:g}%"
+
+
+def thousands(number: float) -> str:
+    """5000 -> '5,000'."""
+    return f"{number:,}"
+
+
+def masked_dsn(dsn: str | None) -> str:
+    """A DSN as pages may show it: scheme, host and project id, never the key."""
+    return mask_dsn(dsn)
+
+
+def minutes(value: int) -> str:
+    """60 -> '1 hour', 1440 -> '1 day', 5 -> '5 minutes'."""
+    for size, unit in ((1440, "day"), (60, "hour")):
+        if value % size == 0:
+            count = value // size
+            return f"{count} {unit}" + ("s" if count != 1 else "")
+    return f"{value} minute" + ("s" if value != 1 else "")
+
+
+# --- values read from the code, the packages, git and facts.yaml ----------------------------
+
+
+def sdk_pin_in_requirements(requirements: Path) -> str:
+    """The version `requirements.txt` pins sentry-sdk to ('unpinned' if it does not)."""
+    pattern = re.compile(r"^sentry-sdk(?:\[[^\]]*\])?\s*==\s*([\w.]+)", re.IGNORECASE)
+    for line in requirements.read_text(encoding="utf-8").splitlines():
+        match = pattern.match(line.strip())
+        if match:
+            return match.group(1)
+    return "unpinned"
+
+
+def git_release(cwd: Path) -> str:
+    """The short SHA of HEAD, which a deploy of this build would report; 'unknown' outside git."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return result.stdout.strip() or "unknown"
+
+
+def doctor_checks() -> list[tuple[str, str]]:
+    """(name, description) of each check `python -m korrigo_sentry doctor` runs."""
+    try:
+        doctor = import_module("korrigo_sentry.doctor")
+    except ModuleNotFoundError:  # the doctor module is not written yet
+        return []
+    return [(str(name), str(description)) for name, description in doctor.CHECKS]
+
+
+def read_facts(path: Path = FACTS_PATH) -> dict[str, Any]:
+    """The facts about Sentry that are not code (plans, prices), with their check date."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def variables(root: Path = ROOT) -> dict[str, Any]:
+    """Every variable the pages may use, by name."""
+    return {
+        "environments": list(settings.ENVIRONMENTS),
+        "default_environment": settings.DEFAULT_ENVIRONMENT,
+        "traces_rates": dict(settings.TRACES_SAMPLE_RATES),
+        "error_sample_rate": settings.ERROR_SAMPLE_RATE,
+        "never_traced": list(settings.NEVER_TRACED),
+        "extra_denylist": list(settings.EXTRA_DENYLIST),
+        "denylist": list(scrubbing.DENYLIST),
+        "integrations": dict(settings.INTEGRATIONS),
+        "data_collection": dict(settings.DATA_COLLECTION),
+        "env_vars": dict(settings.ENV_VARS),
+        "release_prefix": settings.RELEASE_PREFIX,
+        "release": git_release(root),
+        "sdk_version": metadata.version("sentry-sdk"),
+        "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
+        "sdk_pin_settings": settings.SDK_PIN,
+        "doctor_checks": doctor_checks(),
+        "facts": read_facts(),
+        "alerts": load_rules(),
+        # The DSN this build saw, masked: the key never reaches a page.
+        "build_dsn": masked_dsn(os.environ.get("SENTRY_DSN")),
+    }
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def rates_table() -> str:
+    """Environment, share of transactions traced, and the Python value."""
+    rows = []
+    for name in settings.ENVIRONMENTS:
+        rate = settings.TRACES_SAMPLE_RATES[name]
+        default = " (default)" if name == settings.DEFAULT_ENVIRONMENT else ""
+        rows.append((f"`{name}`{default}", percent(rate), f"`{rate!r}`"))
+    return _table(("Environment", "Transactions traced", "`traces_sampler` returns"), rows)
+
+
+def env_vars_table() -> str:
+    """Every environment variable the code reads, and what for."""
+    rows = [(f"`{name}`", text.replace("|", "\\|")) for name, text in settings.ENV_VARS.items()]
+    return _table(("Variable", "What it does"), rows)
+
+
+def integrations_table() -> str:
+    """Each integration `init_sentry` enables, with the options it passes."""
+    rows = []
+    for name, options in settings.INTEGRATIONS.items():
+        shown = ", ".join(f"`{key}={value!r}`" for key, value in options.items()) or "defaults"
+        rows.append((f"`{name}`", shown))
+    return _table(("Integration", "Options"), rows)
+
+
+def doctor_list() -> str:
+    """A bullet list of the checks `doctor` runs."""
+    checks = doctor_checks()
+    if not checks:
+        return "*(The `doctor` command is not available in this build.)*"
+    return "\n".join(f"- **{name}**: {description}" for name, description in checks)
+
+
+def python_value(name: str, value: Any) -> str:
+    """A fenced Python assignment of `value` (rendered here, so doc tests never see Jinja)."""
+    body = f"{name} = {pformat(value, width=88, sort_dicts=False)}"
+    return f"```python\n{body}\n```"
+
+
+# --- alerts ----------------------------------------------------------------------------
+
+
+def alert_rule(rule_id: str) -> AlertRule:
+    """One alert rule by id (fails the build for an unknown id)."""
+    for rule in load_rules():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(f"no alert rule {rule_id!r}")
+
+
+def alert_condition(rule: AlertRule) -> str:
+    """The rule's trigger in words, e.g. 'more than 10 events in 5 minutes'."""
+    if rule.condition == "first_seen_event":
+        return "a new issue is seen for the first time"
+    threshold = f"{rule.threshold:g}"
+    window = minutes(rule.window_minutes or 0)
+    if rule.unit == "events":
+        more = "fewer" if rule.comparison == "below" else "more"
+        return f"{more} than {threshold} events in {window}"
+    return f"`{rule.aggregate}` {rule.comparison} {threshold} {rule.unit} over {window}"
+
+
+def alert_actions(rule: AlertRule) -> str:
+    """'email to admins, slack to #alerts'."""
+    return ", ".join(f"{action.type} to `{action.target}`" for action in rule.actions)
+
+
+# --- "What Sentry receives" --------------------------------------------------------------
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?P<info>[^`\n]*)$")
+
+
+class Block(NamedTuple):
+    """One python fence of a page: its code and whether it continues the previous one.
+
+    (A NamedTuple, not a dataclass: mkdocs-macros imports this file without registering it
+    in `sys.modules`, which dataclasses need.)
+    """
+
+    code: str
+    continuation: bool
+
+
+def python_blocks(markdown: str) -> list[Block]:
+    """The page's python fences, as the doc tests collect them (indented ones included).
+
+    A line scan rather than a Markdown parser: fences inside content tabs and admonitions
+    are indented, and only the fence lines and their indentation matter here.
+    """
+    blocks: list[Block] = []
+    lines = iter(markdown.splitlines())
+    for line in lines:
+        opening = _FENCE.match(line)
+        if not opening:
+            continue
+        info = opening["info"].strip().strip("{}").split()
+        language = next((part.lstrip(".") for part in info if part), "")
+        body = list(_fence_body(lines, opening["indent"], opening["ticks"]))
+        if language in ("python", "py", "python3") and "notest" not in info:
+            code = textwrap.dedent("\n".join(body))
+            blocks.append(Block(code=code, continuation="continuation" in info))
+    return blocks
+
+
+def _fence_body(lines: Iterator[str], indent: str, ticks: str) -> Iterator[str]:
+    for line in lines:
+        if line.strip().startswith(ticks) and not line.strip().strip("`"):
+            return
+        yield line[len(indent) :] if line.startswith(indent) else line
+
+
+def block_code(markdown: str, number: int) -> str:
+    """The code the doc test of the page's `number`-th python fence runs (1-based)."""
+    blocks = python_blocks(markdown)
+    if not 1 <= number <= len(blocks):
+        raise IndexError(f"the page has {len(blocks)} python blocks, not {number}")
+    first = number - 1
+    while first > 0 and blocks[first].continuation:
+        first -= 1
+    return "\n".join(block.code for block in blocks[first:number])
+
+
+EXAMPLE_FILE = "example.py"
+
+
+@cache
+def run_example(code: str) -> dict[str, list[dict[str, Any]]]:
+    """Run `code` as the doc tests do (`sentry` bound to a FakeTransport); what it sent."""
+    from korrigo_sentry.testing import sentry_capture
+
+    # Registered in linecache so that the SDK finds the source lines of the example's frames
+    # (an entry without mtime is never invalidated).
+    linecache.cache[EXAMPLE_FILE] = (len(code), None, code.splitlines(True), EXAMPLE_FILE)
+    try:
+        with sentry_capture() as sentry:
+            namespace = {"__name__": "__main__", "sentry": sentry}
+            exec(compile(code, EXAMPLE_FILE, "exec"), namespace)
+            return {"event": list(sentry.events), "transaction": list(sentry.transactions)}
+    finally:
+        linecache.cache.pop(EXAMPLE_FILE, None)
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def trim_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The parts of a wire event that matter to a reader, volatile values masked."""
+    shown: dict[str, Any] = {}
+    for key in SHOWN_KEYS:
+        if key not in event or event[key] in (None, {}, []):
+            continue
+        # A deep copy with JSON types only, and no memory addresses ("<object at 0x7f...>")
+        value = _prune(json.loads(_ADDRESS.sub("", json.dumps(event[key]))))
+        if key in VOLATILE_KEYS:
+            value = f"<{key}>"
+        elif key == "exception":
+            value = _trim_exception(value)
+        elif key == "contexts":
+            value = {k: v for k, v in value.items() if k not in SDK_CONTEXTS}
+        elif key == "extra":
+            value = {k: v for k, v in value.items() if k != "sys.argv"}
+        elif key == "breadcrumbs":
+            value = value.get("values", [])[-MAX_BREADCRUMBS:]
+            value = {"values": value} if value else {}
+        elif key == "request":
+            value = {k: v for k, v in value.items() if k != "env"}
+        if value not in ({}, []):
+            shown[key] = value
+    return shown
+
+
+def _prune(value: Any) -> Any:
+    """`value` without the keys whose value is null, volatile values masked."""
+    if isinstance(value, dict):
+        return {
+            k: f"<{k}>" if k in VOLATILE_KEYS else _prune(v)
+            for k, v in value.items()
+            if v is not None
+        }
+    if isinstance(value, list):
+        return [_prune(v) for v in value]
+    return value
+
+
+def _trim_frame(frame: dict[str, Any]) -> dict[str, Any]:
+    kept = {k: frame[k] for k in FRAME_KEYS if k in frame}
+    if frame.get("function") == "<module>":  # an example's globals: imports, `sentry`
+        kept.pop("vars", None)
+    return kept
+
+
+def _trim_exception(exception: dict[str, Any]) -> dict[str, Any]:
+    for item in exception.get("values", []):
+        frames = (item.get("stacktrace") or {}).get("frames") or []
+        kept = [_trim_frame(frame) for frame in frames[-MAX_FRAMES:]]
+        if kept:
+            item["stacktrace"] = {"frames": kept}
+        else:
+            item.pop("stacktrace", None)
+    return exception
+
+
+def receives_panel(payload: Mapping[str, Any], title: str = "What Sentry receives") -> str:
+    """A collapsed Material admonition holding the trimmed JSON."""
+    body = json.dumps(trim_event(payload), indent=2, ensure_ascii=False)
+    text = (
+        "Captured while this page was built: the example above ran with Korrigo's "
+        "configuration and a fake transport, and this is the event it sent, trimmed to "
+        f"what matters: the last {MAX_FRAMES} stack frames, the last {MAX_BREADCRUMBS} "
+        "breadcrumbs, no SDK metadata, module list or runtime contexts; ids and times masked."
+    )
+    fenced = f"```json\n{body}\n```"
+    return f'??? example "{title}"\n\n' + textwrap.indent(f"{text}\n\n{fenced}", "    ")
+
+
+# --- registration --------------------------------------------------------------------------
+
+
+def define_env(env: Any) -> None:
+    """mkdocs-macros entry point: register variables, filters and macros."""
+    env.variables.update(variables(Path(env.project_dir)))
+    filters: list[Callable[..., Any]] = [percent, thousands, masked_dsn, minutes]
+    for function in filters:
+        env.filter(function)
+
+    def what_sentry_receives(
+        block: int, kind: str = "event", index: int = -1, title: str = "What Sentry receives"
+    ) -> str:
+        """Run the page's `block`-th python fence and show the payload it sent."""
+        code = block_code(env.markdown, block)
+        payloads = run_example(code)[kind]
+        if not payloads:
+            raise ValueError(f"{env.page.file.src_uri}: python block {block} sent no {kind}")
+        return receives_panel(payloads[index], title)
+
+    def alerts_table() -> str:
+        """The Alerts page table: one row per rule of alerts.yaml, linking its runbook."""
+        here = posixpath.dirname(env.page.file.src_uri)
+        rows = []
+        for rule in load_rules():
+            link = posixpath.relpath(rule.runbook, here or ".")
+            rows.append(
+                (
+                    f"**{rule.name}**",
+                    rule.kind,
+                    alert_condition(rule),
+                    f"`{rule.environment}`" if rule.environment else "all",
+                    alert_actions(rule),
+                    f"at most every {minutes(rule.frequency_minutes)}",
+                    rule.severity,
+                    f"[{rule.id}]({link})",
+                )
+            )
+        header = ("Alert", "Kind", "Fires when", "Environment", "Notifies", "Repeats",
+                  "Severity", "Runbook")  # fmt: skip
+        return _table(header, rows)
+
+    macros: list[Callable[..., Any]] = [
+        rates_table,
+        env_vars_table,
+        integrations_table,
+        doctor_list,
+        python_value,
+        alert_rule,
+        alert_condition,
+        alert_actions,
+        alerts_table,
+        what_sentry_receives,
+        scrubbing_comparison_table,  # korrigo_sentry.relay (issue 7)
+        project_scrubbing_rules,  # korrigo_sentry.relay (issue 7)
+    ]
+    for function in macros:
+        env.macro(function)
+    # The runbook pages' macros (runbooks_table, runbooks_printable, runbook_transcript)
+    # live with the runbook parser.
+    runbooks.define_macros(env)

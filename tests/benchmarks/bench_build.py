@@ -1,0 +1,150 @@
+"""`mkdocs build` time with the real macros against the same pages with fixed values.
+
+The baseline is a copy of the repository whose `macros.py` is replaced by a module that
+registers the same variable, macro and filter names (read from the real module), each
+returning a fixed value: the difference is the cost of reading the code, the YAML files
+and git, and of running the "What Sentry receives" examples. Both builds run as
+subprocesses (same command, same flags) in alternating rounds; the figure of each is the
+median of its rounds.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.test_site_support import ROOT, copy_repo
+
+ROUNDS = 3
+TARGET = 1.5
+
+STUB = '''"""Fixed values under the real macros' names (baseline of bench_build)."""
+
+VARIABLES = {variables!r}
+MACROS = {macros!r}
+FILTERS = {filters!r}
+
+
+class Fixed:
+    """Any attribute, item or call gives itself; it prints as 0 and iterates as nothing."""
+
+    def __getattr__(self, name):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self):
+        return 0
+
+    def __str__(self):
+        return "0"
+
+    def __format__(self, spec):
+        return "0"
+
+    def __int__(self):
+        return 0
+
+    def __float__(self):
+        return 0.0
+
+    def _same(self, *args):
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _same
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _same
+    __pow__ = __rpow__ = __neg__ = __abs__ = __round__ = _same
+
+    def _false(self, other):
+        return False
+
+    __lt__ = __le__ = __gt__ = __ge__ = _false
+
+
+def define_env(env):
+    for name in VARIABLES:
+        env.variables[name] = Fixed()
+    for name in MACROS:
+        env.macro(lambda *args, **kwargs: Fixed(), name)
+    for name in FILTERS:
+        env.filter(lambda *args, **kwargs: Fixed(), name)
+'''
+
+
+class _Recorder:
+    """Stands in for mkdocs-macros' env to learn what the real module registers."""
+
+    def __init__(self) -> None:
+        self.variables: dict[str, Any] = {}
+        self.macros: list[str] = []
+        self.filters: list[str] = []
+        self.project_dir = str(ROOT)
+
+    def macro(self, function: Any, name: str = "") -> None:
+        self.macros.append(name or function.__name__)
+
+    def filter(self, function: Any, name: str = "") -> None:
+        self.filters.append(name or function.__name__)
+
+
+def stub_source() -> str:
+    """The baseline module's source: the real names, fixed values."""
+    sys.path.insert(0, str(ROOT))
+    import macros
+
+    recorder = _Recorder()
+    macros.define_env(recorder)
+    return STUB.format(
+        variables=sorted(recorder.variables), macros=recorder.macros, filters=recorder.filters
+    )
+
+
+def build_seconds(project: Path) -> float:
+    """Wall time of one `mkdocs build` of `project`, in a fresh process.
+
+    `--no-strict`: the fixed values make links like `[source](0)` that strict refuses.
+    """
+    env = {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--no-strict", "--quiet",
+         "--site-dir", str(project / "site")],
+        cwd=project, env=env, check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - start
+
+
+def main() -> bool:
+    """Print both medians and their ratio; False when the ratio is above TARGET."""
+    with tempfile.TemporaryDirectory() as tmp:
+        real = copy_repo(Path(tmp) / "real")
+        fixed = copy_repo(Path(tmp) / "fixed")
+        (fixed / "macros.py").write_text(stub_source(), encoding="utf-8")
+        build_seconds(real)  # warm the file system cache and the .pyc files
+        build_seconds(fixed)
+        times: dict[str, list[float]] = {"real": [], "fixed": []}
+        for _ in range(ROUNDS):
+            times["real"].append(build_seconds(real))
+            times["fixed"].append(build_seconds(fixed))
+    real_s, fixed_s = (statistics.median(times[k]) for k in ("real", "fixed"))
+    ratio = real_s / fixed_s
+    print(f"mkdocs build, real macros:   {real_s:.2f} s (median of {ROUNDS})")
+    print(f"mkdocs build, fixed values:  {fixed_s:.2f} s")
+    print(f"ratio: {ratio:.2f} (target <= {TARGET})")
+    return ratio <= TARGET
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() else 1)

@@ -1,0 +1,144 @@
+"""The built handbook: no DSN key, no third-party request, every seed section and example.
+
+One build of a temporary copy is shared by the module (a build takes a few seconds); it
+runs with a canary `SENTRY_DSN` in the environment.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from korrigo_sentry.dsn import mask_dsn
+from tests.test_site_support import SEED, Build, build, copy_repo, loaded_urls, page_code
+
+pytestmark = pytest.mark.slow
+
+CANARY_KEY = "canary5f0e1d2c3b4a59687766554433221100"
+CANARY_DSN = f"https://{CANARY_KEY}@o4242.ingest.sentry.io/4242"
+
+#: Where each section of the seed guide lives in the site.
+SECTION_PAGES = {
+    "Overview": "index.html",
+    "Create Sentry Account": "getting-started/account/index.html",
+    "Get Your DSN": "getting-started/dsn/index.html",
+    "Configure Korrigo": "getting-started/configuration/index.html",
+    "Install Dependencies": "getting-started/install/index.html",
+    "Test Error Tracking": "getting-started/verify/index.html",
+    "Features Enabled": "reference/features/index.html",
+    "Privacy & Security": "reference/privacy/index.html",
+    "Sentry Dashboard": "reference/dashboard/index.html",
+    "Recommended Alerts": "reference/alerts/index.html",
+    "Best Practices": "reference/best-practices/index.html",
+    "Cost Management": "reference/sampling-and-cost/index.html",
+    "Troubleshooting": "runbooks/sentry-not-capturing-errors/index.html",
+    "Next Steps": "next-steps/index.html",
+    "Resources": "next-steps/index.html",
+}
+
+#: Seed code that is wrong or unsafe as written, and what the site shows instead.
+SEED_FIXES = {
+    # the contract's placeholder DSN instead of a real-looking one
+    "https://abc123def456@o123456.ingest.sentry.io/789012": (
+        "https://examplePublicKey@o0.ingest.sentry.io/0"
+    ),
+    # `Hub` is deprecated in sentry-sdk 2.x
+    "print(sentry_sdk.Hub.current.client)": "sentry_sdk.get_client()",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    project = copy_repo(tmp_path_factory.mktemp("handbook"))
+    result = build(project, {"SENTRY_DSN": CANARY_DSN})
+    assert result.ok, result.output
+    return result
+
+
+def test_the_dsn_key_is_in_no_built_file(site: Build) -> None:
+    files = [path for path in site.site.rglob("*") if path.is_file()]
+    assert files
+    leaking = [str(p) for p in files if CANARY_KEY.encode() in p.read_bytes()]
+    assert leaking == []
+    # ...while the masked form (host and project id) is what the configuration page shows
+    configuration = site.pages()["getting-started/configuration/index.html"]
+    assert mask_dsn(CANARY_DSN) in configuration
+
+
+def _foreign(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme in ("http", "https") or url.startswith("//")) and (
+        parts.hostname not in (None, "127.0.0.1", "localhost")
+    )
+
+
+def test_no_page_loads_anything_from_another_host(site: Build) -> None:
+    pages = site.pages()
+    assert len(pages) > 10
+    foreign = [
+        (page, tag, url)
+        for page, html in pages.items()
+        for tag, url in loaded_urls(html)
+        if _foreign(url)
+    ]
+    assert foreign == []
+
+
+def test_mermaid_is_served_by_the_site(site: Build) -> None:
+    pages = site.pages()
+    with_diagrams = [page for page, html in pages.items() if 'class="mermaid"' in html]
+    assert with_diagrams
+    for page in with_diagrams:
+        scripts = [url for tag, url in loaded_urls(pages[page]) if tag == "script"]
+        assert any(url.endswith("assets/javascripts/mermaid.min.js") for url in scripts)
+    assert (site.site / "assets" / "javascripts" / "mermaid.min.js").stat().st_size > 100_000
+
+
+def _seed_sections() -> list[str]:
+    headings = re.findall(r"^## (?:\d+\. )?(.+)$", SEED.read_text(encoding="utf-8"), re.M)
+    return [heading.strip() for heading in headings]
+
+
+def _seed_code_lines() -> list[str]:
+    """Each meaningful line of each seed code block, with the known fixes applied."""
+    blocks = re.findall(r"^ *```\w*\n(.*?)^ *```", SEED.read_text(encoding="utf-8"), re.M | re.S)
+    lines = []
+    for block in blocks:
+        for raw in block.splitlines():
+            line = re.sub(r"\s+#.*$", "", raw).strip()  # trailing comments are prose
+            if not line or line.startswith("#"):
+                continue
+            for wrong, right in SEED_FIXES.items():
+                line = line.replace(wrong, right)
+            lines.append(line)
+    return lines
+
+
+def test_every_seed_section_has_its_page(site: Build) -> None:
+    sections = _seed_sections()
+    assert len(sections) >= 13
+    assert sorted(set(sections)) == sorted(SECTION_PAGES)  # a new seed section needs a page
+    pages = site.pages()
+    missing = [name for name, page in SECTION_PAGES.items() if page not in pages]
+    assert missing == []
+
+
+def _squash(text: str) -> str:
+    """Whitespace collapsed; Compose v1 and v2 spelled alike (docker-compose, docker compose)."""
+    return re.sub(r"\s+", " ", text).replace("docker compose ", "docker-compose ")
+
+
+def test_every_seed_code_line_is_in_the_site(site: Build) -> None:
+    code = _squash("\n".join(block for html in site.pages().values() for block in page_code(html)))
+    lines = _seed_code_lines()
+    assert len(lines) > 30
+    missing = [line for line in lines if _squash(line) not in code]
+    assert missing == []
+
+
+def test_the_seed_copy_is_the_guide_being_rebuilt() -> None:
+    text = Path(SEED).read_text(encoding="utf-8")
+    assert text.startswith("# Sentry Error Tracking Setup Guide")

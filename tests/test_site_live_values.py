@@ -1,0 +1,98 @@
+"""Values on the pages follow the code: change one in a copy, rebuild, and look.
+
+The production traces rate is changed in the copy's `korrigo_sentry/settings.py` and one
+alert threshold in its `korrigo_sentry/data/alerts.yaml`; the copy is built with its own
+package first on PYTHONPATH. Every page that stated an old value must state the new one,
+and no page may still state an old one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+import macros
+from korrigo_sentry import settings
+from korrigo_sentry.alerts import load_rules
+from tests.test_site_support import Build, build, copy_repo, page_text
+
+pytestmark = pytest.mark.slow
+
+OLD_RATE = settings.TRACES_SAMPLE_RATES["production"]
+NEW_RATE = 0.37
+assert NEW_RATE not in settings.TRACES_SAMPLE_RATES.values()
+
+RULE = next(rule for rule in load_rules() if rule.threshold is not None)
+NEW_THRESHOLD = int(RULE.threshold or 0) * 3 + 7
+
+
+def _rate_patterns(rate: float) -> list[re.Pattern[str]]:
+    """How a page states a rate: as a percentage and as the Python value."""
+    literal = re.escape(repr(rate))
+    return [
+        re.compile(rf"(?<![\d.]){re.escape(macros.percent(rate))}"),
+        re.compile(rf"(?<![\d.]){literal}(?![\d])"),
+    ]
+
+
+def _condition(threshold: float) -> re.Pattern[str]:
+    phrase = macros.alert_condition(replace(RULE, threshold=threshold)).replace("`", "")
+    return re.compile(re.escape(phrase))
+
+
+def _stating(site: Build, pattern: re.Pattern[str]) -> set[str]:
+    return {page for page, html in site.pages().items() if pattern.search(page_text(html))}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
+    original = build(copy_repo(tmp_path_factory.mktemp("original")))
+    assert original.ok, original.output
+
+    changed = copy_repo(tmp_path_factory.mktemp("changed"))
+    settings_py = changed / "korrigo_sentry" / "settings.py"
+    source = settings_py.read_text(encoding="utf-8")
+    literal = f'"production": {OLD_RATE!r}'
+    assert source.count(literal) == 1, "the production rate must be written exactly once"
+    settings_py.write_text(source.replace(literal, f'"production": {NEW_RATE!r}'), "utf-8")
+
+    alerts_yaml = changed / "korrigo_sentry" / "data" / "alerts.yaml"
+    data = yaml.safe_load(alerts_yaml.read_text(encoding="utf-8"))
+    for raw in data["alerts"]:
+        if raw["id"] == RULE.id:
+            raw["threshold"] = NEW_THRESHOLD
+    alerts_yaml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    result = build(changed)
+    assert result.ok, result.output
+    return original, result
+
+
+@pytest.mark.parametrize("form", [0, 1], ids=["percent", "python"])
+def test_the_production_rate_follows_settings(builds: tuple[Build, Build], form: int) -> None:
+    original, changed = builds
+    old, new = _rate_patterns(OLD_RATE)[form], _rate_patterns(NEW_RATE)[form]
+    stated = _stating(original, old)
+    assert stated, f"no page states the production rate as {old.pattern}"
+    assert _stating(changed, old) == set()
+    assert stated <= _stating(changed, new)
+
+
+def test_an_alert_threshold_follows_the_yaml(builds: tuple[Build, Build]) -> None:
+    original, changed = builds
+    old, new = _condition(RULE.threshold or 0), _condition(NEW_THRESHOLD)
+    stated = _stating(original, old)
+    assert stated, f"no page states {old.pattern!r}"
+    assert _stating(changed, old) == set()
+    assert stated <= _stating(changed, new)
+
+
+def test_the_copy_is_what_was_built(tmp_path: Path) -> None:
+    """The changed build must read the copy, not the installed package (PYTHONPATH)."""
+    project = copy_repo(tmp_path)
+    assert (project / "korrigo_sentry" / "settings.py").is_file()
+    assert (project / "docs" / "runbooks").is_symlink()

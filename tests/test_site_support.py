@@ -1,0 +1,151 @@
+"""Helpers for the site tests: build the handbook from a temporary copy of the repository.
+
+A copy lets a test break or change a file (a link, a rate, an alert threshold) and build
+it, without touching the working tree. No tests here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+
+ROOT = Path(__file__).resolve().parent.parent
+#: What a build needs. `docs/runbooks` is a symlink to `../runbooks`: copied as a symlink.
+SITE_SOURCES = ("mkdocs.yml", "docs", "runbooks", "macros.py", "korrigo_sentry",
+                "requirements.txt", "overrides")  # fmt: skip
+#: The seed guide this handbook rebuilds (a copy of the original, kept for these tests).
+SEED = ROOT / "tests" / "data" / "seed_sentry_guide.md"
+
+
+def copy_repo(destination: Path) -> Path:
+    """Copy what a build needs into `destination`; returns it."""
+    destination.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in SITE_SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, symlinks=True, ignore=ignore)
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+@dataclass(frozen=True)
+class Build:
+    """The outcome of one `mkdocs build --strict`."""
+
+    returncode: int
+    output: str
+    site: Path
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def pages(self) -> dict[str, str]:
+        """Every built HTML page, by path relative to the site, as text."""
+        return {
+            str(path.relative_to(self.site)): path.read_text(encoding="utf-8")
+            for path in sorted(self.site.rglob("*.html"))
+        }
+
+
+def build(project: Path, extra_env: dict[str, str] | None = None) -> Build:
+    """Build `project` (a copy made by `copy_repo`) with its own code first on the path."""
+    site = project / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project)}
+    env.pop("SENTRY_DSN", None)
+    env.update(extra_env or {})
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site)
+
+
+class _Text(HTMLParser):
+    """Collects an HTML page's visible text, and its code blocks apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.code: list[str] = []
+        self._pre = 0
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "pre":
+            self._pre += 1
+            self.code.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        elif tag == "pre":
+            self._pre -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._pre:
+            self.code[-1] += data
+
+
+def page_text(html: str) -> str:
+    """The visible text of a page (scripts and styles left out)."""
+    parser = _Text()
+    parser.feed(html)
+    return "".join(parser.text)
+
+
+def page_code(html: str) -> list[str]:
+    """The text of each code block (`<pre>`) of a page."""
+    parser = _Text()
+    parser.feed(html)
+    return parser.code
+
+
+class _Resources(HTMLParser):
+    """Collects every URL the browser would load by itself (not the links one clicks)."""
+
+    LOADED: ClassVar[dict[str, str]] = {
+        "script": "src", "img": "src", "iframe": "src", "source": "src",
+        "audio": "src", "video": "src", "embed": "src", "object": "data",
+    }  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        attribute = self.LOADED.get(tag)
+        if tag == "link":
+            attribute = "href"
+            if "canonical" in (values.get("rel") or "").split():
+                return  # names the page, loads nothing
+        if attribute and values.get(attribute):
+            self.urls.append((tag, values[attribute] or ""))
+        if values.get("srcset"):
+            self.urls += [(tag, part.split()[0]) for part in values["srcset"].split(",")]
+
+
+def loaded_urls(html: str) -> list[tuple[str, str]]:
+    """(tag, url) of every resource a page makes the browser fetch."""
+    parser = _Resources()
+    parser.feed(html)
+    return parser.urls
