@@ -17,7 +17,6 @@ import re
 import subprocess
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
 from importlib import import_module, metadata
 from pathlib import Path
 from pprint import pformat
@@ -25,11 +24,9 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from korrigo_sentry import runbooks, scrubbing, settings
+from korrigo_sentry import build_cache, runbooks, settings
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.dsn import mask_dsn
-from korrigo_sentry.relay.comparison import scrubbing_comparison_table
-from korrigo_sentry.relay.rules import project_scrubbing_rules
 
 ROOT = Path(__file__).resolve().parent
 FACTS_PATH = Path(settings.__file__).resolve().parent / "data" / "facts.yaml"
@@ -125,11 +122,35 @@ def git_release(cwd: Path) -> str:
 
 def doctor_checks() -> list[tuple[str, str]]:
     """(name, description) of each check `python -m korrigo_sentry doctor` runs."""
-    try:
-        doctor = import_module("korrigo_sentry.doctor")
-    except ModuleNotFoundError:  # the doctor module is not written yet
-        return []
-    return [(str(name), str(description)) for name, description in doctor.CHECKS]
+
+    def compute() -> list[tuple[str, str]]:
+        doctor = import_module("korrigo_sentry.doctor")  # imports the SDK: cached below
+        return [(str(name), str(description)) for name, description in doctor.CHECKS]
+
+    return [tuple(check) for check in build_cache.cached("doctor-checks", compute)]
+
+
+def denylist() -> list[str]:
+    """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
+    return build_cache.cached(
+        "denylist", lambda: list(import_module("korrigo_sentry.scrubbing").DENYLIST)
+    )
+
+
+def scrubbing_comparison_table() -> str:
+    """Relay's server-side defaults against Korrigo's client scrubber (korrigo_sentry.relay)."""
+    return build_cache.cached(
+        "comparison",
+        lambda: import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table(),
+    )
+
+
+def project_scrubbing_rules() -> str:
+    """Korrigo's project-side advanced data scrubbing rules, validated by Relay."""
+    return build_cache.cached(
+        "project-rules",
+        lambda: import_module("korrigo_sentry.relay.rules").project_scrubbing_rules(),
+    )
 
 
 def read_facts(path: Path = FACTS_PATH) -> dict[str, Any]:
@@ -146,7 +167,7 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "error_sample_rate": settings.ERROR_SAMPLE_RATE,
         "never_traced": list(settings.NEVER_TRACED),
         "extra_denylist": list(settings.EXTRA_DENYLIST),
-        "denylist": list(scrubbing.DENYLIST),
+        "denylist": denylist(),
         "integrations": dict(settings.INTEGRATIONS),
         "data_collection": dict(settings.DATA_COLLECTION),
         "env_vars": dict(settings.ENV_VARS),
@@ -297,8 +318,12 @@ def block_code(markdown: str, number: int) -> str:
 EXAMPLE_FILE = "example.py"
 
 
-@cache
 def run_example(code: str) -> dict[str, list[dict[str, Any]]]:
+    """What `code` sends, run as the doc tests run it (cached across builds)."""
+    return build_cache.cached("example", lambda: capture_example(code), code)
+
+
+def capture_example(code: str) -> dict[str, list[dict[str, Any]]]:
     """Run `code` as the doc tests do (`sentry` bound to a FakeTransport); what it sent."""
     from korrigo_sentry.testing import sentry_capture
 
@@ -387,6 +412,25 @@ def receives_panel(payload: Mapping[str, Any], title: str = "What Sentry receive
     return f'??? example "{title}"\n\n' + textwrap.indent(f"{text}\n\n{fenced}", "    ")
 
 
+def page_path(env: Any) -> str:
+    """The page's path below docs/ (`reference/alerts.md`), under MkDocs and Zensical."""
+    file = getattr(env.page, "file", None)
+    return file.src_uri if file is not None else env.page.path
+
+
+def page_source(env: Any) -> str:
+    """The Markdown of the page being rendered.
+
+    mkdocs-macros gives it as `env.markdown`; Zensical's port of the plugin has no such
+    attribute (yet), so the file itself is read there.
+    """
+    markdown = getattr(env, "markdown", None)
+    if markdown is not None:
+        return markdown
+    docs = Path(env.project_dir) / env.conf.get("docs_dir", "docs")
+    return (docs / page_path(env)).read_text(encoding="utf-8")
+
+
 # --- registration --------------------------------------------------------------------------
 
 
@@ -401,15 +445,15 @@ def define_env(env: Any) -> None:
         block: int, kind: str = "event", index: int = -1, title: str = "What Sentry receives"
     ) -> str:
         """Run the page's `block`-th python fence and show the payload it sent."""
-        code = block_code(env.markdown, block)
+        code = block_code(page_source(env), block)
         payloads = run_example(code)[kind]
         if not payloads:
-            raise ValueError(f"{env.page.file.src_uri}: python block {block} sent no {kind}")
+            raise ValueError(f"{page_path(env)}: python block {block} sent no {kind}")
         return receives_panel(payloads[index], title)
 
     def alerts_table() -> str:
         """The Alerts page table: one row per rule of alerts.yaml, linking its runbook."""
-        here = posixpath.dirname(env.page.file.src_uri)
+        here = posixpath.dirname(page_path(env))
         rows = []
         for rule in load_rules():
             link = posixpath.relpath(rule.runbook, here or ".")

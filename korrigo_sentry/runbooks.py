@@ -13,6 +13,7 @@ command runs exactly the blocks CI runs.
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -137,6 +138,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _MARKUP = re.compile(r"\*\*|__")
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin)
 
@@ -160,7 +162,12 @@ def first_link(text: str) -> str:
 
 
 def parse(path: Path) -> Runbook:
-    """Parse one runbook page."""
+    """Parse one runbook page (cached until the file changes)."""
+    return _parse(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(path: Path, mtime_ns: int) -> Runbook:
     text = path.read_text(encoding="utf-8")
     tokens = _parser().parse(text)
     meta: dict[str, Any] = {}
@@ -364,16 +371,33 @@ def transcript(slug: str, environ: Mapping[str, str] | None = None) -> tuple[str
 
 
 def transcript_block(slug: str) -> str:
-    """The transcript as a console fence, for the site."""
-    text, status = transcript(slug)
+    """The transcript as a console fence, for the site (cached across builds)."""
+    from korrigo_sentry.build_cache import cached
+
+    text, status = cached("transcript", lambda: transcript(slug), slug)
     return (
         f"```console\n$ python -m korrigo_sentry runbook {slug}\n{text.rstrip()}\n"
         f"$ echo $?\n{status}\n```"
     )
 
 
+def _renderer(env: Any) -> Callable[[str], str]:
+    """mkdocs-macros' `env.render`; Zensical's port has none yet, so Jinja is called directly."""
+    if hasattr(env, "render"):
+        return env.render
+
+    def render(text: str) -> str:
+        import jinja2
+
+        jinja = jinja2.Environment(undefined=jinja2.StrictUndefined)
+        jinja.filters.update(env.filters)
+        return jinja.from_string(text).render({**env.variables, **env.macros})
+
+    return render
+
+
 def define_macros(env: Any) -> None:
     """Register the runbook macros on a mkdocs-macros `env` (called by macros.py)."""
     env.macro(list_table, "runbooks_table")
-    env.macro(lambda: printable(env.render), "runbooks_printable")
+    env.macro(lambda: printable(_renderer(env)), "runbooks_printable")
     env.macro(transcript_block, "runbook_transcript")

@@ -42,6 +42,9 @@ def sdk_options(config: SentryConfig) -> dict[str, Any]:
         "traces_sampler": make_traces_sampler(config.environment, config.traces_sample_rate),
         "debug": config.debug,
         "integrations": integrations(),
+        # Only the integrations of settings.INTEGRATIONS (plus the SDK's defaults: logging,
+        # excepthook, dedupe...): nothing switched on because a package happens to be installed.
+        "auto_enabling_integrations": False,
         "data_collection": settings.DATA_COLLECTION,
         "before_send": scrubbing.before_send,
         "before_send_transaction": scrubbing.before_send_transaction,
