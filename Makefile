@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: $(STAMP)
-	$(BIN)/pytest -q tests --ignore=tests/browser
+	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser
 
 doctest: $(STAMP)
 	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \

@@ -1,0 +1,169 @@
+"""Material features a reader relies on: light/dark toggle, copy buttons, mermaid diagrams."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from tests.browser import built_site, chromium
+
+TOGGLE = "label.md-header__button[for^='__palette_']:not([hidden])"
+# For each code block: does its <pre> hold a copy button targeting that very block?
+COPY_BUTTONS = """() => [...document.querySelectorAll(".md-content .highlight pre > code")]
+  .map(code => {
+    const button = code.parentElement.querySelector("button[data-md-type='copy']");
+    return !!button && document.querySelector(button.dataset.clipboardTarget) === code;
+  })"""
+# Material renders each diagram into a *closed* shadow root; open it for the test so that the
+# svg inside `.mermaid` can be inspected (the page itself behaves the same).
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) {
+  return attach.call(this, { ...init, mode: "open" });
+};
+"""
+
+
+def scheme(page: Page) -> str:
+    return page.locator("body").get_attribute("data-md-color-scheme") or ""
+
+
+def background(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def toggle_to(page: Page, wanted: str) -> None:
+    """Click the palette toggle until the scheme is `wanted`; each click changes the palette."""
+    body = page.locator("body")
+    for _ in range(page.locator("input[name='__palette']").count()):
+        if scheme(page) == wanted:
+            return
+        before = body.get_attribute("data-md-color-media") or ""
+        page.locator(TOGGLE).click()
+        expect(body).not_to_have_attribute("data-md-color-media", before)
+    assert scheme(page) == wanted
+
+
+def test_light_dark_toggle_switches_and_persists(
+    browser: Browser, base_url: str, all_pages: list[str]
+) -> None:
+    context = browser.new_context(viewport=chromium.DESKTOP, color_scheme="light")
+    traffic = chromium.guard(context)
+    page = context.new_page()
+    page.goto(base_url, wait_until="networkidle")
+    assert scheme(page) == "default"
+    light = background(page)
+
+    toggle_to(page, "slate")
+    assert background(page) != light
+
+    # instant navigation (a link click), a reload and a fresh page keep the reader's choice
+    page.locator(".md-nav--primary a.md-nav__link[href]").nth(2).click()
+    page.wait_for_load_state("networkidle")
+    assert page.url != base_url
+    assert scheme(page) == "slate"
+    page.reload(wait_until="networkidle")
+    assert scheme(page) == "slate"
+    other = context.new_page()
+    other.goto(base_url + all_pages[-1], wait_until="networkidle")
+    assert scheme(other) == "slate"
+
+    toggle_to(other, "default")
+    other.reload(wait_until="networkidle")
+    assert scheme(other) == "default"
+    assert background(other) == light
+    assert traffic.problems() == []
+    context.close()
+
+
+def test_every_code_block_has_a_copy_button(
+    browser: Browser, base_url: str, site_dir: Path
+) -> None:
+    with_code = built_site.pages_containing(site_dir, '<div class="highlight">')
+    assert with_code, "no page has a highlighted code block"
+    context = browser.new_context(viewport=chromium.DESKTOP)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    traffic = chromium.guard(context)
+    page = context.new_page()
+    missing = {}
+    for path in with_code:
+        page.goto(base_url + path, wait_until="networkidle")
+        # each block's own copy button (Material 9.8: pre > nav > button[data-md-type=copy]),
+        # added by Material's script once it has run: wait for it (up to 10 s) before counting
+        with contextlib.suppress(PlaywrightTimeoutError):
+            page.wait_for_function(f"({COPY_BUTTONS})().every(Boolean)", timeout=10_000)
+        covered = page.evaluate(COPY_BUTTONS)
+        if not covered or not all(covered):
+            missing[path] = f"{sum(covered)} of {len(covered)} code blocks have a copy button"
+    assert missing == {}
+
+    # the button copies the block's text (first visible block of the last page)
+    code = page.locator(".md-content .highlight pre:visible").first
+    code.hover()
+    code.locator("button[data-md-type='copy']").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.strip() == code.locator("code").inner_text().strip()
+    assert traffic.problems() == []
+    context.close()
+
+
+def _labels(page_html: str) -> list[str]:
+    """First line of each quoted node label of the page's mermaid sources: `id["Label<br/>..."]`."""
+    sources = re.findall(r'<pre class="mermaid"><code>(.*?)</code></pre>', page_html, re.DOTALL)
+    labels = re.findall(r'[\[{(]+"([^"]+)"', html.unescape("\n".join(sources)))
+    return [label.split("<br")[0].strip() for label in labels]
+
+
+def test_mermaid_diagrams_render_as_svg(browser: Browser, base_url: str, site_dir: Path) -> None:
+    with_diagrams = built_site.pages_containing(site_dir, 'class="mermaid"')
+    assert with_diagrams, "no page has a mermaid diagram"
+    context = browser.new_context(viewport=chromium.DESKTOP)
+    context.add_init_script(OPEN_SHADOW_ROOTS)
+    traffic = chromium.guard(context)
+    page = context.new_page()
+    for path in with_diagrams:
+        page.goto(base_url + path, wait_until="networkidle")
+        svg = page.locator("div.mermaid svg").first
+        expect(svg).to_be_visible()
+        box = svg.bounding_box()
+        assert box
+        assert box["width"] > 100
+        assert box["height"] > 50
+        text = " ".join(svg.text_content().split())  # type: ignore[union-attr]
+        assert "Syntax error" not in text
+        source = (site_dir / path / "index.html").read_text(encoding="utf-8")
+        for label in _labels(source):
+            assert label in text, f"{path}: diagram lacks {label!r}"
+    assert traffic.problems() == []
+    context.close()
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_screenshots(
+    browser: Browser, base_url: str, site_dir: Path, screenshots_dir: Path, device: str
+) -> None:
+    """Home page and one runbook at phone and desktop widths, kept as CI artifacts."""
+    viewport = chromium.PHONE if device == "phone" else chromium.DESKTOP
+    runbook = built_site.find_page(site_dir, "quota") or built_site.find_page(site_dir, "")
+    assert runbook
+    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    traffic = chromium.guard(context)
+    page = context.new_page()
+    for name, path in (("home", ""), ("runbook", runbook)):
+        page.goto(base_url + path, wait_until="networkidle")
+        # nothing wider than the screen: no sideways scrolling on a phone
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        shot = screenshots_dir / f"{name}-{device}.png"
+        page.screenshot(path=shot, full_page=True)
+        png = shot.read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        assert int.from_bytes(png[16:20], "big") == viewport["width"]
+        assert int.from_bytes(png[20:24], "big") >= viewport["height"]
+    assert traffic.problems() == []
+    context.close()
