@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -19,7 +20,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000 --livereload
+	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
 test: $(STAMP) lint unit doctest build browser
 	@echo "make test: all checks passed"

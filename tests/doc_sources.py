@@ -64,10 +64,12 @@ def python_fences() -> list[Fence]:
     return [f for p in markdown_files() for f in fences(p) if f.lang in PYTHON_LANGS]
 
 
-def korrigo_commands() -> list[tuple[Fence, list[str]]]:
-    """`python -m korrigo_sentry ...` lines of shell fences, as argument lists."""
+def korrigo_commands(under: str = "docs") -> list[tuple[Fence, list[str]]]:
+    """`python -m korrigo_sentry ...` lines of shell fences below `under`, as argument lists."""
     found = []
     for path in markdown_files():
+        if path.relative_to(ROOT).parts[0] != under:
+            continue
         for fence in fences(path):
             if fence.lang not in SHELL_LANGS:
                 continue

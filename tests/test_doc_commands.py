@@ -1,4 +1,7 @@
-"""Every `python -m korrigo_sentry ...` line the pages show runs, with the same arguments."""
+"""Every `python -m korrigo_sentry ...` line of docs/ runs, with the same arguments.
+
+(The runbooks' shell steps have their own, stricter test: tests/test_runbook_shell.py.)
+"""
 
 from __future__ import annotations
 

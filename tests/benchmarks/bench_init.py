@@ -17,8 +17,6 @@ clock: on a shared machine, waiting for a CPU would otherwise count as cost.
 from __future__ import annotations
 
 import gc
-import random
-import statistics
 import time
 from collections.abc import Callable
 
@@ -28,6 +26,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from korrigo_sentry import demo, init_sentry
 from korrigo_sentry.sampling import rate_for
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
+from tests.benchmarks.interleave import interleaved_medians
 
 ENVIRONMENT = "test"
 ROUNDS = 11
@@ -85,16 +84,13 @@ def run_round(configure: Callable[[FakeTransport], None], requests: int) -> floa
 def measure(rounds: int = ROUNDS, requests: int = REQUESTS_PER_ROUND) -> dict[str, float]:
     """Median seconds per event for each configuration, interleaved rounds."""
     demo.setup()
-    rng = random.Random(0)
-    names = list(CONFIGURATIONS)
-    for name in names:  # warm imports, patches and Django's URL resolver
-        run_round(CONFIGURATIONS[name], WARMUP)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(rounds):
-        rng.shuffle(names)
-        for name in names:
-            samples[name].append(run_round(CONFIGURATIONS[name], requests))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return interleaved_medians(
+        lambda name, count: run_round(CONFIGURATIONS[name], count),
+        list(CONFIGURATIONS),
+        rounds=rounds,
+        requests=requests,
+        warmup=WARMUP,
+    )
 
 
 def main() -> bool:

@@ -11,14 +11,13 @@ hits all alike; each figure is the median of its rounds, in CPU time of this thr
 from __future__ import annotations
 
 import gc
-import random
-import statistics
 import time
 
 import sentry_sdk
 
 from korrigo_sentry import demo, init_sentry
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
+from tests.benchmarks.interleave import interleaved_medians
 
 ROUNDS = 9
 REQUESTS_PER_ROUND = 60
@@ -57,16 +56,13 @@ def run_round(options: dict[str, bool], requests: int) -> float:
 def measure(rounds: int = ROUNDS, requests: int = REQUESTS_PER_ROUND) -> dict[str, float]:
     """Median CPU seconds per request for each transport, interleaved rounds."""
     demo.setup()
-    rng = random.Random(0)
-    names = list(TRANSPORTS)
-    for name in names:
-        run_round(TRANSPORTS[name], WARMUP)
-    samples: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(rounds):
-        rng.shuffle(names)
-        for name in names:
-            samples[name].append(run_round(TRANSPORTS[name], requests))
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return interleaved_medians(
+        lambda name, count: run_round(TRANSPORTS[name], count),
+        list(TRANSPORTS),
+        rounds=rounds,
+        requests=requests,
+        warmup=WARMUP,
+    )
 
 
 def main() -> None:
