@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from korrigo_sentry import settings
 from korrigo_sentry.dsn import validate_dsn
 from korrigo_sentry.errors import ConfigError
 
-__all__ = ["ConfigError", "SentryConfig", "load_config", "read_environ"]
+__all__ = ["ConfigError", "SentryConfig", "check_config", "load_config", "read_environ"]
 
 logger = logging.getLogger("korrigo_sentry")
 
@@ -77,10 +77,20 @@ def load_config(
     strict: bool = False,
 ) -> SentryConfig:
     """Validate every variable of `settings.ENV_VARS` and build a `SentryConfig`."""
-    env = read_environ(environ, dotenv_path)
-    report = _Reporter(strict)
+    return _build(read_environ(environ, dotenv_path), _Reporter(strict=strict))
+
+
+def check_config(
+    environ: Mapping[str, str] | None = None, *, dotenv_path: str | Path | None = None
+) -> tuple[SentryConfig, dict[str, ConfigError]]:
+    """The configuration Korrigo would run with, and each problem by variable (none logged)."""
+    reporter = _Reporter(strict=False, log=False)
+    return _build(read_environ(environ, dotenv_path), reporter), reporter.problems
+
+
+def _build(env: Mapping[str, str], report: _Reporter) -> SentryConfig:
     return SentryConfig(
-        dsn=report.value(_dsn, env),
+        dsn=report.value(_dsn, env, report.warn),
         environment=report.value(_environment, env) or settings.DEFAULT_ENVIRONMENT,
         release=report.value(_release, env),
         traces_sample_rate=report.value(_rate, env, "SENTRY_TRACES_SAMPLE_RATE", None),
@@ -90,10 +100,12 @@ def load_config(
 
 
 class _Reporter:
-    """Runs one parser; on ConfigError logs it (or raises when strict) and falls back."""
+    """Runs one parser; on a problem, logs it (or raises when strict) and falls back."""
 
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
+    def __init__(self, *, strict: bool, log: bool = True) -> None:
+        self.strict, self.log = strict, log
+        self.problems: dict[str, ConfigError] = {}
+        self.warnings: list[str] = []
 
     def value(self, parse, env, *args):  # type: ignore[no-untyped-def]
         try:
@@ -101,8 +113,16 @@ class _Reporter:
         except _Fallback as fallback:
             if self.strict:
                 raise fallback.error from None
-            logger.error("%s; %s", fallback.error, fallback.consequence)
+            self.problems[fallback.error.variable] = fallback.error
+            if self.log:
+                logger.error("%s; %s", fallback.error, fallback.consequence)
             return fallback.value
+
+    def warn(self, message: str) -> None:
+        """A gap that is not an error (a missing DSN): logged at WARNING, never raised."""
+        self.warnings.append(message)
+        if self.log:
+            logger.warning("%s", message)
 
 
 class _Fallback(Exception):
@@ -110,10 +130,10 @@ class _Fallback(Exception):
         self.error, self.value, self.consequence = error, value, consequence
 
 
-def _dsn(env: Mapping[str, str]) -> str | None:
+def _dsn(env: Mapping[str, str], warn: Callable[[str], None]) -> str | None:
     dsn = env.get("SENTRY_DSN", "").strip()
     if not dsn:
-        logger.warning("SENTRY_DSN is not set: Sentry is disabled, no event will be sent")
+        warn("SENTRY_DSN is not set: Sentry is disabled, no event will be sent")
         return None
     try:
         validate_dsn(dsn)

@@ -1,7 +1,7 @@
 """`doctor`: check Korrigo's Sentry configuration the way the server would load it.
 
-Each check gives one `CheckResult`. Configuration problems are read from what
-`load_config` reports (one `ConfigError` per variable), then the SDK is initialised
+Each check gives one `CheckResult`. Configuration problems come from `check_config`
+(one `ConfigError` per variable), then the SDK is initialised
 through `init_sentry` to see what it really enables. Nothing is sent, and the SDK client
 that was active before the checks is put back afterwards.
 """
@@ -19,7 +19,7 @@ import sentry_sdk
 from sentry_sdk.client import BaseClient
 
 from korrigo_sentry import init_sentry, settings
-from korrigo_sentry.config import SentryConfig, load_config, read_environ
+from korrigo_sentry.config import SentryConfig, check_config, read_environ
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.errors import ConfigError
 from korrigo_sentry.sampling import rate_for
@@ -61,8 +61,7 @@ def run_checks(
 ) -> list[CheckResult]:
     """Run every check of `CHECKS` on `environ` (default: the process environment) and `.env`."""
     env = read_environ(environ, dotenv_path)
-    with _config_problems() as problems:
-        config = load_config(env, dotenv_path=dotenv_path)
+    config, problems = check_config(env)
     results = [
         _check_dsn(config, problems),
         _check_environment(config, problems),
@@ -70,7 +69,7 @@ def run_checks(
         _check_rates(config, problems),
         _check_debug(config, problems),
     ]
-    with isolated_sdk(), _config_problems():  # its problems were reported above
+    with isolated_sdk(), _quiet(logging.getLogger("korrigo_sentry")):  # reported above
         init_sentry(environ=env, dotenv_path=dotenv_path)
         client = sentry_sdk.get_client()
         results.append(_check_sdk(client, config))
@@ -93,28 +92,15 @@ def isolated_sdk() -> Iterator[None]:
         scope.set_client(previous)
 
 
-class _ProblemCollector(logging.Handler):
-    """Keeps the ConfigErrors `load_config` logs instead of printing them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.problems: dict[str, ConfigError] = {}
-
-    def emit(self, record: logging.LogRecord) -> None:
-        error = record.args[0] if isinstance(record.args, tuple) and record.args else None
-        if isinstance(error, ConfigError):
-            self.problems.setdefault(error.variable, error)
-
-
 @contextmanager
-def _config_problems() -> Iterator[dict[str, ConfigError]]:
-    logger = logging.getLogger("korrigo_sentry")
-    collector = _ProblemCollector()
-    logger.addHandler(collector)
+def _quiet(logger: logging.Logger) -> Iterator[None]:
+    """Silence `logger` for a block (init_sentry logs again what the checks report)."""
+    previous = logger.disabled
+    logger.disabled = True
     try:
-        yield collector.problems
+        yield
     finally:
-        logger.removeHandler(collector)
+        logger.disabled = previous
 
 
 def _failed(name: str, error: ConfigError, consequence: str) -> CheckResult:

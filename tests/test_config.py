@@ -169,3 +169,17 @@ def test_sentry_capture_uses_test_environment() -> None:
         sentry_sdk.capture_message("x")
         assert sentry_sdk.get_client().dsn == TEST_DSN
     assert sent.events[0]["environment"] == "test"
+
+
+def test_check_config_lists_problems_without_logging(caplog: pytest.LogCaptureFixture) -> None:
+    from korrigo_sentry.config import check_config
+
+    with caplog.at_level(logging.DEBUG, logger="korrigo_sentry"):
+        config, problems = check_config(
+            {"SENTRY_DSN": BAD_DSNS[0], "SENTRY_TRACES_SAMPLE_RATE": "abc", "GIT_COMMIT_SHA": "x"}
+        )
+    assert sorted(problems) == ["GIT_COMMIT_SHA", "SENTRY_DSN", "SENTRY_TRACES_SAMPLE_RATE"]
+    assert all(error.variable == name for name, error in problems.items())
+    assert not config.enabled
+    assert caplog.records == []
+    assert SECRET_KEY not in " ".join(map(str, problems.values()))
