@@ -26,6 +26,7 @@ import yaml
 
 from korrigo_sentry import build_cache, runbooks, settings
 from korrigo_sentry.alerts import AlertRule, load_rules
+from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
 from korrigo_sentry.dsn import mask_dsn
 
 ROOT = Path(__file__).resolve().parent
@@ -80,6 +81,12 @@ def thousands(number: float) -> str:
 def masked_dsn(dsn: str | None) -> str:
     """A DSN as pages may show it: scheme, host and project id, never the key."""
     return mask_dsn(dsn)
+
+
+def every(value: int) -> str:
+    """60 -> 'every hour', 1440 -> 'every day', 5 -> 'every 5 minutes'."""
+    text = minutes(value)
+    return "every " + (text.split(" ", 1)[1] if text.startswith("1 ") else text)
 
 
 def minutes(value: int) -> str:
@@ -179,6 +186,8 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "doctor_checks": doctor_checks(),
         "facts": read_facts(),
         "alerts": load_rules(),
+        # Sentry's shortest interval between two notifications of one rule, in minutes.
+        "sentry_min_frequency": FREQUENCY_RANGE[0],
         # The DSN this build saw, masked: the key never reaches a page.
         "build_dsn": masked_dsn(os.environ.get("SENTRY_DSN")),
     }
@@ -437,7 +446,7 @@ def page_source(env: Any) -> str:
 def define_env(env: Any) -> None:
     """mkdocs-macros entry point: register variables, filters and macros."""
     env.variables.update(variables(Path(env.project_dir)))
-    filters: list[Callable[..., Any]] = [percent, thousands, masked_dsn, minutes]
+    filters: list[Callable[..., Any]] = [percent, thousands, masked_dsn, minutes, every]
     for function in filters:
         env.filter(function)
 
@@ -464,7 +473,7 @@ def define_env(env: Any) -> None:
                     alert_condition(rule),
                     f"`{rule.environment}`" if rule.environment else "all",
                     alert_actions(rule),
-                    f"at most every {minutes(rule.frequency_minutes)}",
+                    f"at most {every(rule.frequency_minutes)}",
                     rule.severity,
                     f"[{rule.id}]({link})",
                 )

@@ -197,4 +197,8 @@ def _debug(env: Mapping[str, str]) -> bool:
         return True
     if raw in _FALSE:
         return False
-    raise _Fallback(ConfigError("SENTRY_DEBUG", "must be 1 or 0"), False, "debug is off")
+    raise _Fallback(
+        ConfigError("SENTRY_DEBUG", "must be 1 or 0 (or true/false, yes/no, on/off)"),
+        False,
+        "debug is off",
+    )

@@ -32,7 +32,7 @@ CHECKS: list[tuple[str, str]] = [
     ("environment", f"SENTRY_ENVIRONMENT is one of {', '.join(settings.ENVIRONMENTS)}."),
     ("release", "GIT_COMMIT_SHA is a commit SHA, so events carry a release."),
     ("sample_rates", "The traces and error sample rates are numbers from 0 to 1."),
-    ("debug", "SENTRY_DEBUG is 0 or 1 (and off in production)."),
+    ("debug", "SENTRY_DEBUG is a yes/no value (1/0, true/false...) and off in production."),
     ("sdk", "After init_sentry(), the SDK is active and has a transport to send through."),
     ("integrations", f"The {', '.join(settings.INTEGRATIONS)} integrations are enabled."),
     ("sdk_version", f"The installed sentry-sdk is the pinned {settings.SDK_PIN}."),

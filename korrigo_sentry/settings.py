@@ -67,8 +67,9 @@ INTEGRATIONS: dict[str, dict[str, Any]] = {
 }
 
 #: What the SDK collects by itself (sentry-sdk's `data_collection`, which replaces
-#: `send_default_pii`). No user identity, cookies, bodies or query strings; headers and
-#: frame variables are kept, filtered by the SDK's denylist and by `scrubbing.py`.
+#: `send_default_pii`). No user identity, cookies, bodies or database/queue data; headers,
+#: query strings and frame variables are kept, filtered by the SDK's denylist (plus
+#: Korrigo's terms) and then by `scrubbing.py`.
 DATA_COLLECTION: dict[str, Any] = {
     "user_info": False,
     "cookies": {"mode": "off"},
@@ -85,11 +86,18 @@ DATA_COLLECTION: dict[str, Any] = {
 #: Every environment variable the package reads, and what it is for.
 ENV_VARS: dict[str, str] = {
     "SENTRY_DSN": "Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off.",
-    "SENTRY_ENVIRONMENT": f"One of {', '.join(ENVIRONMENTS)}. Unset: {DEFAULT_ENVIRONMENT}.",
+    "SENTRY_ENVIRONMENT": (
+        f"One of {', '.join(ENVIRONMENTS)}. Unset: {DEFAULT_ENVIRONMENT}; "
+        "any other name: production (and an error in the log)."
+    ),
     "GIT_COMMIT_SHA": "The deployed commit; becomes the release (korrigo@SHA).",
+    "SENTRY_RELEASE": (
+        "Read by sentry-sdk itself, only when GIT_COMMIT_SHA is unset or refused "
+        "(after it, the SDK tries git and CI variables)."
+    ),
     "SENTRY_TRACES_SAMPLE_RATE": "Overrides the environment's traces rate (0 to 1).",
     "SENTRY_SAMPLE_RATE": f"Overrides the error sample rate (0 to 1; default {ERROR_SAMPLE_RATE}).",
-    "SENTRY_DEBUG": "1 prints the SDK's own log (what it sends, what it drops).",
+    "SENTRY_DEBUG": "1 (or true, yes, on) prints the SDK's own log: what it sends and drops.",
 }
 
 #: Release names are `korrigo@<commit>`.

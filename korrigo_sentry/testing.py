@@ -22,6 +22,8 @@ from korrigo_sentry.sdk_init import init_sentry
 
 #: The DSN doc blocks and tests use: loopback, a placeholder key, never contacted.
 TEST_DSN = "http://publickey@127.0.0.1:9/1"
+#: The commit doc blocks and tests report: fixed, so payloads do not change with each commit.
+TEST_COMMIT_SHA = "0123abc"
 
 
 class FakeTransport(Transport):
@@ -108,10 +110,14 @@ def reset_scopes() -> None:
 def sentry_capture(**overrides: Any) -> Iterator[FakeTransport]:
     """`init_sentry(**overrides)` with a FakeTransport and clean scopes; yields the transport.
 
-    Without `environ=`, the SDK runs in the `test` environment with `TEST_DSN`.
+    Without `environ=`, the SDK runs in the `test` environment with `TEST_DSN`, and
+    release `korrigo@TEST_COMMIT_SHA`.
     """
     transport = overrides.pop("transport", None) or FakeTransport()
-    overrides.setdefault("environ", {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "test"})
+    overrides.setdefault(
+        "environ",
+        {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "test", "GIT_COMMIT_SHA": TEST_COMMIT_SHA},
+    )
     reset_scopes()
     try:
         init_sentry(transport=transport, **overrides)

@@ -112,7 +112,9 @@ def test_other_environments_and_messages_do_not_count() -> None:
     staging = [dict(error(i), environment="staging") for i in range(threshold() + 1)]
     assert not evaluate(RATE, staging).fired
     assert evaluate(RATE, staging, check_environment=False).fired
-    messages = [{k: v for k, v in error(i).items() if k != "exception"} for i in range(20)]
+    messages = [
+        {k: v for k, v in error(i).items() if k != "exception"} for i in range(threshold() + 1)
+    ]
     assert event_type(messages[0]) == "default"
     assert not evaluate(RATE, messages).fired
 

