@@ -16,8 +16,6 @@ clock: on a shared machine, waiting for a CPU would otherwise count as cost.
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import Callable
 
 import sentry_sdk
@@ -26,7 +24,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from korrigo_sentry import demo, init_sentry
 from korrigo_sentry.sampling import rate_for
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
-from tests.benchmarks.interleave import interleaved_medians
+from tests.benchmarks.interleave import cpu_seconds_per_request, interleaved_medians
 
 ENVIRONMENT = "test"
 ROUNDS = 11
@@ -68,17 +66,12 @@ def run_round(configure: Callable[[FakeTransport], None], requests: int) -> floa
     reset_scopes()
     transport = FakeTransport(relay=False)  # the same plain transport for every configuration
     configure(transport)
-    client = demo.client()
-    gc.collect()
-    start = time.thread_time()
-    for _ in range(requests):
-        client.get(PATH)
-    elapsed = time.thread_time() - start
+    seconds = cpu_seconds_per_request(PATH, requests)
     if configure is not off and len(transport.envelopes) < requests:
         raise RuntimeError(f"{configure.__name__}: {len(transport.envelopes)} envelopes")
     sentry_sdk.get_client().close()
     reset_scopes()
-    return elapsed / requests
+    return seconds
 
 
 def measure(rounds: int = ROUNDS, requests: int = REQUESTS_PER_ROUND) -> dict[str, float]:

@@ -10,14 +10,11 @@ hits all alike; each figure is the median of its rounds, in CPU time of this thr
 
 from __future__ import annotations
 
-import gc
-import time
-
 import sentry_sdk
 
 from korrigo_sentry import demo, init_sentry
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
-from tests.benchmarks.interleave import interleaved_medians
+from tests.benchmarks.interleave import cpu_seconds_per_request, interleaved_medians
 
 ROUNDS = 9
 REQUESTS_PER_ROUND = 60
@@ -38,19 +35,14 @@ def run_round(options: dict[str, bool], requests: int) -> float:
     reset_scopes()
     transport = FakeTransport(**options)
     init_sentry(environ={"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "test"}, transport=transport)
-    client = demo.client()
-    gc.collect()
-    start = time.thread_time()
-    for _ in range(requests):
-        client.get(PATH)
-    elapsed = time.thread_time() - start
+    seconds = cpu_seconds_per_request(PATH, requests)
     sentry_sdk.get_client().close()
     reset_scopes()
     if len(transport.payloads) < requests:
         raise RuntimeError(f"{options}: {len(transport.payloads)} envelopes for {requests}")
     if transport.relay is not None and transport.relay.violations:
         raise RuntimeError(f"Relay flagged the benchmark's events: {transport.relay.violations[0]}")
-    return elapsed / requests
+    return seconds
 
 
 def measure(rounds: int = ROUNDS, requests: int = REQUESTS_PER_ROUND) -> dict[str, float]:

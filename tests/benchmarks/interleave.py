@@ -1,10 +1,14 @@
-"""Interleaved timing rounds: every configuration measured under the same machine load."""
+"""Timing helpers: CPU time per demo request, and interleaved rounds under one machine load."""
 
 from __future__ import annotations
 
+import gc
 import random
 import statistics
+import time
 from collections.abc import Callable, Mapping
+
+from korrigo_sentry import demo
 
 
 def interleaved_medians(
@@ -29,3 +33,13 @@ def interleaved_medians(
         for name in order:
             samples[name].append(run_round(name, requests))
     return {name: statistics.median(samples[name]) for name in names}
+
+
+def cpu_seconds_per_request(path: str, requests: int) -> float:
+    """This thread's CPU time per `GET path` through the demo app's WSGI handler."""
+    client = demo.client()
+    gc.collect()
+    start = time.thread_time()
+    for _ in range(requests):
+        client.get(path)
+    return (time.thread_time() - start) / requests
