@@ -11,17 +11,15 @@ from collections.abc import Iterator
 
 import pytest
 from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
+from korrigo_sentry.markdown import page_parser
 from korrigo_sentry.testing import FakeTransport
-from tests.markdown_tabs import tabbed_plugin
 
 
 def pytest_markdown_docs_markdown_it() -> MarkdownIt:
     """A parser that also finds fences inside admonitions, details and content tabs."""
-    return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin).use(tabbed_plugin)
+    return page_parser()
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,7 @@ import posixpath
 import re
 import subprocess
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from importlib import import_module, metadata
 from pathlib import Path
 from pprint import pformat
@@ -28,6 +28,7 @@ from korrigo_sentry import build_cache, runbooks, settings
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
 from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
 FACTS_PATH = Path(settings.__file__).resolve().parent / "data" / "facts.yaml"
@@ -271,8 +272,6 @@ def alert_actions(rule: AlertRule) -> str:
 
 # --- "What Sentry receives" --------------------------------------------------------------
 
-_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>`{3,})\s*(?P<info>[^`\n]*)$")
-
 
 class Block(NamedTuple):
     """One python fence of a page: its code and whether it continues the previous one.
@@ -286,31 +285,16 @@ class Block(NamedTuple):
 
 
 def python_blocks(markdown: str) -> list[Block]:
-    """The page's python fences, as the doc tests collect them (indented ones included).
-
-    A line scan rather than a Markdown parser: fences inside content tabs and admonitions
-    are indented, and only the fence lines and their indentation matter here.
-    """
+    """The page's python fences, read with the parser the doc tests use (tabs included)."""
     blocks: list[Block] = []
-    lines = iter(markdown.splitlines())
-    for line in lines:
-        opening = _FENCE.match(line)
-        if not opening:
+    for token in page_parser().parse(markdown):
+        if token.type != "fence":
             continue
-        info = opening["info"].strip().strip("{}").split()
-        language = next((part.lstrip(".") for part in info if part), "")
-        body = list(_fence_body(lines, opening["indent"], opening["ticks"]))
+        info = token.info.strip().strip("{}").split()
+        language = info[0].lstrip(".") if info else ""
         if language in ("python", "py", "python3") and "notest" not in info:
-            code = textwrap.dedent("\n".join(body))
-            blocks.append(Block(code=code, continuation="continuation" in info))
+            blocks.append(Block(code=token.content, continuation="continuation" in info))
     return blocks
-
-
-def _fence_body(lines: Iterator[str], indent: str, ticks: str) -> Iterator[str]:
-    for line in lines:
-        if line.strip().startswith(ticks) and not line.strip().strip("`"):
-            return
-        yield line[len(indent) :] if line.startswith(indent) else line
 
 
 def block_code(markdown: str, number: int) -> str:

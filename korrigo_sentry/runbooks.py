@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
-from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
+
+from korrigo_sentry.markdown import page_parser
 
 #: The repository (the package's parent): runbooks/ and mkdocs.yml live there. Found when
 #: the package is installed editable from the repository, or run from it.
@@ -138,11 +137,6 @@ _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 _MARKUP = re.compile(r"\*\*|__")
 
 
-@functools.cache
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin)
-
-
 def plain(text: str) -> str:
     """Inline Markdown as a terminal shows it: links become their text, markup goes;
     code spans are kept verbatim (without their backticks)."""
@@ -169,7 +163,7 @@ def parse(path: Path) -> Runbook:
 @functools.lru_cache(maxsize=256)
 def _parse(path: Path, mtime_ns: int) -> Runbook:
     text = path.read_text(encoding="utf-8")
-    tokens = _parser().parse(text)
+    tokens = page_parser().parse(text)
     meta: dict[str, Any] = {}
     title = ""
     sections: list[str] = []

@@ -18,13 +18,10 @@ from typing import ClassVar
 
 import pytest
 import sentry_sdk
-from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
 
 from korrigo_sentry import cli, runbooks
+from korrigo_sentry.markdown import page_parser
 from korrigo_sentry.testing import reset_scopes
-from tests.markdown_tabs import tabbed_plugin
 
 SHELL = {"bash", "sh", "shell", "console"}
 ENTRY = "python -m korrigo_sentry"
@@ -39,8 +36,7 @@ NOT_KORRIGO = {
 
 def shell_lines() -> list[tuple[str, str]]:
     """(page, line) for every line of every shell fence, tabs and admonitions included."""
-    parser = MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin)
-    parser.use(tabbed_plugin)
+    parser = page_parser()
     found = []
     for page in PAGES:
         for token in parser.parse(page.read_text(encoding="utf-8")):

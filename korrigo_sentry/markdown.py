@@ -1,16 +1,24 @@
-"""A markdown-it rule for pymdownx.tabbed content tabs (`=== "Title"` + indented body).
+"""The one Markdown parser that reads the handbook's pages as the site renders them.
 
-Written by hand because mdit-py-plugins has admonitions but no content tabs, and without
-this rule a fence indented inside a tab reads as an indented code block: its Python would
-never run as a test. Modelled on mdit-py-plugins' `admon` rule.
+Doc tests (root conftest), the runbook command (`runbooks.py`) and the build-time
+payload panels (`macros.py`) all use `page_parser()`, so each sees the same code blocks:
+front matter, admonitions (mdit-py-plugins) and pymdownx content tabs (the rule below).
+
+The content-tab rule (`=== "Title"` + indented body) is written by hand: mdit-py-plugins
+has admonitions but no content tabs, and without this rule a fence indented inside a tab
+reads as an indented code block, so its Python would never run as a test. It is modelled
+on mdit-py-plugins' `admon` rule.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 _OPENER = re.compile(r'^===[+!]{0,2}\s+"[^"]*"\s*$')
 _INDENT = 4
@@ -56,3 +64,9 @@ def tabbed_plugin(md: MarkdownIt) -> None:
     md.block.ruler.before(
         "fence", "tabbed", _tabbed, {"alt": ["paragraph", "reference", "blockquote", "list"]}
     )
+
+
+@functools.cache
+def page_parser() -> MarkdownIt:
+    """CommonMark with front matter, admonitions and content tabs (shared, read-only use)."""
+    return MarkdownIt("commonmark").use(front_matter_plugin).use(admon_plugin).use(tabbed_plugin)
