@@ -22,16 +22,14 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-import yaml
-
-from korrigo_sentry import build_cache, runbooks, settings
+from korrigo_sentry import build_cache, facts_markdown, runbooks, settings
+from korrigo_sentry import facts as product_facts
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
-FACTS_PATH = Path(settings.__file__).resolve().parent / "data" / "facts.yaml"
 
 #: Event keys shown in a "What Sentry receives" panel, in this order; the rest (SDK
 #: metadata, module list, runtime contexts) is always sent but says nothing about the example.
@@ -161,11 +159,6 @@ def project_scrubbing_rules() -> str:
     )
 
 
-def read_facts(path: Path = FACTS_PATH) -> dict[str, Any]:
-    """The facts about Sentry that are not code (plans, prices), with their check date."""
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
 def variables(root: Path = ROOT) -> dict[str, Any]:
     """Every variable the pages may use, by name."""
     return {
@@ -185,9 +178,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
         "sdk_pin_settings": settings.SDK_PIN,
         "doctor_checks": doctor_checks(),
-        "facts": read_facts(),
+        "pricing_page": product_facts.pricing_page(),
         "alerts": load_rules(),
-        # Sentry's shortest interval between two notifications of one rule, in minutes.
+        # Sentry's shortest action interval of an issue rule (applied per issue), in minutes.
         "sentry_min_frequency": FREQUENCY_RANGE[0],
         # The DSN this build saw, masked: the key never reaches a page.
         "build_dsn": masked_dsn(os.environ.get("SENTRY_DSN")),
@@ -263,6 +256,43 @@ def alert_condition(rule: AlertRule) -> str:
         more = "fewer" if rule.comparison == "below" else "more"
         return f"{more} than {threshold} events in {window}"
     return f"`{rule.aggregate}` {rule.comparison} {threshold} {rule.unit} over {window}"
+
+
+def alert_notifies(rule: AlertRule) -> str:
+    """When the rule tells someone, as Sentry does it (per issue, or on a change of state)."""
+    if rule.kind == "issue":
+        assert rule.frequency_minutes is not None
+        first = (
+            "the first event of each new issue"
+            if rule.condition == "first_seen_event"
+            else ("each issue that meets the condition")
+        )
+        shortest = " (Sentry's shortest)" if rule.frequency_minutes == FREQUENCY_RANGE[0] else ""
+        return (
+            f"on {first}, then at most once {every(rule.frequency_minutes)}{shortest} "
+            "per issue: another issue notifies on its own"
+        )
+    states = "critical" + (" or warning" if rule.warning_threshold is not None else "")
+    return (
+        f"when the rule turns {states} and again when it resolves, never while it stays "
+        "in one state (a metric alert has no action interval)"
+    )
+
+
+def alert_repeats(rule: AlertRule) -> str:
+    """The table's short form: 'per issue, every 5 minutes' or 'on a change of state'."""
+    if rule.kind == "issue" and rule.frequency_minutes is not None:
+        return f"per issue, at most {every(rule.frequency_minutes)}"
+    return "on a change of state"
+
+
+def alert_rationale(rule: AlertRule) -> str:
+    """The rule's rationale with its placeholders filled from the rule itself."""
+    return rule.rationale.format(
+        window=minutes(rule.window_minutes) if rule.window_minutes else "",
+        frequency=minutes(rule.frequency_minutes) if rule.frequency_minutes else "",
+        threshold=f"{rule.threshold:g}" if rule.threshold is not None else "",
+    )
 
 
 def alert_actions(rule: AlertRule) -> str:
@@ -457,7 +487,7 @@ def define_env(env: Any) -> None:
                     alert_condition(rule),
                     f"`{rule.environment}`" if rule.environment else "all",
                     alert_actions(rule),
-                    f"at most {every(rule.frequency_minutes)}",
+                    alert_repeats(rule),
                     rule.severity,
                     f"[{rule.id}]({link})",
                 )
@@ -475,6 +505,8 @@ def define_env(env: Any) -> None:
         alert_rule,
         alert_condition,
         alert_actions,
+        alert_notifies,
+        alert_rationale,
         alerts_table,
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.relay (issue 7)
@@ -482,6 +514,10 @@ def define_env(env: Any) -> None:
     ]
     for function in macros:
         env.macro(function)
+    # Product facts (issue 12): every statement about Sentry itself, with its citation.
+    env.macro(facts_markdown.render_fact, "fact")
+    env.macro(facts_markdown.render_ui, "ui")
+    env.macro(facts_markdown.render_plan, "plan")
     # The runbook pages' macros (runbooks_table, runbooks_printable, runbook_transcript)
     # live with the runbook parser.
     runbooks.define_macros(env)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from korrigo_sentry import settings
-from korrigo_sentry.facts import Fact, source_parts, load_facts, normalize
+from korrigo_sentry.facts import Fact, load_facts, normalize, source_parts
 
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
 BASE_URL_ENV = "KORRIGO_FACTS_BASE_URL"

@@ -7,8 +7,16 @@ This is a model of Sentry's evaluation, small enough to read:
 - the rule is evaluated as each matching item arrives, over the trailing window
   `(t - window, t]`, so two items exactly `window_minutes` apart never share a window;
 - `above` means strictly above the threshold (Sentry's "above"), so reaching it is not enough;
-- first-seen groups events by fingerprint, else exception type plus the innermost in-app
-  frame, else the message template (Sentry groups by stack trace, then message).
+- first-seen groups events by fingerprint, else by the whole exception chain (each
+  exception's type and in-app frames), else by the message template (Sentry groups by
+  stack trace, then message).
+
+Who is told, and when, follows Sentry's two kinds of rule (facts.yaml: alerts.*):
+
+- a metric rule notifies when its state changes (critical, warning, resolved), never
+  while it stays in one: `metric_notifications`;
+- an issue rule notifies per issue, at most once per action interval for each issue;
+  "a new issue" fires on the first event of each new issue: `issue_notifications`.
 """
 
 from __future__ import annotations
@@ -67,22 +75,29 @@ def duration_ms(item: Item) -> float:
     return (timestamp(item["timestamp"]) - timestamp(item["start_timestamp"])) * 1000.0
 
 
+def _exception_key(exc: Item) -> str:
+    """`module.Type@mod.outer>mod.inner`: the type and every in-app frame, outermost first."""
+    frames = (exc.get("stacktrace") or {}).get("frames") or []
+    in_app = [f for f in frames if f.get("in_app")] or frames
+    where = ">".join(f"{f.get('module') or f.get('filename')}.{f.get('function')}" for f in in_app)
+    name = ".".join(filter(None, (exc.get("module"), exc.get("type"))))
+    return f"{name}@{where}"
+
+
 def grouping_key(event: Item) -> str:
-    """What makes two events the same issue (a simplified form of Sentry's grouping)."""
+    """What makes two events the same issue (a simplified form of Sentry's grouping).
+
+    Sentry's stack-trace grouping hashes every in-app frame of every exception in the
+    chain (`raise ... from ...` included), not only the innermost frame of the last one:
+    the same error reached through another caller, or caused by another error, is
+    another issue.
+    """
     fingerprint = event.get("fingerprint")
     if fingerprint and list(fingerprint) != ["{{ default }}"]:
         return "fingerprint:" + "|".join(map(str, fingerprint))
     values = (event.get("exception") or {}).get("values") or []
     if values:
-        exc = values[-1]  # the exception that was raised last (the one reported)
-        frames = (exc.get("stacktrace") or {}).get("frames") or []
-        in_app = [f for f in frames if f.get("in_app")] or frames
-        where = ""
-        if in_app:
-            top = in_app[-1]  # frames run outermost to innermost
-            where = f"{top.get('module') or top.get('filename')}.{top.get('function')}"
-        name = ".".join(filter(None, (exc.get("module"), exc.get("type"))))
-        return f"{name}@{where}"
+        return " <- ".join(_exception_key(exc) for exc in reversed(values))
     logentry = event.get("logentry") or {}
     return "message:" + str(logentry.get("message") or event.get("message") or "")
 
@@ -178,3 +193,106 @@ def _over_windows(rule: AlertRule, kept: Sequence[Item]) -> Evaluation:
         len(kept),
         str(kept[start]["timestamp"]),
     )
+
+
+# --- notifications: when Sentry tells someone ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message Sentry would send: its time, the new state (or the issue), the value."""
+
+    at: float  # seconds since the epoch
+    status: str  # critical | warning | resolved (metric rules) ; new-issue | frequency (issue)
+    value: float | None = None
+    issue: str | None = None
+
+
+def _breaches(rule: AlertRule, value: float, threshold: float | None) -> bool:
+    if threshold is None:
+        return False
+    return value > threshold if rule.comparison == "above" else value < threshold
+
+
+def _resolved(rule: AlertRule, value: float) -> bool:
+    """Past the resolve line: below it for an `above` rule (above it for `below`)."""
+    if rule.resolve_threshold is None:  # Sentry's default: resolved once nothing breaches
+        return True
+    if rule.comparison == "above":
+        return value < rule.resolve_threshold
+    return value > rule.resolve_threshold
+
+
+def metric_notifications(
+    rule: AlertRule, items: Iterable[Item], *, check_environment: bool = True
+) -> list[Notification]:
+    """Every state change of a metric rule over `items`: one notification per change.
+
+    The sliding window is evaluated at every instant its content changes (an item enters
+    or leaves it), the continuous form of Sentry's once-a-minute evaluation. A rule that
+    stays critical over many windows therefore notifies once, then once when it resolves.
+    """
+    if rule.kind != "metric" or rule.window_minutes is None:
+        raise ValueError(f"alert rule {rule.id!r} is not a metric rule")
+    kept = sorted(
+        (i for i in items if _matches(rule, i, check_environment)),
+        key=lambda i: timestamp(i["timestamp"]),
+    )
+    width = rule.window_minutes * 60.0
+    times = [timestamp(i["timestamp"]) for i in kept]
+    instants = sorted(set(times) | {t + width for t in times})
+    status: str | None = None
+    sent: list[Notification] = []
+    for now in instants:
+        inside = [item for item, t in zip(kept, times, strict=True) if now - width < t <= now]
+        value = aggregate(rule, inside)
+        if value is None:  # no transaction in the window: no data, no change
+            continue
+        if _breaches(rule, value, rule.threshold):
+            new = "critical"
+        elif _breaches(rule, value, rule.warning_threshold):
+            new = "warning"
+        elif status is not None and not _resolved(rule, value):
+            new = status  # between the triggers and the resolve line: unchanged
+        else:
+            new = None
+        if new != status:
+            sent.append(Notification(now, new or "resolved", value))
+            status = new
+    return sent
+
+
+def issue_notifications(
+    rule: AlertRule,
+    items: Iterable[Item],
+    *,
+    history: Iterable[Item] = (),
+    check_environment: bool = True,
+) -> list[Notification]:
+    """Every notification of an issue rule: per issue, at most once per action interval."""
+    if rule.kind != "issue" or rule.frequency_minutes is None:
+        raise ValueError(f"alert rule {rule.id!r} is not an issue rule")
+    kept = sorted(
+        (i for i in items if _matches(rule, i, check_environment)),
+        key=lambda i: timestamp(i["timestamp"]),
+    )
+    seen = {grouping_key(e) for e in history}
+    recent: dict[str, list[float]] = {}
+    last_sent: dict[str, float] = {}
+    interval = rule.frequency_minutes * 60.0
+    sent: list[Notification] = []
+    for event in kept:
+        key, now = grouping_key(event), timestamp(event["timestamp"])
+        if rule.condition == "first_seen_event":
+            fires, status = key not in seen, "new-issue"
+        else:
+            assert rule.window_minutes is not None
+            assert rule.threshold is not None
+            window = rule.window_minutes * 60.0
+            recent[key] = [t for t in recent.get(key, []) if now - window < t] + [now]
+            fires, status = len(recent[key]) > rule.threshold, "frequency"
+        seen.add(key)
+        if fires and (key not in last_sent or now - last_sent[key] >= interval):
+            sent.append(Notification(now, status, None, key))
+            last_sent[key] = now
+    return sent

@@ -29,9 +29,13 @@ FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
 EVENT_FREQUENCY = "sentry.rules.conditions.event_frequency.EventFrequencyCondition"
 EMAIL_ACTION = "sentry.mail.actions.NotifyEmailAction"
 SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
-#: Sentry's metric alert `queryType`: 0 errors, 1 performance.
+#: Sentry's metric alert `queryType`: 0 `event.type:error`, 1 `event.type:transaction`.
 QUERY_TYPES = {"events": 0, "transactions": 1}
+#: Sentry's `thresholdType`: 0 above, 1 below (the resolve line takes the opposite).
 THRESHOLD_TYPES = {"above": 0, "below": 1}
+#: The API's dataset per aggregate: a standard percentile of transaction durations is
+#: computed on `generic_metrics`; only a custom `percentile(...)` uses `transactions`.
+METRIC_DATASETS = {"count()": "events", "p95(transaction.duration)": "generic_metrics"}
 #: Sentry's rule names are limited to 256 characters.
 NAME_LIMIT = 256
 
@@ -68,17 +72,22 @@ def _team(action: AlertAction, dest: Destination) -> str:
     return dest.team_ids.get(action.target, action.target)
 
 
+def _numeric(value: str) -> int | str:
+    """Sentry ids are integers in issue-alert actions; an unmapped name stays as it is."""
+    return int(value) if value.isdigit() else value
+
+
 def _issue_action(action: AlertAction, dest: Destination, url: str) -> dict[str, Any]:
     if action.type == "email":
         return {
             "id": EMAIL_ACTION,
             "targetType": "Team",
-            "targetIdentifier": _team(action, dest),
+            "targetIdentifier": _numeric(_team(action, dest)),
             "fallthroughType": "ActiveMembers",
         }
     return {
         "id": SLACK_ACTION,
-        "workspace": dest.slack_integration_id,
+        "workspace": _numeric(dest.slack_integration_id),
         "channel": action.target,
         "tags": "environment,release",
         "notes": f"Runbook: {url}",
@@ -92,12 +101,15 @@ def _metric_action(action: AlertAction, dest: Destination) -> dict[str, Any]:
         "type": "slack",
         "targetType": "specific",
         "targetIdentifier": action.target,
-        "integrationId": dest.slack_integration_id,
+        "integrationId": _numeric(dest.slack_integration_id),
     }
 
 
 def issue_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
-    """An issue alert rule (first seen event, or event frequency)."""
+    """An issue alert rule (first seen event, or event frequency).
+
+    `frequency` is the action interval, which Sentry applies per issue.
+    """
     url = runbook_url(rule, dest.site_url)
     if rule.condition == "first_seen_event":
         condition: dict[str, Any] = {"id": FIRST_SEEN}
@@ -122,33 +134,40 @@ def issue_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
 
 
 def metric_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
-    """A metric alert rule with one `critical` trigger.
+    """A metric alert rule: a `critical` trigger, a `warning` one when set, a resolve line.
 
-    Metric alerts have no notification interval: Sentry notifies when the rule changes
-    state (critical, then resolved), so `frequency_minutes` is not part of this payload.
+    Metric alerts have no action interval: Sentry notifies when the rule changes state
+    (critical, warning, resolved), so there is no `frequency` here. Without a resolve
+    threshold the field is left out and Sentry resolves once no trigger is breached.
+    The rule's `event.type:` term becomes `eventTypes`; the rest of its query stays.
     """
     url = runbook_url(rule, dest.site_url)
-    event_types = [rule.query.split(":", 1)[1]] if rule.query.startswith("event.type:") else []
-    return {
+    terms = rule.query.split()
+    event_types = [t.split(":", 1)[1] for t in terms if t.startswith("event.type:")]
+    actions = [_metric_action(a, dest) for a in rule.actions]
+    triggers: list[dict[str, Any]] = [
+        {"label": "critical", "alertThreshold": rule.threshold, "actions": actions}
+    ]
+    if rule.warning_threshold is not None:
+        triggers.append(
+            {"label": "warning", "alertThreshold": rule.warning_threshold, "actions": actions}
+        )
+    payload: dict[str, Any] = {
         "name": rule_name(rule, url),
         "projects": [dest.project],
         "environment": rule.environment,
         "queryType": QUERY_TYPES[rule.dataset],
-        "dataset": rule.dataset,
+        "dataset": METRIC_DATASETS[rule.aggregate or ""],
         "eventTypes": event_types,
-        "query": rule.query,
+        "query": " ".join(t for t in terms if not t.startswith("event.type:")),
         "aggregate": rule.aggregate,
         "timeWindow": rule.window_minutes,
         "thresholdType": THRESHOLD_TYPES[rule.comparison or "above"],
-        "resolveThreshold": None,
-        "triggers": [
-            {
-                "label": "critical",
-                "alertThreshold": rule.threshold,
-                "actions": [_metric_action(a, dest) for a in rule.actions],
-            }
-        ],
+        "triggers": triggers,
     }
+    if rule.resolve_threshold is not None:
+        payload["resolveThreshold"] = rule.resolve_threshold
+    return payload
 
 
 def export_rule(rule: AlertRule, dest: Destination) -> dict[str, Any]:

@@ -18,8 +18,12 @@ import yaml
 #: The rules shipped with the package.
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "alerts.yaml"
 
-#: Sentry's bounds on how often an issue alert may notify, in minutes (5 min .. 30 days).
+#: Sentry's bounds on an issue alert's action interval, in minutes (5 min .. 30 days). The
+#: interval applies per issue (facts.yaml: alerts.issue_interval); metric alerts have none.
 FREQUENCY_RANGE: tuple[int, int] = (5, 43200)
+
+#: The placeholders a rule's rationale may use; the pages fill them from the rule itself.
+RATIONALE_FIELDS = ("window", "frequency", "threshold")
 
 #: The intervals Sentry offers for "an issue is seen more than N times in ...", in minutes.
 EVENT_FREQUENCY_INTERVALS: dict[str, int] = {
@@ -85,12 +89,16 @@ class AlertRule:
     unit: str | None
     comparison: str | None
     window_minutes: int | None
-    frequency_minutes: int
+    frequency_minutes: int | None  # issue rules only: the action interval, per issue
     environment: str | None
     actions: tuple[AlertAction, ...]
     runbook: str
     severity: str
     rationale: str = ""
+    #: Metric rules only: a lower-severity trigger, and the value that resolves the alert
+    #: (None: it resolves as soon as no trigger is breached, Sentry's default).
+    warning_threshold: float | None = None
+    resolve_threshold: float | None = None
 
     @property
     def slug(self) -> str:
@@ -109,7 +117,13 @@ class AlertRule:
 
 
 _FIELDS = [f.name for f in fields(AlertRule)]
-_OPTIONAL = {"description", "rationale"}
+_OPTIONAL = {
+    "description",
+    "rationale",
+    "frequency_minutes",
+    "warning_threshold",
+    "resolve_threshold",
+}
 
 
 def parse_rule(raw: Mapping[str, Any], index: int = 0) -> AlertRule:
@@ -124,6 +138,8 @@ def parse_rule(raw: Mapping[str, Any], index: int = 0) -> AlertRule:
     if missing:
         raise AlertRuleError(rule_id, missing[0], "is missing")
     values = {n: raw.get(n, "") for n in _FIELDS}
+    for name in ("frequency_minutes", "warning_threshold", "resolve_threshold"):
+        values[name] = raw.get(name)
     values["actions"] = _actions(rule_id, raw["actions"])
     values["query"] = values["query"] or ""
     values["description"] = values["description"] or ""
@@ -175,7 +191,19 @@ def validate_rule(rule: AlertRule) -> None:
     _check(rule, "dataset", rule.dataset in DATASETS, _one_of(rule.dataset, DATASETS))
     _check(rule, "query", isinstance(rule.query, str), "must be a string")
     _check(rule, "severity", rule.severity in SEVERITIES, _one_of(rule.severity, SEVERITIES))
-    _check_frequency(rule)
+    _check_rationale(rule)
+    if rule.kind == "issue":
+        _check_frequency(rule)
+        for name in ("warning_threshold", "resolve_threshold"):
+            _check(rule, name, getattr(rule, name) is None, "only metric rules have it")
+    else:
+        _check(
+            rule,
+            "frequency_minutes",
+            rule.frequency_minutes is None,
+            "a metric alert has no action interval: Sentry notifies when its state "
+            "changes (critical, warning, resolved); remove the field",
+        )
     if rule.condition == "first_seen_event":
         _check_first_seen(rule)
     elif rule.condition == "event_frequency":
@@ -184,6 +212,13 @@ def validate_rule(rule: AlertRule) -> None:
         _check_metric(rule)
     expected = f"runbooks/{rule.id}.md"
     _check(rule, "runbook", rule.runbook == expected, f"must be {expected!r}")
+
+
+def _check_rationale(rule: AlertRule) -> None:
+    try:
+        rule.rationale.format(**dict.fromkeys(RATIONALE_FIELDS, ""))
+    except (KeyError, IndexError, ValueError) as exc:
+        _check(rule, "rationale", False, f"unknown placeholder {exc} (known: {RATIONALE_FIELDS})")
 
 
 def _is_slug(value: Any) -> bool:
@@ -254,6 +289,30 @@ def _check_metric(rule: AlertRule) -> None:
         f"is {rule.window_minutes!r}, Sentry's metric time windows are "
         f"{', '.join(map(str, METRIC_TIME_WINDOWS))} minutes",
     )
+    _check_trigger_order(rule)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_trigger_order(rule: AlertRule) -> None:
+    """Warning fires before critical; the resolve line lies on the safe side of both."""
+    assert rule.threshold is not None
+    above = rule.comparison == "above"
+    lowest = rule.threshold
+    if rule.warning_threshold is not None:
+        warning = rule.warning_threshold
+        _check(rule, "warning_threshold", _number(warning), "must be a number")
+        before = warning < rule.threshold if above else warning > rule.threshold
+        _check(rule, "warning_threshold", before, "must be reached before the critical threshold")
+        lowest = warning
+    if rule.resolve_threshold is not None:
+        resolve = rule.resolve_threshold
+        _check(rule, "resolve_threshold", _number(resolve), "must be a number")
+        safe = resolve <= lowest if above else resolve >= lowest
+        side = "at or below" if above else "at or above"
+        _check(rule, "resolve_threshold", safe, f"must be {side} the lowest trigger ({lowest:g})")
 
 
 def load_rules(path: str | Path | None = None) -> list[AlertRule]:
