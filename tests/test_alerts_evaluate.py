@@ -16,6 +16,8 @@ from korrigo_sentry.alerts.evaluate import (
     evaluate,
     event_type,
     grouping_key,
+    issue_notifications,
+    metric_notifications,
     timestamp,
 )
 from korrigo_sentry.testing import FakeTransport
@@ -209,3 +211,146 @@ def test_events_as_the_fake_transport_records_them(sentry: FakeTransport) -> Non
     assert len({grouping_key(e) for e in events}) == 1
     assert evaluate(RATE, events, check_environment=False).fired
     assert not evaluate(RATE, events).fired  # captured in `test`, the rule watches production
+
+
+# --- "below" ------------------------------------------------------------------------------
+
+
+def test_a_below_rule_fires_strictly_under_its_threshold() -> None:
+    # a floor on the number of events: a window holding fewer than the threshold fires
+    floor = dataclasses.replace(RATE, comparison="below", threshold=2)
+    result = evaluate(floor, [error(0), error(1)])
+    assert result.fired  # the window at the first event holds 1, fewer than 2
+    assert result.value == 1
+    at_the_floor = dataclasses.replace(RATE, comparison="below", threshold=1)
+    assert not evaluate(at_the_floor, [error(0), error(1)]).fired  # 1 is not below 1
+
+
+def test_below_reports_the_emptiest_window() -> None:
+    floor = dataclasses.replace(RATE, comparison="below", threshold=1)
+    busy = [error(i) for i in range(threshold() + 1)]
+    assert not evaluate(floor, busy).fired  # every window holds at least one event
+
+
+# --- grouping of chained exceptions and of whole stack traces -------------------------------
+
+
+def _frames(*functions: str) -> list[dict[str, Any]]:
+    return [{"module": "korrigo.views", "function": f, "in_app": True} for f in functions]
+
+
+def chained(cause: str, raised: str = "GradingError", frames: tuple[str, ...] = ("grade",)) -> dict:
+    """`raise GradingError from <cause>`: Sentry lists the cause first, the raised one last."""
+    return {
+        "timestamp": _iso(T0),
+        "environment": "production",
+        "exception": {
+            "values": [
+                {"type": cause, "stacktrace": {"frames": _frames("ocr")}},
+                {"type": raised, "stacktrace": {"frames": _frames(*frames)}},
+            ]
+        },
+    }
+
+
+def test_the_same_error_with_another_cause_is_another_issue() -> None:
+    assert grouping_key(chained("TimeoutError")) != grouping_key(chained("KeyError"))
+    assert grouping_key(chained("KeyError")) == grouping_key(chained("KeyError"))
+    assert evaluate(NEW_ISSUE, [chained("KeyError")], history=[chained("TimeoutError")])
+
+
+def test_the_same_innermost_frame_reached_from_another_caller_is_another_issue() -> None:
+    via_api = chained("KeyError", frames=("api_view", "grade"))
+    via_admin = chained("KeyError", frames=("admin_view", "grade"))
+    assert grouping_key(via_api) != grouping_key(via_admin)
+
+
+def test_library_frames_do_not_split_an_issue() -> None:
+    base = chained("KeyError")
+    with_library = chained("KeyError")
+    frames = with_library["exception"]["values"][-1]["stacktrace"]["frames"]
+    frames.insert(0, {"module": "django.core.handlers", "function": "inner", "in_app": False})
+    assert grouping_key(base) == grouping_key(with_library)
+
+
+# --- notifications: when Sentry tells someone ------------------------------------------------
+
+
+def burst(start: float, count: int) -> list[dict[str, Any]]:
+    return [error(start + i) for i in range(count)]
+
+
+def test_a_metric_alert_critical_for_several_windows_notifies_once_then_resolves() -> None:
+    # one error every 10 s for four windows: every window holds far more than the threshold
+    steady = [error(i * 10) for i in range(int(4 * window() / 10))]
+    sent = metric_notifications(RATE, steady)
+    assert [n.status for n in sent] == ["critical", "resolved"]
+    assert sent[0].value == threshold() + 1  # on the event that crossed it
+    # it resolves when the window is back to the threshold: the (threshold+1)-th event from
+    # the end leaves the window, not when the window is empty
+    assert sent[1].at == timestamp(steady[-threshold() - 1]["timestamp"]) + window()
+    assert sent[1].value == threshold()
+
+
+def test_a_second_burst_after_the_resolve_fires_again() -> None:
+    first = burst(0, threshold() + 1)
+    second = burst(3 * window(), threshold() + 1)
+    sent = metric_notifications(RATE, first + second)
+    assert [n.status for n in sent] == ["critical", "resolved", "critical", "resolved"]
+
+
+def test_a_burst_at_the_threshold_never_notifies() -> None:
+    assert metric_notifications(RATE, burst(0, threshold())) == []
+
+
+def test_a_resolve_threshold_holds_the_alert_open_until_the_value_falls_under_it() -> None:
+    held = dataclasses.replace(RATE, resolve_threshold=2)
+    # a burst, then a trickle of 3 events per window: under critical, not under 2
+    trickle = [error(window() + i * window() / 3) for i in range(9)]
+    sent = metric_notifications(held, burst(0, threshold() + 1) + trickle)
+    assert [n.status for n in sent] == ["critical", "resolved"]
+    assert sent[1].value is not None
+    assert sent[1].value < 2
+    default = metric_notifications(RATE, burst(0, threshold() + 1) + trickle)
+    assert default[1].at < sent[1].at  # the default resolves as soon as it is under 10
+
+
+def test_a_warning_threshold_notifies_on_each_change_of_severity() -> None:
+    warned = dataclasses.replace(RATE, warning_threshold=threshold() // 2)
+    sent = metric_notifications(warned, burst(0, threshold() + 1))
+    assert [n.status for n in sent] == ["warning", "critical", "warning", "resolved"]
+
+
+def test_a_new_issue_notifies_on_its_first_event_only() -> None:
+    events = [error(0), error(30), error(600)]  # one issue, three events
+    sent = issue_notifications(NEW_ISSUE, events)
+    assert [(n.status, n.at) for n in sent] == [("new-issue", timestamp(events[0]["timestamp"]))]
+    assert issue_notifications(NEW_ISSUE, events[1:], history=events[:1]) == []
+
+
+def test_the_action_interval_is_per_issue_not_per_rule() -> None:
+    # two new issues a minute apart, well inside the rule's action interval: two e-mails
+    assert NEW_ISSUE.frequency_minutes is not None
+    assert NEW_ISSUE.frequency_minutes * 60 > 60
+    events = [error(0, kind="KeyError"), error(60, kind="ValueError")]
+    sent = issue_notifications(NEW_ISSUE, events)
+    assert [n.issue for n in sent] == [grouping_key(e) for e in events]
+
+
+def test_a_frequency_issue_rule_repeats_per_issue_after_its_interval() -> None:
+    rule = dataclasses.replace(
+        RATE, kind="issue", condition="event_frequency", frequency_minutes=5, threshold=1
+    )
+    assert rule.frequency_minutes is not None
+    interval = rule.frequency_minutes * 60
+    events = [error(0), error(1), error(2), error(interval + 1), error(interval + 2)]
+    sent = issue_notifications(rule, events)
+    # at interval + 1 the window still holds the event at 2 s: two events, more than one
+    assert [n.at - timestamp(events[0]["timestamp"]) for n in sent] == [1, interval + 1]
+
+
+def test_each_kind_of_rule_refuses_the_other_notifier() -> None:
+    with pytest.raises(ValueError, match="not a metric rule"):
+        metric_notifications(NEW_ISSUE, [])
+    with pytest.raises(ValueError, match="not an issue rule"):
+        issue_notifications(RATE, [])

@@ -59,8 +59,11 @@ def test_the_seed_alerts_are_defined_and_valid() -> None:
 def test_every_rule_respects_sentrys_limits() -> None:
     low, high = FREQUENCY_RANGE
     for rule in load_rules():
-        assert low <= rule.frequency_minutes <= high
-        if rule.kind == "metric":
+        if rule.kind == "issue":
+            assert rule.frequency_minutes is not None
+            assert low <= rule.frequency_minutes <= high
+        else:  # metric alerts notify on a change of state: no action interval
+            assert rule.frequency_minutes is None
             assert rule.window_minutes in METRIC_TIME_WINDOWS
 
 
@@ -100,6 +103,23 @@ def test_a_file_path_is_read(tmp_path: Path) -> None:
         ("critical-errors", {"runbook": "runbooks/other.md"}, "runbook"),
         ("critical-errors", {"severity": "urgent"}, "severity"),
         ("critical-errors", {"colour": "red"}, "colour"),
+        # Sentry's metric alerts have no action interval (facts: alerts.metric_states)
+        ("high-error-rate", {"frequency_minutes": 60}, "frequency_minutes"),
+        ("performance-degradation", {"frequency_minutes": 1440}, "frequency_minutes"),
+        # an issue rule has an action interval, and no metric triggers
+        ("critical-errors", {"frequency_minutes": None}, "frequency_minutes"),
+        ("critical-errors", {"resolve_threshold": 1}, "resolve_threshold"),
+        # warning comes before critical; the resolve line lies below both (for `above`)
+        ("high-error-rate", {"warning_threshold": 10}, "warning_threshold"),
+        ("high-error-rate", {"warning_threshold": 12}, "warning_threshold"),
+        ("high-error-rate", {"resolve_threshold": 11}, "resolve_threshold"),
+        ("high-error-rate", {"warning_threshold": 5, "resolve_threshold": 6}, "resolve_threshold"),
+        (
+            "high-error-rate",
+            {"comparison": "below", "resolve_threshold": 9},
+            "resolve_threshold",
+        ),
+        ("high-error-rate", {"rationale": "{threshold} in {minutes}"}, "rationale"),
     ],
 )
 def test_a_bad_rule_is_refused_naming_rule_and_field(
@@ -129,6 +149,7 @@ def test_event_frequency_rules_accept_only_sentrys_intervals(tmp_path: Path, lab
         kind="issue",
         condition="event_frequency",
         window_minutes=minutes,
+        frequency_minutes=FREQUENCY_RANGE[0],
         runbook="runbooks/burst.md",
     )
     loaded = load_rules(_write(tmp_path, [rule]))[0]
@@ -150,3 +171,11 @@ def test_a_broken_file_is_refused(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(AlertRuleError, match="alerts"):
         load_rules(path)
+
+
+def test_metric_triggers_in_the_right_order_are_accepted(tmp_path: Path) -> None:
+    path = _write(tmp_path, _mutated("high-error-rate", warning_threshold=5, resolve_threshold=2))
+    rule = get_rule("high-error-rate", path)
+    assert (rule.threshold, rule.warning_threshold, rule.resolve_threshold) == (10, 5, 2)
+    below = _mutated("high-error-rate", comparison="below", resolve_threshold=11)
+    assert get_rule("high-error-rate", _write(tmp_path, below)).resolve_threshold == 11

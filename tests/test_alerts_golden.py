@@ -1,0 +1,168 @@
+"""Golden payloads: what `alerts export` sends, compared with JSON written from Sentry's API docs.
+
+The expected payloads below are typed out literally from Sentry's API reference, not built
+from the exporter's constants, so a wrong `thresholdType`, `queryType`, `dataset`, condition
+id, target type or resolve threshold fails here. References (read 2026-11-29):
+
+- metric alerts, "(DEPRECATED) Create a Metric Alert Rule for an Organization":
+  getsentry/sentry src/sentry/incidents/endpoints/organization_alert_rule_index.py
+  @007b5a022aac91c8aa58d60e2d212477bfb5775a: `thresholdType` choices `(0, "Above"), (1,
+  "Below")`; `queryType` `(0, "event.type:error"), (1, "event.type:transaction")`;
+  "Number of Errors": `queryType 0, dataset "events", aggregate "count()"`; "Transaction
+  Duration": `dataset` is `generic_metrics` unless a custom percentile is used; triggers
+  labelled `critical` (always required) or `warning`; actions `{"type": "email",
+  "targetType": "team", "targetIdentifier": <team id as a string>}` and `{"type": "slack",
+  "targetType": "specific", "targetIdentifier": "#channel", "integrationId": <int>}`;
+  `resolveThreshold` optional (left out, Sentry resolves below the lowest trigger).
+- issue alerts, "Create an Issue Alert Rule for a Project" (same repository, API examples):
+  condition `sentry.rules.conditions.first_seen_event.FirstSeenEventCondition`, email
+  action `{"id": "sentry.mail.actions.NotifyEmailAction", "targetType": "Team",
+  "targetIdentifier": <int>, "fallthroughType": "ActiveMembers"}`, `frequency` in minutes
+  (5 to 43200, applied per issue).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from korrigo_sentry.alerts import get_rule
+from korrigo_sentry.alerts.export_sentry import Destination, export_rule
+
+SITE = "https://example.test/handbook/"
+DEST = Destination(
+    org="korrigo",
+    project="korrigo",
+    site_url=SITE,
+    team_ids={"admins": "12", "dev-team": "34"},
+    slack_integration_id="7",
+)
+
+CRITICAL_ERRORS = json.loads(
+    """
+{
+  "rule": "critical-errors",
+  "endpoint": "POST /api/0/projects/korrigo/korrigo/rules/",
+  "runbook_url": "https://example.test/handbook/runbooks/critical-errors/",
+  "payload": {
+    "name": "Critical errors | runbook: https://example.test/handbook/runbooks/critical-errors/",
+    "environment": "production",
+    "actionMatch": "all",
+    "filterMatch": "all",
+    "frequency": 5,
+    "conditions": [
+      {"id": "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"}
+    ],
+    "filters": [],
+    "actions": [
+      {
+        "id": "sentry.mail.actions.NotifyEmailAction",
+        "targetType": "Team",
+        "targetIdentifier": 12,
+        "fallthroughType": "ActiveMembers"
+      }
+    ]
+  }
+}
+"""
+)
+
+HIGH_ERROR_RATE = json.loads(
+    """
+{
+  "rule": "high-error-rate",
+  "endpoint": "POST /api/0/organizations/korrigo/alert-rules/",
+  "runbook_url": "https://example.test/handbook/runbooks/high-error-rate/",
+  "payload": {
+    "name": "High error rate | runbook: https://example.test/handbook/runbooks/high-error-rate/",
+    "projects": ["korrigo"],
+    "environment": "production",
+    "queryType": 0,
+    "dataset": "events",
+    "eventTypes": ["error"],
+    "query": "",
+    "aggregate": "count()",
+    "timeWindow": 5,
+    "thresholdType": 0,
+    "triggers": [
+      {
+        "label": "critical",
+        "alertThreshold": 10,
+        "actions": [
+          {"type": "email", "targetType": "team", "targetIdentifier": "12"},
+          {
+            "type": "slack",
+            "targetType": "specific",
+            "targetIdentifier": "#korrigo-alerts",
+            "integrationId": 7
+          }
+        ]
+      }
+    ]
+  }
+}
+"""
+)
+
+PERFORMANCE_DEGRADATION = json.loads(
+    """
+{
+  "rule": "performance-degradation",
+  "endpoint": "POST /api/0/organizations/korrigo/alert-rules/",
+  "runbook_url": "https://example.test/handbook/runbooks/performance-degradation/",
+  "payload": {
+    "name": "Performance degradation | runbook: https://example.test/handbook/runbooks/performance-degradation/",
+    "projects": ["korrigo"],
+    "environment": "production",
+    "queryType": 1,
+    "dataset": "generic_metrics",
+    "eventTypes": ["transaction"],
+    "query": "",
+    "aggregate": "p95(transaction.duration)",
+    "timeWindow": 60,
+    "thresholdType": 0,
+    "triggers": [
+      {
+        "label": "critical",
+        "alertThreshold": 2000,
+        "actions": [{"type": "email", "targetType": "team", "targetIdentifier": "34"}]
+      }
+    ]
+  }
+}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    "expected", [CRITICAL_ERRORS, HIGH_ERROR_RATE, PERFORMANCE_DEGRADATION], ids=lambda e: e["rule"]
+)
+def test_payload_is_the_one_sentrys_api_documents(expected: dict) -> None:
+    assert export_rule(get_rule(expected["rule"]), DEST) == expected
+
+
+def test_warning_and_resolve_thresholds_as_sentry_documents_them() -> None:
+    rule = dataclasses.replace(
+        get_rule("high-error-rate"), warning_threshold=5, resolve_threshold=2
+    )
+    payload = export_rule(rule, DEST)["payload"]
+    assert payload["resolveThreshold"] == 2
+    assert [(t["label"], t["alertThreshold"]) for t in payload["triggers"]] == [
+        ("critical", 10),
+        ("warning", 5),
+    ]
+    assert payload["triggers"][1]["actions"] == payload["triggers"][0]["actions"]
+
+
+def test_a_below_rule_has_threshold_type_one() -> None:
+    rule = dataclasses.replace(get_rule("high-error-rate"), comparison="below")
+    assert export_rule(rule, DEST)["payload"]["thresholdType"] == 1
+
+
+def test_a_metric_payload_has_no_action_interval() -> None:
+    for rule_id in ("high-error-rate", "performance-degradation"):
+        payload = export_rule(get_rule(rule_id), DEST)["payload"]
+        assert "frequency" not in payload
+        assert "resolveThreshold" not in payload  # Sentry's default resolve applies
