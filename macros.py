@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import linecache
+import logging
 import os
 import posixpath
 import re
@@ -25,7 +26,7 @@ from typing import Any, NamedTuple
 from korrigo_sentry import build_cache, facts_markdown, runbooks, settings
 from korrigo_sentry import facts as product_facts
 from korrigo_sentry.alerts import AlertRule, load_rules
-from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
+from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.markdown import page_parser
 
@@ -170,9 +171,17 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
         "integrations": dict(settings.INTEGRATIONS),
+        # The logging integration's thresholds by name (INFO, ERROR), from settings (issue 12).
+        "logging_levels": {
+            "breadcrumbs": logging.getLevelName(settings.INTEGRATIONS["logging"]["level"]),
+            "events": logging.getLevelName(settings.INTEGRATIONS["logging"]["event_level"]),
+        },
         "data_collection": dict(settings.DATA_COLLECTION),
         "env_vars": dict(settings.ENV_VARS),
         "release_prefix": settings.RELEASE_PREFIX,
+        # The release every doc example and panel reports (a fixed commit, issue 12).
+        "test_release": settings.RELEASE_PREFIX
+        + import_module("korrigo_sentry.testing").TEST_COMMIT_SHA,
         "release": git_release(root),
         "sdk_version": metadata.version("sentry-sdk"),
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
@@ -180,6 +189,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "doctor_checks": doctor_checks(),
         "pricing_page": product_facts.pricing_page(),
         "alerts": load_rules(),
+        "policy": load_policy(),  # on-call response times, minutes (alerts.yaml)
+        "deployed_environments": list(settings.DEPLOYED_ENVIRONMENTS),
+        "sha_lengths": list(settings.SHA_LENGTHS),
         # Sentry's shortest action interval of an issue rule (applied per issue), in minutes.
         "sentry_min_frequency": FREQUENCY_RANGE[0],
         # The DSN this build saw, masked: the key never reaches a page.

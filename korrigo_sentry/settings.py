@@ -102,3 +102,9 @@ ENV_VARS: dict[str, str] = {
 
 #: Release names are `korrigo@<commit>`.
 RELEASE_PREFIX = "korrigo@"
+
+# --- read by the pages and quick checks (issue 12) ---------------------------------------
+#: The environments that run on servers: a release is required there.
+DEPLOYED_ENVIRONMENTS: tuple[str, ...] = ("staging", "production")
+#: Accepted lengths of `GIT_COMMIT_SHA`, in hex digits (short to full SHA-1).
+SHA_LENGTHS: tuple[int, int] = (7, 40)

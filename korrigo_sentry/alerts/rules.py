@@ -342,6 +342,15 @@ def _load(source: Path) -> tuple[AlertRule, ...]:
     return rules
 
 
+def load_policy(path: str | Path | None = None) -> dict[str, int]:
+    """The on-call response times of the file's `policy:` block, in minutes."""
+    data = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    policy = data.get("policy") if isinstance(data, Mapping) else None
+    if not isinstance(policy, Mapping) or not all(_is_int(v) and v > 0 for v in policy.values()):
+        raise AlertRuleError("(file)", "policy", "needs a `policy:` mapping of whole minutes")
+    return dict(policy)
+
+
 def get_rule(rule_id: str, path: str | Path | None = None) -> AlertRule:
     """The rule with this id; KeyError naming the known ids otherwise."""
     rules = load_rules(path)
