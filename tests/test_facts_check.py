@@ -1,0 +1,114 @@
+"""`make facts-check` against a loopback server: unchanged pages pass, a changed page is drift,
+no server at all is "offline" (exit 3), never a pass."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from korrigo_sentry import facts_check
+from korrigo_sentry.facts import load_facts
+
+FACTS = load_facts()
+DOCS_FACT = FACTS["quota.archived_counts"]
+
+
+def pages(drop: str | None = None) -> dict[str, str]:
+    """Each source file as it would be served: the excerpts of its facts, wrapped in prose."""
+    served: dict[str, list[str]] = {}
+    for fact in FACTS.values():
+        path = "/" + facts_check.raw_url(fact, "").lstrip("/")
+        for excerpt in fact.excerpts:
+            if excerpt != drop:
+                # re-wrapped on purpose: the check compares whitespace-collapsed text
+                served.setdefault(path, ["---\ntitle: page\n---"]).append(
+                    "Some prose.\n" + excerpt.replace(" ", "\n", 1)
+                )
+    return {path: "\n\n".join(parts) for path, parts in served.items()}
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[dict[str, str]], str]]:
+    servers = []
+
+    def start(content: dict[str, str]) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = content.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                self.end_headers()
+                self.wfile.write((body or "not found").encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_docs_are_checked_at_their_branch_and_the_sdk_at_the_pin() -> None:
+    sdk = FACTS["sdk.excepthook_interactive"]
+    assert facts_check.raw_url(DOCS_FACT, "https://raw.example") == (
+        "https://raw.example/getsentry/sentry-docs/master/"
+        "docs/pricing/quotas/manage-event-stream-guide.mdx"
+    )
+    assert facts_check.raw_url(sdk, "https://raw.example") == (
+        "https://raw.example/getsentry/sentry-python/2.75.0/sentry_sdk/integrations/excepthook.py"
+    )
+
+
+def test_unchanged_sources_pass(serve, capsys: pytest.CaptureFixture[str]) -> None:
+    base = serve(pages())
+    assert facts_check.main(["--base-url", base]) == facts_check.EXIT_OK
+    assert f"facts-check: {len(FACTS)} facts, 0 drifted" in capsys.readouterr().out
+
+
+def test_a_changed_page_is_reported_as_drift(serve, capsys: pytest.CaptureFixture[str]) -> None:
+    gone = DOCS_FACT.excerpts[0]
+    base = serve(pages(drop=gone))
+    assert facts_check.main(["--base-url", base]) == facts_check.EXIT_DRIFT
+    out = capsys.readouterr().out
+    assert f"DRIFT {DOCS_FACT.id}: excerpt gone" in out
+    assert "facts, 1 drifted" in out
+
+
+def test_a_removed_page_is_drift_too(serve, capsys: pytest.CaptureFixture[str]) -> None:
+    content = pages()
+    path = "/" + facts_check.raw_url(DOCS_FACT, "").lstrip("/")
+    del content[path]
+    same_file = [
+        f
+        for f in FACTS.values()
+        if facts_check.raw_url(f, "") == facts_check.raw_url(DOCS_FACT, "")
+    ]
+    assert facts_check.main(["--base-url", serve(content)]) == facts_check.EXIT_DRIFT
+    out = capsys.readouterr().out
+    assert "HTTP 404" in out
+    assert f"facts, {len(same_file)} drifted" in out
+
+
+def test_the_base_url_can_come_from_the_environment(serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(facts_check.BASE_URL_ENV, serve(pages(drop=DOCS_FACT.excerpts[0])))
+    assert facts_check.main([]) == facts_check.EXIT_DRIFT
+
+
+def test_offline_says_so_and_exits_with_its_own_code(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = facts_check.main(["--base-url", f"http://127.0.0.1:{port}"])
+    assert code == facts_check.EXIT_OFFLINE == 3
+    captured = capsys.readouterr()
+    assert "OFFLINE, nothing was checked" in captured.err
+    assert "drifted" not in captured.out
