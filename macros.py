@@ -261,7 +261,7 @@ def alert_rule(rule_id: str) -> AlertRule:
 def alert_condition(rule: AlertRule) -> str:
     """The rule's trigger in words, e.g. 'more than 10 events in 5 minutes'."""
     if rule.condition == "first_seen_event":
-        return "a new issue is seen for the first time"
+        return "a new issue is created (on its first event)"
     threshold = f"{rule.threshold:g}"
     window = minutes(rule.window_minutes or 0)
     if rule.unit == "events":
