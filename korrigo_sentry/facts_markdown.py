@@ -8,15 +8,30 @@ broken page).
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import date
 from typing import TextIO
 
 from korrigo_sentry.facts import Fact, get_fact
 
+#: Build as if on another day (YYYY-MM-DD): previews which facts will need a new check.
+TODAY_ENV = "KORRIGO_FACTS_TODAY"
+
 #: The plan names `plan()` accepts, lower-case, and the fact that lists them.
 PLAN_NAMES = ("developer", "team", "business", "enterprise")
 PLANS_FACT = "plans.lineup"
+
+
+def build_day() -> date:
+    """Today, or the day `KORRIGO_FACTS_TODAY` names."""
+    raw = os.environ.get(TODAY_ENV, "").strip()
+    if not raw:
+        return date.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{TODAY_ENV} must be a date like 2027-03-01, not {raw!r}") from None
 
 
 def plans_label(plans: tuple[str, ...]) -> str:
@@ -58,7 +73,7 @@ def render_fact(fact_id: str, today: date | None = None) -> str:
     text = fact.statement
     if fact.plan_gated:
         text = f"{text} **{plans_label(fact.plans)} only.**"
-    return f"{text} {citation(fact)}{stale_flag(fact, today or date.today())}"
+    return f"{text} {citation(fact)}{stale_flag(fact, today or build_day())}"
 
 
 def render_ui(fact_id: str, today: date | None = None) -> str:
@@ -68,7 +83,7 @@ def render_ui(fact_id: str, today: date | None = None) -> str:
         raise ValueError(f"fact {fact_id!r} has no `value` to print inline")
     shown = fact.value.replace(" > ", " → ")
     link = f'[**{shown}**]({fact.source} "fact {fact.id}, checked {fact.checked.isoformat()}")'
-    return link + stale_flag(fact, today or date.today())
+    return link + stale_flag(fact, today or build_day())
 
 
 def render_plan(name: str, today: date | None = None) -> str:
@@ -79,4 +94,4 @@ def render_plan(name: str, today: date | None = None) -> str:
     fact = get_fact(PLANS_FACT)
     label = f"{key.capitalize()} plan"
     link = f'[{label}]({fact.source} "fact {fact.id}, checked {fact.checked.isoformat()}")'
-    return link + stale_flag(fact, today or date.today())
+    return link + stale_flag(fact, today or build_day())
