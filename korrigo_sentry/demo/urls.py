@@ -15,5 +15,8 @@ urlpatterns = [
     path("boom/", views.trigger_error, name="boom"),
     path("db-error/", views.db_error, name="db-error"),
     path("login/", views.login, name="login"),
+    path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
+    path("oauth/callback/", views.oauth_callback, name="oauth-callback"),
+    path("students/search/", views.search_students, name="student-search"),
     *(path(probe.lstrip("/"), views.health) for probe in NEVER_TRACED),
 ]

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from sentry_sdk import set_context, set_tag, set_user
 
 from korrigo_sentry.demo.cache import redis
-from korrigo_sentry.demo.models import Exam
+from korrigo_sentry.demo.models import Copy, Exam
 from korrigo_sentry.demo.tasks import ocr_copy
 
 
@@ -88,3 +88,28 @@ def run_ocr(request: HttpRequest, copy_id: int) -> JsonResponse:
     """Queues the (always failing) OCR task; the request itself succeeds, like in production."""
     result = ocr_copy.delay(copy_id)
     return JsonResponse({"copy_id": copy_id, "state": result.state})
+
+
+class ResetLinkError(RuntimeError):
+    """A password-reset link could not be checked."""
+
+
+class OAuthError(RuntimeError):
+    """The identity provider's callback could not be completed."""
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Django's reset-link shape (`reset/<uidb64>/<token>/`): the URL itself is a secret."""
+    request.session["reset_started"] = True  # the session cookie comes back signed
+    raise ResetLinkError("reset link could not be checked")
+
+
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """The identity provider redirects here with `?code=...&state=...` (both secrets)."""
+    raise OAuthError("token exchange failed")
+
+
+def search_students(request: HttpRequest) -> JsonResponse:
+    """A search box: `?q=` holds whatever a teacher typed (often a student's name)."""
+    found = list(Copy.objects.filter(student_name__icontains=request.GET.get("q", "")).values("id"))
+    return JsonResponse({"count": len(found)})
