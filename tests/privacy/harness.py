@@ -36,7 +36,8 @@ class Result:
     carrier: bool  # the event, span, breadcrumb... of the place was sent
     outcome: str  # "leaked", "masked" or "dropped"
     kept: bool | None  # the harmless text next to the secret survived (None: not checked)
-    bytes_sent: int
+    bytes_sent: int  # raw envelope bytes sent for this place
+    items: int  # events and transactions sent for this place
 
 
 class _Ok(BaseHTTPRequestHandler):
@@ -114,7 +115,7 @@ def run(config: str, places: list[Place] = PLACES, check_relay: bool = True) -> 
                 kept = None if place.keep is None else place.keep in sent.raw.decode("utf-8", "replace")
                 results.append(
                     Result(place, leaked, bool(carried), outcome(leaked, carried), kept,
-                           len(sent.raw))
+                           len(sent.raw), len(sent.events) + len(sent.transactions))
                 )  # fmt: skip
             if check_relay and transport.relay is not None:
                 transport.relay.raise_unreported()
@@ -139,10 +140,12 @@ def table(results: list[Result]) -> list[dict[str, Any]]:
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or ["bare", "korrigo"]:
-        res = run(name, check_relay=False)
+        res = run(name, check_relay=name == "korrigo")
         leaks = [r for r in res if r.leaked]
         missing = [r.place.name for r in res if not r.carrier]
-        print(f"{name}: {len(res)} places, {len(leaks)} leaked, {len(missing)} without carrier")
+        per_item = sum(r.bytes_sent for r in res) / max(1, sum(r.items for r in res))
+        print(f"{name}: {len(res)} places, {len(leaks)} leaked, {len(missing)} without carrier, "
+              f"{per_item:.0f} bytes per event")
         for r in leaks:
             print("   LEAK", r.place.name)
         for m in missing:

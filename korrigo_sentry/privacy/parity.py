@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from korrigo_sentry.text_secrets import FILTERED
+from korrigo_sentry.privacy.rule import FILTERED
 
 #: Matched against lower-cased text (a case-insensitive alternation is 3x slower).
 _RELAY_VALUE = re.compile(
@@ -51,6 +51,11 @@ def relay_parity(event: dict[str, Any]) -> None:
         event["logentry"]["params"] = relay_filter(event["logentry"]["params"])
     if "server_name" in event:
         event["server_name"] = relay_filter(event["server_name"])
+    for span in event.get("spans") or ():
+        if isinstance(span, dict):
+            for key in ("data", "tags"):
+                if key in span:
+                    span[key] = relay_filter(span[key])
 
 
 def relay_filter(node: Any, key: str | None = None) -> Any:
