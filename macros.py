@@ -141,7 +141,7 @@ def doctor_checks() -> list[tuple[str, str]]:
 def denylist() -> list[str]:
     """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
     return build_cache.cached(
-        "denylist", lambda: list(import_module("korrigo_sentry.scrubbing").DENYLIST)
+        "denylist", lambda: list(import_module("korrigo_sentry.privacy").DENYLIST)
     )
 
 

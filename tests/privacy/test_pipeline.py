@@ -9,7 +9,7 @@ import sentry_sdk
 from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
 
 from korrigo_sentry import settings
-from korrigo_sentry.scrubbing import DENYLIST, FILTERED, is_denied, scrub_event, scrub_text
+from korrigo_sentry.privacy import DENYLIST, FILTERED, is_denied, scrub_event, scrub_text
 from korrigo_sentry.testing import FakeTransport
 
 #: Planted through names, so the test's own source lines (sent as context) hold no value.
