@@ -124,18 +124,54 @@ def run(config: str, places: list[Place] = PLACES, check_relay: bool = True) -> 
     return results
 
 
-def table(results: list[Result]) -> list[dict[str, Any]]:
-    """The rows the privacy page renders: place -> outcome."""
-    return [
-        {
-            "place": r.place.name,
-            "area": r.place.area,
-            "secret": r.place.secret,
-            "outcome": r.outcome,
-            "kept": r.place.keep if r.kept else None,
-        }
-        for r in results
-    ]
+def bytes_per_event(results: list[Result]) -> int:
+    return round(sum(r.bytes_sent for r in results) / max(1, sum(r.items for r in results)))
+
+
+def summary(korrigo: list[Result], bare: list[Result]) -> dict[str, Any]:
+    """What the privacy page renders: place -> outcome, and the run's figures."""
+    return {
+        "places": [
+            {
+                "place": r.place.name,
+                "area": r.place.area,
+                "secret": r.place.secret,
+                "outcome": r.outcome,
+                "kept": r.place.keep if r.kept else None,
+            }
+            for r in korrigo
+        ],
+        "figures": {
+            "places": len(korrigo),
+            "leaks": {"korrigo": sum(1 for r in korrigo if r.leaked),
+                      "bare": sum(1 for r in bare if r.leaked)},
+            "bytes_per_event": {"korrigo": bytes_per_event(korrigo),
+                                "bare": bytes_per_event(bare)},
+            "events": sum(r.items for r in korrigo),
+        },
+    }  # fmt: skip
+
+
+#: How far a random run's figures may drift from the committed ones (secrets' lengths and
+#: shapes are random): bare leaks +-3 places, bytes per event +-3%.
+def same_summary(committed: dict[str, Any], measured: dict[str, Any]) -> bool:
+    if committed.get("places") != measured["places"]:
+        return False
+    old, new = committed.get("figures", {}), measured["figures"]
+    try:
+        return (
+            old["places"] == new["places"]
+            and old["events"] == new["events"]
+            and old["leaks"]["korrigo"] == new["leaks"]["korrigo"]
+            and abs(old["leaks"]["bare"] - new["leaks"]["bare"]) <= 3
+            and all(
+                abs(old["bytes_per_event"][k] - new["bytes_per_event"][k])
+                <= 0.03 * new["bytes_per_event"][k]
+                for k in ("korrigo", "bare")
+            )
+        )
+    except (KeyError, TypeError):
+        return False
 
 
 if __name__ == "__main__":
