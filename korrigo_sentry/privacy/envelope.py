@@ -31,8 +31,9 @@ def scrub_envelope(envelope: Envelope) -> Envelope:
         kept = {k: v for k, v in trace.items() if k in TRACE_HEADER_KEYS}
         name = kept.get("transaction")
         if isinstance(name, str):
-            kept["transaction"] = urls.scrub_path(name) if name.startswith("/") else scrub_text(
-                name)
+            kept["transaction"] = (
+                urls.scrub_path(name) if name.startswith("/") else scrub_text(name)
+            )
         envelope.headers["trace"] = kept
     envelope.items[:] = [item for item in map(_attachment, envelope.items) if item is not None]
     return envelope

@@ -70,58 +70,121 @@ _CREDENTIAL = r"[\w.~+/=-]"
 
 #: In order: block and URL shapes first, so the narrower ones see what is left.
 DETECTORS: list[Detector] = [
-    _d("pem_private_key", "a PEM `PRIVATE KEY` block, even cut short by the SDK's length limit",
-       "a private key opens whatever it signs", r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?"
-       r"-----END[A-Z ]*PRIVATE KEY-----|[\s\S]*)"),
-    _d("urls", "every URL in text, through the URL rules below (userinfo, query, path)",
-       "a URL carries credentials, codes and tokens in its userinfo, query and path",
-       r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s'\"<>\\]+", lambda m: urls.scrub_url(m.group(0))),
-    _d("authorization_header", "`Authorization: <scheme> <credentials>` quoted in text",
-       "whatever the scheme, the credentials open an account",
-       r"(?i)\b((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?\w+)\s+[^\s'\",;\\]+",
-       rf"\1 {FILTERED}"),
-    _d("bearer_credentials", "`Bearer <token>` (any length), `Basic`/`Digest`/`Token` followed "
-       "by a credential-looking word", "short tokens are still tokens",
-       rf"(?i)\b(bearer)\s+(?!\[Filtered\]){_CREDENTIAL}{{4,}}"
-       rf"|\b(basic|digest|token)\s+(?=[\w.~+/=-]*[\d.~+/=_-])(?!\[Filtered\]){_CREDENTIAL}{{8,}}",
-       lambda m: f"{m.group(1) or m.group(2)} {FILTERED}"),
-    _d("jwt", "JSON Web Tokens (`eyJ...`.`...`.`...`)", "a JWT is a bearer credential",
-       r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
-    _d("provider_tokens", "AWS key ids (`AKIA`/`ASIA`), GitHub (`ghp_`...), Slack (`xox?-`), "
-       "Stripe (`sk_live_`, `rk_`), Google (`AIza`) token shapes",
-       "providers give their tokens a prefix precisely so that they can be found",
-       r"\b(?:(?:AKIA|ASIA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}"
-       r"|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})"),
-    _d("key_value_in_text", "`term=value`, `term: value`, `'term': 'value'` for every "
-       "denylisted key term", "the SDK flattens deep values to reprs; messages quote settings",
-       rf"(?i)(\b[\w.-]*(?:{TERMS_PATTERN})[\w.-]*['\"]?\s*[:=]\s*)"
-       r"(?!\[Filtered\]|%[sdifr]|(?:bearer|basic|digest|token)\s+\[Filtered\])"
-       r"(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)", rf"\1{FILTERED}"),
-    _d("command_line_flag", "`--term value` on a command line, for every denylisted key term",
-       "subprocess spans and `sys.argv` show whole command lines",
-       rf"(?i)(--[\w-]*(?:{TERMS_PATTERN})[\w-]*\s+)(?!\[Filtered\]|-)\S+", rf"\1{FILTERED}"),
-    _d("email", "e-mail addresses, `@` or `%40`", "an address names a student or a teacher",
-       r"[\w.+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"),
-    _d("iban", "IBANs whose check digits pass mod 97", "a bank account is personal data",
-       r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", _mask_if(iban_valid)),
-    _d("payment_card", "13 to 19 digits passing the Luhn checksum, spaces or dashes allowed",
-       "the checksum leaves ids, counts and timestamps alone",
-       r"(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])", _mask_if(luhn_valid)),
-    _d("phone_number", "international (`+33 6 ...`, E.164) and French (`06 12 34 56 78`) phone "
-       "numbers", "a phone number reaches a pupil's family",
-       r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d\)?){6,13}(?!\w)|(?<![\w.])0[1-9](?:[ .-]?\d{2}){4}"
-       r"(?![\w.])"),
-    _d("ip_address", "IPv4 addresses", "an address locates a person (Sentry's default too)",
-       r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])"),
-    _d("query_parameter", "`?name=value` / `&name=value` outside a full URL: values of names "
-       "not on the query allowlist", "codes, tokens and search terms travel as parameters",
-       r"(?<=[?&])([\w.-]+)=([^&\s#'\"]*)", lambda m: urls.scrub_param(m.group(1), m.group(2))),
-    _d("token_path_segment", "URL path segments of 16+ letters and digits (reset tokens, "
-       "signed ids)", "a token in a path is as secret as one in a query",
-       r"(?<=/)[A-Za-z0-9_-]{16,}(?=[/?#\s'\"]|$)", lambda m: urls.scrub_segment(m.group(0))),
-    _d("high_entropy_token", "16+ hexadecimal characters, or 24+ letters and digits mixing "
-       "case (random tokens, keys)", "a secret without a known shape still looks random",
-       r"(?<![\w/.-])[A-Za-z0-9+_=-]{16,}(?![\w/-])", _high_entropy),
+    _d(
+        "pem_private_key",
+        "a PEM `PRIVATE KEY` block, even cut short by the SDK's length limit",
+        "a private key opens whatever it signs",
+        r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?"
+        r"-----END[A-Z ]*PRIVATE KEY-----|[\s\S]*)",
+    ),
+    _d(
+        "urls",
+        "every URL in text, through the URL rules below (userinfo, query, path)",
+        "a URL carries credentials, codes and tokens in its userinfo, query and path",
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s'\"<>\\]+",
+        lambda m: urls.scrub_url(m.group(0)),
+    ),
+    _d(
+        "authorization_header",
+        "`Authorization: <scheme> <credentials>` quoted in text",
+        "whatever the scheme, the credentials open an account",
+        r"(?i)\b((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?\w+)\s+[^\s'\",;\\]+",
+        rf"\1 {FILTERED}",
+    ),
+    _d(
+        "bearer_credentials",
+        "`Bearer <token>` (any length), `Basic`/`Digest`/`Token` followed "
+        "by a credential-looking word",
+        "short tokens are still tokens",
+        rf"(?i)\b(bearer)\s+(?!\[Filtered\]){_CREDENTIAL}{{4,}}"
+        rf"|\b(basic|digest|token)\s+(?=[\w.~+/=-]*[\d.~+/=_-])(?!\[Filtered\]){_CREDENTIAL}{{8,}}",
+        lambda m: f"{m.group(1) or m.group(2)} {FILTERED}",
+    ),
+    _d(
+        "jwt",
+        "JSON Web Tokens (`eyJ...`.`...`.`...`)",
+        "a JWT is a bearer credential",
+        r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
+    ),
+    _d(
+        "provider_tokens",
+        "AWS key ids (`AKIA`/`ASIA`), GitHub (`ghp_`...), Slack (`xox?-`), "
+        "Stripe (`sk_live_`, `rk_`), Google (`AIza`) token shapes",
+        "providers give their tokens a prefix precisely so that they can be found",
+        r"\b(?:(?:AKIA|ASIA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}"
+        r"|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})",
+    ),
+    _d(
+        "key_value_in_text",
+        "`term=value`, `term: value`, `'term': 'value'` for every denylisted key term",
+        "the SDK flattens deep values to reprs; messages quote settings",
+        rf"(?i)(\b[\w.-]*(?:{TERMS_PATTERN})[\w.-]*['\"]?\s*[:=]\s*)"
+        r"(?!\[Filtered\]|%[sdifr]|(?:bearer|basic|digest|token)\s+\[Filtered\])"
+        r"(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)",
+        rf"\1{FILTERED}",
+    ),
+    _d(
+        "command_line_flag",
+        "`--term value` on a command line, for every denylisted key term",
+        "subprocess spans and `sys.argv` show whole command lines",
+        rf"(?i)(--[\w-]*(?:{TERMS_PATTERN})[\w-]*\s+)(?!\[Filtered\]|-)\S+",
+        rf"\1{FILTERED}",
+    ),
+    _d(
+        "email",
+        "e-mail addresses, `@` or `%40`",
+        "an address names a student or a teacher",
+        r"[\w.+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+    ),
+    _d(
+        "iban",
+        "IBANs whose check digits pass mod 97",
+        "a bank account is personal data",
+        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+        _mask_if(iban_valid),
+    ),
+    _d(
+        "payment_card",
+        "13 to 19 digits passing the Luhn checksum, spaces or dashes allowed",
+        "the checksum leaves ids, counts and timestamps alone",
+        r"(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])",
+        _mask_if(luhn_valid),
+    ),
+    _d(
+        "phone_number",
+        "international (`+33 6 ...`, E.164) and French (`06 12 34 56 78`) phone numbers",
+        "a phone number reaches a pupil's family",
+        r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d\)?){6,13}(?!\w)|(?<![\w.])0[1-9](?:[ .-]?\d{2}){4}"
+        r"(?![\w.])",
+    ),
+    _d(
+        "ip_address",
+        "IPv4 addresses",
+        "an address locates a person (Sentry's default too)",
+        r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])",
+    ),
+    _d(
+        "query_parameter",
+        "`?name=value` / `&name=value` outside a full URL: values of names "
+        "not on the query allowlist",
+        "codes, tokens and search terms travel as parameters",
+        r"(?<=[?&])([\w.-]+)=([^&\s#'\"]*)",
+        lambda m: urls.scrub_param(m.group(1), m.group(2)),
+    ),
+    _d(
+        "token_path_segment",
+        "URL path segments of 16+ letters and digits (reset tokens, signed ids)",
+        "a token in a path is as secret as one in a query",
+        r"(?<=/)[A-Za-z0-9_-]{16,}(?=[/?#\s'\"]|$)",
+        lambda m: urls.scrub_segment(m.group(0)),
+    ),
+    _d(
+        "high_entropy_token",
+        "16+ hexadecimal characters, or 24+ letters and digits mixing case (random tokens, keys)",
+        "a secret without a known shape still looks random",
+        r"(?<![\w/.-])[A-Za-z0-9+_=-]{16,}(?![\w/-])",
+        _high_entropy,
+    ),
 ]
 
 #: Cheap pre-check on the lower-cased text: what matches none of this holds nothing the

@@ -79,8 +79,11 @@ def jwt() -> Planted:
 
     c = token(8)
     value = ".".join(
-        [b64(b'{"alg":"HS256","typ":"JWT"}'), b64(json.dumps({"sub": c}).encode()), b64(
-            secrets.token_bytes(32))]
+        [
+            b64(b'{"alg":"HS256","typ":"JWT"}'),
+            b64(json.dumps({"sub": c}).encode()),
+            b64(secrets.token_bytes(32)),
+        ]
     )
     return value, [value, value.rsplit(".", 1)[1], c]
 

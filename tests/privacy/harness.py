@@ -112,7 +112,11 @@ def run(config: str, places: list[Place] = PLACES, check_relay: bool = True) -> 
                 sent = Sent.parse(list(transport.payloads))
                 leaked = canaries.found_in(sent.raw, needles)
                 carried = place.carrier(sent)
-                kept = None if place.keep is None else place.keep in sent.raw.decode("utf-8", "replace")
+                kept = (
+                    None
+                    if place.keep is None
+                    else place.keep in sent.raw.decode("utf-8", "replace")
+                )
                 results.append(
                     Result(place, leaked, bool(carried), outcome(leaked, carried), kept,
                            len(sent.raw), len(sent.events) + len(sent.transactions))
@@ -180,8 +184,10 @@ if __name__ == "__main__":
         leaks = [r for r in res if r.leaked]
         missing = [r.place.name for r in res if not r.carrier]
         per_item = sum(r.bytes_sent for r in res) / max(1, sum(r.items for r in res))
-        print(f"{name}: {len(res)} places, {len(leaks)} leaked, {len(missing)} without carrier, "
-              f"{per_item:.0f} bytes per event")
+        print(
+            f"{name}: {len(res)} places, {len(leaks)} leaked, {len(missing)} without carrier, "
+            f"{per_item:.0f} bytes per event"
+        )
         for r in leaks:
             print("   LEAK", r.place.name)
         for m in missing:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import http.client
 import importlib.util
+import json
 import logging
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from dataclasses import dataclass, make_dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import requests
 import sentry_sdk
@@ -99,8 +100,12 @@ def _headers(s: Sent) -> list[Any]:
 # --- Django over WSGI (the demo app, its middleware and sessions) ----------------------
 
 
-@place("django request", "reset token in the URL path", lambda s: _req(s) and s.transactions,
-       keep="/reset/")
+@place(
+    "django request",
+    "reset token in the URL path",
+    lambda s: _req(s) and s.transactions,
+    keep="/reset/",
+)
 def reset_token_path(ctx: Ctx) -> list[str]:
     token = c.token(16)
     demo.client().get(f"/reset/MTI/{token}/")
@@ -232,8 +237,11 @@ def json_body_email(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("django request", "incoming `baggage` entry (envelope header)", lambda s: [
-    h.get("trace") for h in s.headers if h.get("trace")])
+@place(
+    "django request",
+    "incoming `baggage` entry (envelope header)",
+    lambda s: [h.get("trace") for h in s.headers if h.get("trace")],
+)
 def incoming_baggage(ctx: Ctx) -> list[str]:
     value, needles = c.email()
     trace_id = c.token(16)
@@ -251,16 +259,16 @@ def incoming_baggage(ctx: Ctx) -> list[str]:
 # --- Celery (eager, failing task) -------------------------------------------------------
 
 
-@place("celery", "student's e-mail as a positional task argument", lambda s: s.frames(
-    "notify_student"))
+@place(
+    "celery", "student's e-mail as a positional task argument", lambda s: s.frames("notify_student")
+)
 def celery_args(ctx: Ctx) -> list[str]:
     value, needles = c.email()
     demo.notify_student.delay(value, "Jeanne", 12.5)
     return needles
 
 
-@place("celery", "student's name as a keyword task argument", lambda s: s.frames(
-    "notify_student"))
+@place("celery", "student's name as a keyword task argument", lambda s: s.frames("notify_student"))
 def celery_kwargs(ctx: Ctx) -> list[str]:
     name, needles = c.student_name()
     demo.notify_student.delay(email="x", student_name=name, grade=3.0)
@@ -422,8 +430,9 @@ def urllib_userinfo(ctx: Ctx) -> list[str]:
     connection = http.client.HTTPConnection(host, timeout=5)
     with _txn():
         # An absolute URL in the request line, as a proxy client sends it.
-        connection.putrequest("GET", f"http://korrigo:{quote(pw, safe='')}@{host}/ping",
-                              skip_host=True)
+        connection.putrequest(
+            "GET", f"http://korrigo:{quote(pw, safe='')}@{host}/ping", skip_host=True
+        )
         connection.putheader("Host", host)
         connection.endheaders()
         connection.getresponse().read()
@@ -473,15 +482,16 @@ def requests_userinfo(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("requests", "signed URL (`X-Amz-Credential`, AWS key id)", lambda s: s.span(
-    "http.client"))
+@place("requests", "signed URL (`X-Amz-Credential`, AWS key id)", lambda s: s.span("http.client"))
 def requests_amz_credential(ctx: Ctx) -> list[str]:
-    pair, needles = c.aws_pair()
+    _, needles = c.aws_pair()
     key_id = needles[0]
     with _txn():
-        requests.get(f"{ctx.url}/bucket/a.pdf",
-                     params={"X-Amz-Credential": f"{key_id}/20261129/eu-west-3/s3/aws4_request"},
-                     timeout=5)
+        requests.get(
+            f"{ctx.url}/bucket/a.pdf",
+            params={"X-Amz-Credential": f"{key_id}/20261129/eu-west-3/s3/aws4_request"},
+            timeout=5,
+        )
     return [key_id]
 
 
@@ -496,8 +506,7 @@ def subprocess_password(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("subprocess", "database URL on a command line (breadcrumb)", lambda s: s.crumb(
-    "subprocess"))
+@place("subprocess", "database URL on a command line (breadcrumb)", lambda s: s.crumb("subprocess"))
 def subprocess_url(ctx: Ctx) -> list[str]:
     url, needles = c.url_with_password("postgres", "db.internal/korrigo")
     with _txn():
@@ -517,8 +526,12 @@ def subprocess_email(ctx: Ctx) -> list[str]:
 # --- logging ------------------------------------------------------------------------------
 
 
-@place("logging", "e-mail as a `%s` argument (`logentry.params`)", carrier_event,
-       keep="no mail sent to")
+@place(
+    "logging",
+    "e-mail as a `%s` argument (`logentry.params`)",
+    carrier_event,
+    keep="no mail sent to",
+)
 def log_arg_email(ctx: Ctx) -> list[str]:
     value, needles = c.email()
     log.error("no mail sent to %s", value)
@@ -715,7 +728,8 @@ def fingerprint_token(ctx: Ctx) -> list[str]:
 def attachment_text(ctx: Ctx) -> list[str]:
     value, needles = c.email()
     sentry_sdk.get_isolation_scope().add_attachment(
-        bytes=f"grading log\nsent to {value}\n".encode(), filename="grading.log")
+        bytes=f"grading log\nsent to {value}\n".encode(), filename="grading.log"
+    )
     _capture()
     return needles
 
@@ -724,8 +738,10 @@ def attachment_text(ctx: Ctx) -> list[str]:
 def attachment_json(ctx: Ctx) -> list[str]:
     pw, needles = c.password()
     sentry_sdk.get_isolation_scope().add_attachment(
-        bytes=('{"user": "teacher", "password": "%s"}' % pw).encode(), filename="login.json",
-        content_type="application/json")
+        bytes=json.dumps({"user": "teacher", "password": pw}).encode(),
+        filename="login.json",
+        content_type="application/json",
+    )
     _capture()
     return needles
 
@@ -822,18 +838,21 @@ def span_tag(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("scope", "transaction name set from a raw path (envelope header too)",
-       lambda s: s.transactions)
+@place(
+    "scope", "transaction name set from a raw path (envelope header too)", lambda s: s.transactions
+)
 def transaction_name(ctx: Ctx) -> list[str]:
     token = c.token(16)
-    with sentry_sdk.start_transaction(name=f"/reset/MTI/{token}/", op="http.server",
-                                      source="url"):
+    with sentry_sdk.start_transaction(name=f"/reset/MTI/{token}/", op="http.server", source="url"):
         pass
     return [token]
 
 
-@place("scope", "custom transaction name with an e-mail (envelope header)",
-       lambda s: [h.get("trace") for h in s.headers])
+@place(
+    "scope",
+    "custom transaction name with an e-mail (envelope header)",
+    lambda s: [h.get("trace") for h in s.headers],
+)
 def transaction_name_custom(ctx: Ctx) -> list[str]:
     value, needles = c.email()
     with sentry_sdk.start_transaction(name=f"import {value}", op="task", source="custom"):
@@ -844,8 +863,9 @@ def transaction_name_custom(ctx: Ctx) -> list[str]:
 # --- exceptions ---------------------------------------------------------------------------
 
 
-@place("exception", "e-mail in an exception message", lambda s: s.exceptions(),
-       keep="no account for")
+@place(
+    "exception", "e-mail in an exception message", lambda s: s.exceptions(), keep="no account for"
+)
 def exc_email(ctx: Ctx) -> list[str]:
     value, needles = c.email()
 
@@ -945,8 +965,7 @@ def frame_email_value(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("frames", "password nested past the SDK's depth limit (repr)", lambda s: s.frames(
-    "holder"))
+@place("frames", "password nested past the SDK's depth limit (repr)", lambda s: s.frames("holder"))
 def frame_deep(ctx: Ctx) -> list[str]:
     pw, needles = c.password()
 
@@ -957,8 +976,7 @@ def frame_deep(ctx: Ctx) -> list[str]:
     return needles
 
 
-@place("frames", "student's name nested past the depth limit (repr)", lambda s: s.frames(
-    "holder"))
+@place("frames", "student's name nested past the depth limit (repr)", lambda s: s.frames("holder"))
 def frame_deep_name(ctx: Ctx) -> list[str]:
     name, needles = c.student_name()
 
@@ -1083,7 +1101,8 @@ def source_context(ctx: Ctx) -> list[str]:
         encoding="utf-8",
     )
     spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec and spec.loader
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     _raise_in(module.check)
