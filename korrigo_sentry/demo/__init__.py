@@ -23,7 +23,8 @@ API (everything calls `setup()` itself; calling it again does nothing):
   so `from korrigo_sentry.demo import Exam, views` needs no `setup()` first.
 - `HEALTH_PATH`: the health check URL, one of `settings.NEVER_TRACED`.
 
-URLs: `/exams/<id>/` (fine: database queries and a Redis cache), `/exams/<id>/context/`
+URLs: `/exams/<id>/` (fine: database queries and a Redis cache), `/exams/<id>/report/`
+(fine, about 30 spans: database, Redis and Django cache reads), `/exams/<id>/context/`
 (the seed's `some_view`), `/exams/<id>/grade/` (sets that context, then raises),
 `/boom/` (`ZeroDivisionError`), `/db-error/` (`OperationalError`), `/login/` (POST a
 form with a password; raises), `/copies/<id>/ocr/` (queues the failing Celery task),

@@ -113,3 +113,21 @@ def search_students(request: HttpRequest) -> JsonResponse:
     """A search box: `?q=` holds whatever a teacher typed (often a student's name)."""
     found = list(Copy.objects.filter(student_name__icontains=request.GET.get("q", "")).values("id"))
     return JsonResponse({"count": len(found)})
+
+
+#: How many times `exam_report` reads each store: 3 stores, about 30 spans per request.
+REPORT_READS = 10
+
+
+def exam_report(request: HttpRequest, exam_id: int) -> JsonResponse:
+    """A heavier endpoint (about 30 spans): per-copy reads from the database, Redis and
+    Django's cache, as a grading report does."""
+    from django.core.cache import cache
+
+    store = redis()
+    copies = []
+    for n in range(REPORT_READS):
+        copies.append(Copy.objects.filter(exam_id=exam_id, pk__gt=n).count())
+        store.get(f"exam:{exam_id}:copy:{n}:grade")
+        cache.get(f"exam:{exam_id}:report:{n}")
+    return JsonResponse({"exam_id": exam_id, "reads": len(copies)})

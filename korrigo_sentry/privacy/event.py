@@ -79,36 +79,51 @@ def scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
 
 def scrub_node(node: Any, key: str | None = None, user_data: bool = False) -> Any:
     """`node` with key rules (inside user data) and value detectors applied, in place."""
-    if isinstance(node, str):
-        if (key in _STRUCTURAL and not user_data) or _is_id(key, node):
+    kind = type(node)  # exact types: what the SDK's serializer produces, and fastest to test
+    if kind is str:
+        if key in _STRUCTURAL and not user_data:
             return node
+        if key in _IDS and _HEX_ID.fullmatch(node):
+            return node  # a trace, span or thread id: filtering it breaks the trace link
         return scrub_text(node)
-    if isinstance(node, dict):
+    if kind is dict:
         library_frame = node.get("in_app") is False
         for k in list(node):
             v = node[k]
-            if user_data and isinstance(k, str) and is_denied(k):
-                if v not in (None, FILTERED):
+            if user_data and type(k) is str and is_denied(k):
+                if v is not None and v != FILTERED:
                     node[k] = filtered(v)
                 continue
             if library_frame and k in _SOURCE_LINES:
                 continue  # installed libraries' source holds none of Korrigo's secrets
+            if type(v) in _SCALARS:
+                continue
             value = scrub_node(v, k, user_data or k in _USER_DATA)
-            new_key = scrub_text(k) if user_data and isinstance(k, str) else k
+            new_key = scrub_text(k) if user_data and type(k) is str else k
             if new_key != k:
                 del node[k]
             node[new_key] = value
-    elif isinstance(node, list):
+    elif kind is list:
         for i, v in enumerate(node):
-            node[i] = scrub_node(v, key, user_data)
-    elif isinstance(node, bytes):
+            if type(v) not in _SCALARS:
+                node[i] = scrub_node(v, key, user_data)
+    elif kind is bytes:
         return scrub_text(node.decode("utf-8", "replace"))
+    elif isinstance(node, str | dict | list):  # subclasses: rare, same rules
+        return scrub_node(_plain(node), key, user_data)
     return node
 
 
-def _is_id(key: str | None, value: str) -> bool:
-    """A trace, span or thread id: filtering it would break the event's trace link."""
-    return key in _IDS and bool(_HEX_ID.fullmatch(value))
+#: Values no rule applies to (numbers, booleans, None).
+_SCALARS = frozenset({int, float, bool, type(None)})
+
+
+def _plain(node: Any) -> Any:
+    """A str, dict or list subclass as its plain type, so the exact-type dispatch sees it."""
+    for plain in (str, dict, list):
+        if isinstance(node, plain):
+            return plain(node)
+    return node
 
 
 def _user(event: dict[str, Any]) -> None:
@@ -141,8 +156,13 @@ def _described(item: dict[str, Any], kind: str, text: str) -> None:
     rule = places.description_rule(str(item.get(kind) or ""))
     if rule is not None and isinstance(item.get(text), str):
         item[text] = rule(item[text])
+    tags = item.get("tags")
+    if isinstance(tags, dict) and isinstance(tags.get("redis.key"), str):
+        tags["redis.key"] = places.reduce_key(tags["redis.key"])
     data = item.get("data")
     if isinstance(data, dict):
+        if isinstance(data.get("redis.key"), str):
+            data["redis.key"] = places.reduce_key(data["redis.key"])
         if isinstance(data.get("cache.key"), list):
             data["cache.key"] = [places.reduce_key(str(k)) for k in data["cache.key"]]
         for field in ("url", "http.query", "http.fragment"):
