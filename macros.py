@@ -153,6 +153,42 @@ def scrubbing_comparison_table() -> str:
     )
 
 
+# --- privacy pipeline (korrigo_sentry.privacy, issue 11) ---------------------------------
+
+PRIVACY_FUZZ_PATH = Path(settings.__file__).resolve().parent / "data" / "privacy_fuzz.json"
+_OUTCOME_WORDS = {"masked": "masked (`[Filtered]`)", "dropped": "dropped", "leaked": "**LEAKED**"}
+
+
+def privacy_rules_table() -> str:
+    """Every rule of the privacy pipeline: name, kind, what it matches, why."""
+
+    def compute() -> list[list[str]]:
+        rules = import_module("korrigo_sentry.privacy").RULES  # imports the SDK: cached
+        return [[r.name, r.kind, r.matches, r.reason] for r in rules]
+
+    rows = [
+        (f"`{name}`", kind, matches.replace("|", "\\|"), reason.replace("|", "\\|"))
+        for name, kind, matches, reason in build_cache.cached("privacy-rules", compute)
+    ]
+    return _table(("Rule", "Kind", "Matches", "Why"), rows)
+
+
+def read_privacy_fuzz(path: Path = PRIVACY_FUZZ_PATH) -> dict[str, Any]:
+    """The privacy fuzz's last measured table (written by tests/privacy/test_fuzz.py)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def privacy_fuzz_table() -> str:
+    """Place -> what Korrigo's pipeline did with the secret planted there, as measured."""
+    rows = []
+    for row in read_privacy_fuzz()["places"]:
+        kept = f"`{row['kept']}` kept" if row["kept"] else ""
+        rows.append(
+            (row["area"], row["secret"], _OUTCOME_WORDS.get(row["outcome"], row["outcome"]), kept)
+        )
+    return _table(("Integration", "Secret planted", "Korrigo", "Context kept"), rows)
+
+
 def project_scrubbing_rules() -> str:
     """Korrigo's project-side advanced data scrubbing rules, validated by Relay."""
     return build_cache.cached(
@@ -176,6 +212,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "never_traced": list(settings.NEVER_TRACED),
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
+        "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
+        "header_allowlist": list(settings.HEADER_ALLOWLIST),
+        "query_allowlist": list(settings.QUERY_ALLOWLIST),
         "integrations": dict(settings.INTEGRATIONS),
         "data_collection": dict(settings.DATA_COLLECTION),
         "env_vars": dict(settings.ENV_VARS),
@@ -479,6 +518,8 @@ def define_env(env: Any) -> None:
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.relay (issue 7)
         project_scrubbing_rules,  # korrigo_sentry.relay (issue 7)
+        privacy_rules_table,  # korrigo_sentry.privacy (issue 11)
+        privacy_fuzz_table,  # korrigo_sentry.privacy (issue 11)
     ]
     for function in macros:
         env.macro(function)
