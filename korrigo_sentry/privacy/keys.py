@@ -18,13 +18,21 @@ DENYLIST: list[str] = sorted(
     }
 )
 
-_DENIED = re.compile("|".join(map(re.escape, DENYLIST)))
+_SEPARATORS = re.compile(r"[-_. ]")
+
+
+def _squeeze(text: str) -> str:
+    """Lower case without separators: `E-Mail`, `e_mail` and `email` read the same."""
+    return _SEPARATORS.sub("", text.lower())
+
+
+_DENIED = re.compile("|".join(sorted({re.escape(_squeeze(t)) for t in DENYLIST})))
 
 
 @functools.lru_cache(maxsize=4096)  # events repeat the same keys; keys are not secrets
 def is_denied(key: str) -> bool:
-    """True when `key` contains a `DENYLIST` term (case-insensitive, `-` read as `_`)."""
-    return _DENIED.search(key.lower().replace("-", "_")) is not None
+    """True when `key` contains a `DENYLIST` term, case and separators (`-_. `) ignored."""
+    return _DENIED.search(_squeeze(key)) is not None
 
 
 #: The same terms as a regular expression fragment, for keys written inside text

@@ -98,15 +98,23 @@ def scrub_path(path: str) -> str:
     return "/".join(out)
 
 
+#: `scheme://userinfo@`, also when the password holds a raw `/` (an invalid URL that
+#: `urlsplit` would cut at the `/`, leaving the password in the path); `host:8080/` is a port.
+_USERINFO = re.compile(r"^([a-zA-Z][\w+.-]*://)(?:[^\s/@:]*:(?!\d+(?:/|$))[^\s@]*|[^\s/@]*)@")
+
+
 def scrub_url(url: str) -> str:
     """`url` with userinfo, query values, secret path segments and the fragment filtered."""
+    userinfo = _USERINFO.match(url)
+    if userinfo:
+        url = userinfo.group(1) + url[userinfo.end() :]
     try:
         parts = urlsplit(url)
     except ValueError:
         return FILTERED
     netloc = parts.netloc
-    if "@" in netloc:
-        netloc = f"{FILTERED}@{netloc.rsplit('@', 1)[1]}"
+    if userinfo or "@" in netloc:
+        netloc = f"{FILTERED}@{netloc.rsplit('@', 1)[-1]}"
     return urlunsplit(
         (
             parts.scheme,
