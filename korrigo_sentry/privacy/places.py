@@ -8,6 +8,7 @@ key reduced to its prefix, an HTTP call's method and route.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from korrigo_sentry.privacy.rule import FILTERED, Rule
 
@@ -43,7 +44,7 @@ def reduce_key_list(text: str) -> str:
 
 
 #: (span op or breadcrumb category prefix, description rule)
-DESCRIPTION_RULES = (
+DESCRIPTION_RULES: tuple[tuple[str, Callable[[str], str]], ...] = (
     ("db.redis", reduce_quoted_keys),
     ("redis", reduce_quoted_keys),
     ("cache.", reduce_key_list),
@@ -52,7 +53,8 @@ DESCRIPTION_RULES = (
 )
 
 
-def description_rule(op: str):  # type: ignore[no-untyped-def]
+def description_rule(op: str) -> Callable[[str], str] | None:
+    """The rule for a span's description (by `op`) or a breadcrumb's message (by category)."""
     for prefix, rule in DESCRIPTION_RULES:
         if op.startswith(prefix):
             return rule

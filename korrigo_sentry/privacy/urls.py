@@ -14,6 +14,7 @@ import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from korrigo_sentry import settings
+from korrigo_sentry.privacy.keys import is_denied
 from korrigo_sentry.privacy.rule import FILTERED, Rule
 
 _QUERY_ALLOWED = frozenset(name.lower() for name in settings.QUERY_ALLOWLIST)
@@ -21,15 +22,17 @@ _HEX_TOKEN = re.compile(r"[0-9a-fA-F]{16,}")
 _ALNUM_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,}")
 
 
+#: An allowlisted parameter's value as paging and sorting write it: a short word or number,
+#: no `@`, no run of 7 digits (a phone or card number under a harmless name is still one).
+_PLAIN_VALUE = re.compile(r"(?!.*\d{7})[\w.,:+-]{1,64}", re.ASCII)
+
+
 def scrub_param(name: str, value: str) -> str:
-    """`name=value`, the value filtered unless `name` is allowlisted and the value harmless."""
+    """`name=value`, the value filtered unless `name` is allowlisted and the value plain."""
     if not value or value == FILTERED:
         return f"{name}={value}"
-    if name.lower() in _QUERY_ALLOWED and value.isascii() and len(value) <= 64:
-        from korrigo_sentry.privacy.text import scrub_text  # text uses this module too
-
-        if scrub_text(unquote(value)) == unquote(value):
-            return f"{name}={value}"
+    if name.lower() in _QUERY_ALLOWED and _PLAIN_VALUE.fullmatch(unquote(value)):
+        return f"{name}={value}"
     return f"{name}={FILTERED}"
 
 
@@ -69,8 +72,6 @@ def _route_secrets(path: str) -> frozenset[str]:
             return frozenset()
     except Exception:  # no Django, or apps not ready: the generic rules still apply
         return frozenset()
-    from korrigo_sentry.privacy.keys import is_denied
-
     return frozenset(
         str(value)
         for name, value in match.kwargs.items()
@@ -87,13 +88,9 @@ def scrub_path(path: str) -> str:
         if segment in secrets:
             out.append(FILTERED)
             continue
-        decoded = unquote(segment)
-        if "@" in decoded:
-            from korrigo_sentry.privacy.text import scrub_text
-
-            if scrub_text(decoded) != decoded:
-                out.append(FILTERED)
-                continue
+        if "@" in unquote(segment):  # an address in a path (`/users/eleve@lycee.fr/`)
+            out.append(FILTERED)
+            continue
         out.append(scrub_segment(segment))
     return "/".join(out)
 
