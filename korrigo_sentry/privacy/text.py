@@ -227,7 +227,7 @@ _CLEAN_LONGEST = 512
 
 def scrub_text(text: str) -> str:
     """`text` with every secret-looking part replaced by `[Filtered]`."""
-    if len(text) < 8 or text in _CLEAN:  # nothing a detector finds fits in 7 characters
+    if len(text) < 6 or text in _CLEAN:  # nothing a detector finds fits in 5 characters
         return text
     low = text.lower()
     out = text
