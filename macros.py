@@ -140,7 +140,7 @@ def doctor_checks() -> list[tuple[str, str]]:
 def denylist() -> list[str]:
     """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
     return build_cache.cached(
-        "denylist", lambda: list(import_module("korrigo_sentry.scrubbing").DENYLIST)
+        "denylist", lambda: list(import_module("korrigo_sentry.privacy").DENYLIST)
     )
 
 
@@ -150,6 +150,42 @@ def scrubbing_comparison_table() -> str:
         "comparison",
         lambda: import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table(),
     )
+
+
+# --- privacy pipeline (korrigo_sentry.privacy, issue 11) ---------------------------------
+
+PRIVACY_FUZZ_PATH = Path(settings.__file__).resolve().parent / "data" / "privacy_fuzz.json"
+_OUTCOME_WORDS = {"masked": "masked (`[Filtered]`)", "dropped": "dropped", "leaked": "**LEAKED**"}
+
+
+def privacy_rules_table() -> str:
+    """Every rule of the privacy pipeline: name, kind, what it matches, why."""
+
+    def compute() -> list[list[str]]:
+        rules = import_module("korrigo_sentry.privacy").RULES  # imports the SDK: cached
+        return [[r.name, r.kind, r.matches, r.reason] for r in rules]
+
+    rows = [
+        (f"`{name}`", kind, matches.replace("|", "\\|"), reason.replace("|", "\\|"))
+        for name, kind, matches, reason in build_cache.cached("privacy-rules", compute)
+    ]
+    return _table(("Rule", "Kind", "Matches", "Why"), rows)
+
+
+def read_privacy_fuzz(path: Path = PRIVACY_FUZZ_PATH) -> dict[str, Any]:
+    """The privacy fuzz's last measured table (written by tests/privacy/test_fuzz.py)."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def privacy_fuzz_table() -> str:
+    """Place -> what Korrigo's pipeline did with the secret planted there, as measured."""
+    rows = []
+    for row in read_privacy_fuzz()["places"]:
+        kept = f"`{row['kept']}` kept" if row["kept"] else ""
+        rows.append(
+            (row["area"], row["secret"], _OUTCOME_WORDS.get(row["outcome"], row["outcome"]), kept)
+        )
+    return _table(("Integration", "Secret planted", "Korrigo", "Context kept"), rows)
 
 
 def project_scrubbing_rules() -> str:
@@ -170,6 +206,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "never_traced": list(settings.NEVER_TRACED),
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
+        "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
+        "header_allowlist": list(settings.HEADER_ALLOWLIST),
+        "query_allowlist": list(settings.QUERY_ALLOWLIST),
         "integrations": dict(settings.INTEGRATIONS),
         # The logging integration's thresholds by name (INFO, ERROR), from settings (issue 12).
         "logging_levels": {
@@ -523,6 +562,8 @@ def define_env(env: Any) -> None:
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.relay (issue 7)
         project_scrubbing_rules,  # korrigo_sentry.relay (issue 7)
+        privacy_rules_table,  # korrigo_sentry.privacy (issue 11)
+        privacy_fuzz_table,  # korrigo_sentry.privacy (issue 11)
     ]
     for function in macros:
         env.macro(function)

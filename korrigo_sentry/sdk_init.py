@@ -13,7 +13,7 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.integrations.redis import RedisIntegration
 
-from korrigo_sentry import scrubbing, settings
+from korrigo_sentry import privacy, settings
 from korrigo_sentry.config import SentryConfig, load_config
 from korrigo_sentry.sampling import make_traces_sampler
 
@@ -46,9 +46,9 @@ def sdk_options(config: SentryConfig) -> dict[str, Any]:
         # excepthook, dedupe...): nothing switched on because a package happens to be installed.
         "auto_enabling_integrations": False,
         "data_collection": settings.DATA_COLLECTION,
-        "before_send": scrubbing.before_send,
-        "before_send_transaction": scrubbing.before_send_transaction,
-        "before_breadcrumb": scrubbing.before_breadcrumb,
+        "before_send": privacy.before_send,
+        "before_send_transaction": privacy.before_send_transaction,
+        "before_breadcrumb": privacy.before_breadcrumb,
     }
 
 
@@ -66,4 +66,6 @@ def init_sentry(
     """
     config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
     sentry_sdk.init(**{**sdk_options(config), **overrides})
+    # The envelope header and attachments never reach before_send: scrub them at the transport.
+    privacy.install(sentry_sdk.get_client().transport)
     return config

@@ -36,9 +36,10 @@ ERROR_SAMPLE_RATE = 1.0
 NEVER_TRACED: tuple[str, ...] = ("/health/", "/healthz/", "/readyz/", "/metrics/")
 
 #: Korrigo's own sensitive key terms, on top of sentry-sdk's denylists: students'
-#: identities and the OCR text of their copies are personal data.
+#: identities and the OCR text of their copies are personal data. A key containing one of
+#: them (case-insensitive, `-` read as `_`) has its value filtered, at any depth.
 EXTRA_DENYLIST: tuple[str, ...] = (
-    "student_name",
+    "student",  # student_name, students, X-Student-Name...
     "first_name",
     "last_name",
     "full_name",
@@ -55,7 +56,51 @@ EXTRA_DENYLIST: tuple[str, ...] = (
     "bearer",
     "card_number",
     "iban",
+    "pwd",
+    "signature",  # X-Hub-Signature-256, X-Amz-Signature: a valid signature replays a request
+    "xsrf",
+    "sso",
+    "saml",
 )
+
+#: Request headers sent to Sentry (every other header's value is filtered): what a
+#: developer needs to reproduce a request, none of which identifies a person.
+HEADER_ALLOWLIST: tuple[str, ...] = (
+    "accept",
+    "accept-encoding",
+    "accept-language",
+    "content-length",
+    "content-type",
+    "host",
+    "user-agent",
+    "x-request-id",
+)
+
+#: Query parameters whose values are sent (every other value is filtered, the name kept):
+#: paging and sorting help reproduce a request; free text, codes and tokens do not.
+QUERY_ALLOWLIST: tuple[str, ...] = (
+    "page",
+    "page_size",
+    "per_page",
+    "limit",
+    "offset",
+    "sort",
+    "order",
+    "ordering",
+    "format",
+    "lang",
+    "exam_id",
+    "copy_id",
+    "status",
+    "x-amz-algorithm",
+    "x-amz-date",
+    "x-amz-expires",
+    "x-amz-signedheaders",
+)
+
+#: Django URL parameters that are secrets in themselves (Django's password-reset link
+#: `reset/<uidb64>/<token>/`, one-time codes): masked in URLs, the route's shape kept.
+URL_SECRET_PARAMS: tuple[str, ...] = ("uidb64", "token", "key", "code", "signature")
 
 #: Integrations enabled, with the options passed to each.
 INTEGRATIONS: dict[str, dict[str, Any]] = {
@@ -67,15 +112,16 @@ INTEGRATIONS: dict[str, dict[str, Any]] = {
 }
 
 #: What the SDK collects by itself (sentry-sdk's `data_collection`, which replaces
-#: `send_default_pii`). No user identity, cookies, bodies or database/queue data; headers,
-#: query strings and frame variables are kept, filtered by the SDK's denylist (plus
-#: Korrigo's terms) and then by `scrubbing.py`.
+#: `send_default_pii`): collection is stopped at the source wherever the SDK allows it.
+#: No user identity, cookies, bodies or database/queue data; request headers and query
+#: parameters by allowlist; frame variables without denylisted names. What is collected
+#: then goes through `korrigo_sentry.privacy`.
 DATA_COLLECTION: dict[str, Any] = {
     "user_info": False,
     "cookies": {"mode": "off"},
-    "http_headers": {"request": {"mode": "denylist", "terms": list(EXTRA_DENYLIST)}},
+    "http_headers": {"request": {"mode": "allowlist", "terms": list(HEADER_ALLOWLIST)}},
     "http_bodies": [],
-    "url_query_params": {"mode": "denylist", "terms": list(EXTRA_DENYLIST)},
+    "url_query_params": {"mode": "allowlist", "terms": list(QUERY_ALLOWLIST)},
     "database_query_data": False,
     "queues": False,
     "graphql": {"document": False, "variables": False},

@@ -9,7 +9,7 @@ import sys
 import pytest
 import sentry_sdk
 
-from korrigo_sentry import scrubbing
+from korrigo_sentry import privacy
 from korrigo_sentry.relay import RelayViolation, Stats, check_item, comparison_rows
 from korrigo_sentry.relay.floor import server_scrub
 from korrigo_sentry.testing import sentry_capture
@@ -41,7 +41,7 @@ def test_a_planted_secret_fails_the_floor_when_the_client_scrubber_is_off(
 def test_the_same_secret_passes_with_korrigos_scrubber() -> None:
     with sentry_capture() as sentry:
         _plant_secret()
-    assert sentry.events[0]["extra"]["db_password"] == scrubbing.FILTERED
+    assert sentry.events[0]["extra"]["db_password"] == privacy.FILTERED
 
 
 def test_the_floor_counts_what_it_checks() -> None:
@@ -88,7 +88,7 @@ _PROBES = [
 @pytest.mark.parametrize("value", _PROBES)
 def test_korrigos_copy_of_relays_value_rule_matches_relay(value: str) -> None:
     relay_filters = server_scrub({"extra": {"probe": value}})["extra"]["probe"] != value
-    korrigo_filters = scrubbing.relay_filter(value) != value
+    korrigo_filters = privacy.relay_filter(value) != value
     assert korrigo_filters == relay_filters
 
 
@@ -107,4 +107,4 @@ def test_relay_removes_the_client_address_even_when_filtered() -> None:
     problems = [str(v) for v in check_item(raw, "event")]
     assert any(re.search(r"request\.env\.REMOTE_ADDR: @anything:remove", p) for p in problems)
     event = {"request": {"env": {"REMOTE_ADDR": "[Filtered]", "SERVER_NAME": "korrigo"}}}
-    assert scrubbing.scrub_event(event)["request"]["env"] == {"SERVER_NAME": "korrigo"}
+    assert privacy.scrub_event(event)["request"]["env"] == {"SERVER_NAME": "korrigo"}

@@ -23,9 +23,20 @@ from korrigo_sentry.testing import FakeTransport, sentry_capture
 _token = st.text(string.ascii_letters + string.digits + "-_", min_size=10, max_size=24).filter(
     lambda s: any(c.isalpha() for c in s) and any(c.isdigit() for c in s)
 )
-_card = st.lists(st.integers(0, 9999), min_size=4, max_size=4).map(
-    lambda parts: " ".join(f"{p:04d}" for p in parts)
-)
+
+
+def _with_luhn_digit(body: str) -> str:
+    """`body` plus the check digit every real card number has (Luhn)."""
+    total = 0
+    for i, d in enumerate(reversed(body)):
+        n = int(d) * (1 if i % 2 else 2)
+        total += n - 9 if n > 9 else n
+    number = body + str(-total % 10)
+    return " ".join(number[i : i + 4] for i in range(0, 16, 4))
+
+
+# A card number passes the Luhn check (16 random digits are not a card: Korrigo keeps those).
+_card = st.text("0123456789", min_size=15, max_size=15).map(_with_luhn_digit)
 _ip = st.tuples(*[st.integers(11, 254)] * 4).map(lambda t: ".".join(map(str, t)))
 
 

@@ -15,17 +15,21 @@ API (everything calls `setup()` itself; calling it again does nothing):
   `request.user`, to call a view function directly.
 - `reset()`: delete every exam and copy, empty Redis.
 - `redis() -> fakeredis.FakeRedis`: a client on the shared in-process Redis.
-- `celery_app`, and its tasks `count_copies` (succeeds) and `ocr_copy` (always fails).
+- `celery_app`, and its tasks `count_copies` (succeeds), `ocr_copy` and `notify_student`
+  (always fail).
 - `user`: the signed-in teacher every request carries (`id`, `username`, `email`).
 - `Exam`, `Copy`: the models (`exam.copies` is the reverse relation), and `views`
   (`views.some_view` is the seed's "custom context" view). They load on first access,
   so `from korrigo_sentry.demo import Exam, views` needs no `setup()` first.
 - `HEALTH_PATH`: the health check URL, one of `settings.NEVER_TRACED`.
 
-URLs: `/exams/<id>/` (fine: database queries and a Redis cache), `/exams/<id>/context/`
+URLs: `/exams/<id>/` (fine: database queries and a Redis cache), `/exams/<id>/report/`
+(fine, about 30 spans: database, Redis and Django cache reads), `/exams/<id>/context/`
 (the seed's `some_view`), `/exams/<id>/grade/` (sets that context, then raises),
 `/boom/` (`ZeroDivisionError`), `/db-error/` (`OperationalError`), `/login/` (POST a
 form with a password; raises), `/copies/<id>/ocr/` (queues the failing Celery task),
+`/reset/<uidb64>/<token>/` and `/oauth/callback/?code=` (secrets in the URL; both raise),
+`/students/search/?q=` (a name in the query string),
 and every path of `settings.NEVER_TRACED` (the health check).
 """
 
@@ -37,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from korrigo_sentry.demo.cache import redis
 from korrigo_sentry.demo.middleware import DEMO_USER as user
-from korrigo_sentry.demo.tasks import celery_app, count_copies, ocr_copy
+from korrigo_sentry.demo.tasks import celery_app, count_copies, notify_student, ocr_copy
 from korrigo_sentry.settings import NEVER_TRACED
 
 if TYPE_CHECKING:
@@ -55,6 +59,7 @@ __all__ = [
     "count_copies",
     "make_exam",
     "make_request",
+    "notify_student",
     "ocr_copy",
     "redis",
     "reset",

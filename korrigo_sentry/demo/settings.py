@@ -19,7 +19,12 @@ SETTINGS: dict[str, Any] = {
     "ALLOWED_HOSTS": ["*"],
     "ROOT_URLCONF": "korrigo_sentry.demo.urls",
     "INSTALLED_APPS": ["korrigo_sentry.demo.apps.DemoConfig"],
-    "MIDDLEWARE": ["korrigo_sentry.demo.middleware.demo_user_middleware"],
+    "MIDDLEWARE": [
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "korrigo_sentry.demo.middleware.demo_user_middleware",
+    ],
+    # Sessions in a signed cookie: no table, and the cookie is a credential Sentry must not get.
+    "SESSION_ENGINE": "django.contrib.sessions.backends.signed_cookies",
     "DATABASES": {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATABASE_NAME}},
     "DEFAULT_AUTO_FIELD": "django.db.models.AutoField",
     "USE_TZ": True,

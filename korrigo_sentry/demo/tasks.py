@@ -33,3 +33,9 @@ def count_copies(exam_id: int) -> int:
 def ocr_copy(copy_id: int) -> str:
     """A task that always fails, as the OCR engine does when it is down."""
     raise OCREngineError(f"OCR engine unavailable for copy {copy_id}")
+
+
+@celery_app.task(name="korrigo.notify_student")
+def notify_student(email: str, student_name: str, grade: float) -> None:
+    """A task that fails with personal data in its arguments (the mail server is down)."""
+    raise ConnectionError("mail relay refused the connection")

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from sentry_sdk import set_context, set_tag, set_user
 
 from korrigo_sentry.demo.cache import redis
-from korrigo_sentry.demo.models import Exam
+from korrigo_sentry.demo.models import Copy, Exam
 from korrigo_sentry.demo.tasks import ocr_copy
 
 
@@ -88,3 +88,46 @@ def run_ocr(request: HttpRequest, copy_id: int) -> JsonResponse:
     """Queues the (always failing) OCR task; the request itself succeeds, like in production."""
     result = ocr_copy.delay(copy_id)
     return JsonResponse({"copy_id": copy_id, "state": result.state})
+
+
+class ResetLinkError(RuntimeError):
+    """A password-reset link could not be checked."""
+
+
+class OAuthError(RuntimeError):
+    """The identity provider's callback could not be completed."""
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """Django's reset-link shape (`reset/<uidb64>/<token>/`): the URL itself is a secret."""
+    request.session["reset_started"] = True  # the session cookie comes back signed
+    raise ResetLinkError("reset link could not be checked")
+
+
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    """The identity provider redirects here with `?code=...&state=...` (both secrets)."""
+    raise OAuthError("token exchange failed")
+
+
+def search_students(request: HttpRequest) -> JsonResponse:
+    """A search box: `?q=` holds whatever a teacher typed (often a student's name)."""
+    found = list(Copy.objects.filter(student_name__icontains=request.GET.get("q", "")).values("id"))
+    return JsonResponse({"count": len(found)})
+
+
+#: How many times `exam_report` reads each store: 3 stores, about 30 spans per request.
+REPORT_READS = 10
+
+
+def exam_report(request: HttpRequest, exam_id: int) -> JsonResponse:
+    """A heavier endpoint (about 30 spans): per-copy reads from the database, Redis and
+    Django's cache, as a grading report does."""
+    from django.core.cache import cache
+
+    store = redis()
+    copies = []
+    for n in range(REPORT_READS):
+        copies.append(Copy.objects.filter(exam_id=exam_id, pk__gt=n).count())
+        store.get(f"exam:{exam_id}:copy:{n}:grade")
+        cache.get(f"exam:{exam_id}:report:{n}")
+    return JsonResponse({"exam_id": exam_id, "reads": len(copies)})

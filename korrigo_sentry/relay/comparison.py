@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from korrigo_sentry.privacy import scrub_event
 from korrigo_sentry.relay.floor import server_scrub
 from korrigo_sentry.relay.ingest import normalize
-from korrigo_sentry.scrubbing import scrub_event
 
 _JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJlLXNhbXBsZQ"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from korrigo_sentry.text_secrets import FILTERED
+from korrigo_sentry.privacy.rule import FILTERED
 
 #: Matched against lower-cased text (a case-insensitive alternation is 3x slower).
 _RELAY_VALUE = re.compile(
@@ -20,8 +20,20 @@ _RELAY_VALUE = re.compile(
 )
 
 
+#: Strings already found not to match (span data and source values repeat); bounded.
+_NO_MATCH: set[str] = set()
+
+
 def _matches(text: str) -> bool:
-    return _RELAY_VALUE.search(text.lower()) is not None
+    if text in _NO_MATCH:
+        return False
+    if _RELAY_VALUE.search(text.lower()) is not None:
+        return True
+    if len(_NO_MATCH) >= 8192:
+        _NO_MATCH.clear()
+    if len(text) <= 512:
+        _NO_MATCH.add(text)
+    return False
 
 
 def relay_parity(event: dict[str, Any]) -> None:
@@ -51,17 +63,23 @@ def relay_parity(event: dict[str, Any]) -> None:
         event["logentry"]["params"] = relay_filter(event["logentry"]["params"])
     if "server_name" in event:
         event["server_name"] = relay_filter(event["server_name"])
+    for span in event.get("spans") or ():
+        if isinstance(span, dict):
+            for key in ("data", "tags"):
+                if key in span:
+                    span[key] = relay_filter(span[key])
 
 
 def relay_filter(node: Any, key: str | None = None) -> Any:
     """`node` with each value Relay's `@password` / `@bearer` rules match filtered."""
     if isinstance(key, str) and key.lower() != "user-agent" and _matches(key):
         return node if node is None else FILTERED
-    if isinstance(node, str):
+    kind = type(node)
+    if kind is str:
         return FILTERED if _matches(node) else node
-    if isinstance(node, dict):
+    if kind is dict:
         return {k: relay_filter(v, k) for k, v in node.items()}
-    if isinstance(node, list):
+    if kind is list:
         return [relay_filter(v) for v in node]
     return node
 

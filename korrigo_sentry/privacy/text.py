@@ -1,0 +1,251 @@
+"""Value detectors: secrets and personal data recognised by their shape, in any text.
+
+sentry-sdk only matches keys, and Sentry's server-side scrubbing runs after the data has
+left Korrigo, so these detectors are written here. Each is a named rule with its reason;
+checksums (Luhn for cards, mod 97 for IBANs) keep ids and timestamps readable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from korrigo_sentry.privacy import urls
+from korrigo_sentry.privacy.keys import TERMS_PATTERN
+from korrigo_sentry.privacy.rule import FILTERED, Rule
+
+
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum every payment card number passes."""
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    """ISO 13616: the country and check digits moved to the end, read as a number, mod 97."""
+    text = iban[4:] + iban[:4]
+    try:
+        return int("".join(str(int(ch, 36)) for ch in text)) % 97 == 1
+    except ValueError:
+        return False
+
+
+def _mask_if(check: Callable[[str], bool]) -> Callable[[re.Match[str]], str]:
+    def replace(match: re.Match[str]) -> str:
+        compact = re.sub(r"[ .-]", "", match.group(0))
+        return FILTERED if check(compact) else match.group(0)
+
+    return replace
+
+
+def _high_entropy(match: re.Match[str]) -> str:
+    word = match.group(0)
+    if re.fullmatch(r"[0-9a-fA-F]+", word):
+        return FILTERED if re.search(r"\d", word) and re.search(r"[a-fA-F]", word) else word
+    upper = sum(ch.isupper() for ch in word)
+    lower = sum(ch.islower() for ch in word)
+    digits = sum(ch.isdigit() for ch in word)
+    return FILTERED if upper >= 2 and lower >= 2 and digits >= 3 else word
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A value detector: `pattern` found in text is replaced by `replace`."""
+
+    rule: Rule
+    pattern: re.Pattern[str]
+    replace: str | Callable[[re.Match[str]], str]
+
+
+def _d(name: str, matches: str, reason: str, pattern: str,
+       replace: str | Callable[[re.Match[str]], str] = FILTERED) -> Detector:  # fmt: skip
+    return Detector(Rule(name, "value", matches, reason), re.compile(pattern), replace)
+
+
+_CREDENTIAL = r"[\w.~+/=-]"
+
+#: In order: block and URL shapes first, so the narrower ones see what is left.
+DETECTORS: list[Detector] = [
+    _d(
+        "pem_private_key",
+        "a PEM `PRIVATE KEY` block, even cut short by the SDK's length limit",
+        "a private key opens whatever it signs",
+        r"-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?"
+        r"-----END[A-Z ]*PRIVATE KEY-----|[\s\S]*)",
+    ),
+    _d(
+        "urls",
+        "every URL in text, through the URL rules below (userinfo, query, path)",
+        "a URL carries credentials, codes and tokens in its userinfo, query and path",
+        r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,15}://[^\s'\"<>\\]+",
+        lambda m: urls.scrub_url(m.group(0)),
+    ),
+    _d(
+        "authorization_header",
+        "`Authorization: <scheme> <credentials>` quoted in text",
+        "whatever the scheme, the credentials open an account",
+        r"(?i)\b((?:proxy-)?authorization['\"]?\s*[:=]\s*['\"]?\w+)\s+[^\s'\",;\\]+",
+        rf"\1 {FILTERED}",
+    ),
+    _d(
+        "bearer_credentials",
+        "`Bearer <token>` (any length), `Basic`/`Digest`/`Token` followed "
+        "by a credential-looking word",
+        "short tokens are still tokens",
+        rf"(?i)\b(bearer)\s+(?!\[Filtered\]){_CREDENTIAL}{{4,}}"
+        rf"|\b(basic|digest|token)\s+(?=[\w.~+/=-]*[\d.~+/=_-])(?!\[Filtered\]){_CREDENTIAL}{{8,}}",
+        lambda m: f"{m.group(1) or m.group(2)} {FILTERED}",
+    ),
+    _d(
+        "jwt",
+        "JSON Web Tokens (`eyJ...`.`...`.`...`)",
+        "a JWT is a bearer credential",
+        r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*",
+    ),
+    _d(
+        "provider_tokens",
+        "AWS key ids (`AKIA`/`ASIA`), GitHub (`ghp_`...), Slack (`xox?-`), "
+        "Stripe (`sk_live_`, `rk_`), Google (`AIza`) token shapes",
+        "providers give their tokens a prefix precisely so that they can be found",
+        r"\b(?:(?:AKIA|ASIA)[A-Z0-9]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}"
+        r"|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35})",
+    ),
+    _d(
+        "key_value_in_text",
+        "`term=value`, `term: value`, `'term': 'value'` for every denylisted key term",
+        "the SDK flattens deep values to reprs; messages quote settings",
+        rf"(?i)(\b[\w.-]*(?:{TERMS_PATTERN})[\w.-]*['\"]?\s*[:=]\s*)"
+        r"(?!\[Filtered\]|%[sdifr]|(?:bearer|basic|digest|token)\s+\[Filtered\])"
+        r"(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)",
+        rf"\1{FILTERED}",
+    ),
+    _d(
+        "command_line_flag",
+        "`--term value` on a command line, for every denylisted key term",
+        "subprocess spans and `sys.argv` show whole command lines",
+        rf"(?i)(--[\w-]*(?:{TERMS_PATTERN})[\w-]*\s+)(?!\[Filtered\]|-)\S+",
+        rf"\1{FILTERED}",
+    ),
+    _d(
+        "email",
+        "e-mail addresses, `@` or `%40`",
+        "an address names a student or a teacher",
+        r"[\w.+-]+(?:@|%40)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+",
+    ),
+    _d(
+        "iban",
+        "IBANs whose check digits pass mod 97",
+        "a bank account is personal data",
+        r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b",
+        _mask_if(iban_valid),
+    ),
+    _d(
+        "payment_card",
+        "13 to 19 digits passing the Luhn checksum, spaces or dashes allowed",
+        "the checksum leaves ids, counts and timestamps alone",
+        r"(?<![\w.])\d(?:[ -]?\d){12,18}(?![\w.])",
+        _mask_if(luhn_valid),
+    ),
+    _d(
+        "phone_number",
+        "international (`+33 6 ...`, E.164) and French (`06 12 34 56 78`) phone numbers",
+        "a phone number reaches a pupil's family",
+        r"(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d\)?){6,13}(?!\w)|(?<![\w.])0[1-9](?:[ .-]?\d{2}){4}"
+        r"(?![\w.])",
+    ),
+    _d(
+        "ip_address",
+        "IPv4 addresses",
+        "an address locates a person (Sentry's default too)",
+        r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])",
+    ),
+    _d(
+        "query_parameter",
+        "`?name=value` / `&name=value` outside a full URL: values of names "
+        "not on the query allowlist",
+        "codes, tokens and search terms travel as parameters",
+        r"(?<=[?&])([\w.-]+)=([^&\s#'\"]*)",
+        lambda m: urls.scrub_param(m.group(1), m.group(2)),
+    ),
+    _d(
+        "token_path_segment",
+        "URL path segments of 16+ letters and digits (reset tokens, signed ids)",
+        "a token in a path is as secret as one in a query",
+        r"(?<=/)[A-Za-z0-9_-]{16,}(?=[/?#\s'\"]|$)",
+        lambda m: urls.scrub_segment(m.group(0)),
+    ),
+    _d(
+        "high_entropy_token",
+        "16+ hexadecimal characters, or 24+ letters and digits mixing case (random tokens, keys)",
+        "a secret without a known shape still looks random",
+        r"(?<![\w/.-])[A-Za-z0-9+_=-]{16,}(?![\w/-])",
+        _high_entropy,
+    ),
+]
+
+_DIGIT_RUN = re.compile(r"\d[\d .()+-]{5,}\d")
+_TERMS = re.compile(TERMS_PATTERN)
+_PROVIDER_HINT = re.compile(r"akia|asia|gh[pousr]_|xox|[sr]k_|aiza")
+
+
+def _digits(low: str) -> bool:
+    return _DIGIT_RUN.search(low) is not None
+
+
+#: Per detector, a cheap test on the lower-cased text: a detector whose hint fails cannot
+#: match, and is skipped (most strings of an event pass none, and cost a few `in` tests).
+_HINTS: dict[str, Callable[[str], bool]] = {
+    "pem_private_key": lambda t: "-----begin" in t,
+    "urls": lambda t: "://" in t,
+    "authorization_header": lambda t: "authorization" in t,
+    "bearer_credentials": lambda t: "bearer" in t or "basic" in t or "digest" in t or "token" in t,
+    "jwt": lambda t: "eyj" in t,
+    "provider_tokens": lambda t: _PROVIDER_HINT.search(t) is not None,
+    "key_value_in_text": lambda t: ("=" in t or ":" in t) and _TERMS.search(t) is not None,
+    "command_line_flag": lambda t: "--" in t and _TERMS.search(t) is not None,
+    "email": lambda t: "@" in t or "%40" in t,
+    "iban": _digits,
+    "payment_card": _digits,
+    "phone_number": _digits,
+    "ip_address": _digits,
+    "query_parameter": lambda t: "=" in t and ("?" in t or "&" in t),
+    "token_path_segment": lambda t: "/" in t,
+    "high_entropy_token": lambda t: len(t) >= 16,
+}
+_CHECKED = [(d, _HINTS[d.rule.name]) for d in DETECTORS]
+
+#: Strings already found clean (source lines, messages and span data repeat from event to
+#: event); only clean ones are kept, so no secret stays here. Bounded, then started afresh.
+_CLEAN: set[str] = set()
+_CLEAN_MAX = 8192
+_CLEAN_LONGEST = 512
+
+
+def scrub_text(text: str) -> str:
+    """`text` with every secret-looking part replaced by `[Filtered]`."""
+    if len(text) < 6 or text in _CLEAN:  # nothing a detector finds fits in 5 characters
+        return text
+    low = text.lower()
+    out = text
+    digits: bool | None = None
+    for detector, hint in _CHECKED:
+        if hint is _digits:
+            if digits is None:
+                digits = _digits(low)
+            if not digits:
+                continue
+        elif not hint(low):
+            continue
+        out = detector.pattern.sub(detector.replace, out)
+    if out == text and len(text) <= _CLEAN_LONGEST:
+        if len(_CLEAN) >= _CLEAN_MAX:
+            _CLEAN.clear()
+        _CLEAN.add(text)
+    return out
+
+
+RULES: list[Rule] = [d.rule for d in DETECTORS]
