@@ -27,8 +27,10 @@ import yaml
 from korrigo_sentry import build_cache, runbooks, settings
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
+from korrigo_sentry.commands.transcript import transcript_block
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.output import schema_table
 
 ROOT = Path(__file__).resolve().parent
 FACTS_PATH = Path(settings.__file__).resolve().parent / "data" / "facts.yaml"
@@ -234,6 +236,18 @@ def doctor_list() -> str:
     if not checks:
         return "*(The `doctor` command is not available in this build.)*"
     return "\n".join(f"- **{name}**: {description}" for name, description in checks)
+
+
+def send_test_outcomes() -> str:
+    """`send-test`'s outcomes: exit status, what it means, where the reader goes next."""
+    from korrigo_sentry.commands.send_test import UNUSABLE
+    from korrigo_sentry.delivery import KINDS
+
+    rows = [(f"`{UNUSABLE}`", "`unusable`", "no usable `SENTRY_DSN`: nothing was sent", "")]
+    for kind in KINDS:
+        step = f"[{kind.next_step.split('#')[1]}]({kind.next_step})" if kind.next_step else ""
+        rows.append((f"`{kind.exit_code}`", f"`{kind.name}`", kind.summary, step))
+    return _table(("Exit status", "Outcome", "What happened", "Next step"), rows)
 
 
 def python_value(name: str, value: Any) -> str:
@@ -482,6 +496,10 @@ def define_env(env: Any) -> None:
     ]
     for function in macros:
         env.macro(function)
-    # The runbook pages' macros (runbooks_table, runbooks_printable, runbook_transcript)
-    # live with the runbook parser.
+    # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook
+    # parser.
     runbooks.define_macros(env)
+    # The command line (issue 10): a command's transcript is captured by the command layer.
+    env.macro(transcript_block, "runbook_transcript")
+    env.macro(send_test_outcomes)
+    env.macro(schema_table, "json_schemas")
