@@ -144,7 +144,9 @@ def _dotenv_lines(path: Path) -> tuple[dict[str, int], tuple[int, ...]]:
             if binding.error:
                 junk.append(binding.original.line)
             elif binding.key:
-                lines[binding.key] = binding.original.line
+                # A binding's text starts with the blank lines before it: skip them.
+                before_key = binding.original.string.split(binding.key, 1)[0]
+                lines[binding.key] = binding.original.line + before_key.count("\n")
     return lines, tuple(junk)
 
 

@@ -352,8 +352,9 @@ def classify_error(error: BaseException, where: Target, timeout: float) -> Outco
     if isinstance(reason, ConnectionRefusedError):
         return _outcome("refused", fields)
     if isinstance(reason, ssl.SSLCertVerificationError):
-        message = reason.verify_message or _short(reason)
-        kind = "tls_hostname" if "hostname" in message.lower() else "tls_certificate"
+        message = (reason.verify_message or _short(reason)).rstrip(".")
+        # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH (62) and X509_V_ERR_IP_ADDRESS_MISMATCH (64).
+        kind = "tls_hostname" if reason.verify_code in (62, 64) else "tls_certificate"
         return _outcome(kind, {**fields, "detail": message})
     if isinstance(reason, ssl.SSLError):
         return _outcome("tls_certificate", {**fields, "detail": _short(reason)})
