@@ -218,3 +218,162 @@ def test_legacy_secret_key_is_never_printed(
 
     assert status == 0
     assert secret not in out + err
+
+
+# --- issue 10: the environment fallback, sources, .env files, pasted DSNs ---------------------
+
+
+def test_a_dsn_without_environment_fails_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    env = {k: v for k, v in GOOD.items() if k != "SENTRY_ENVIRONMENT"}
+
+    status, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["environment"].startswith(
+        "✗ environment: SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this "
+        "server's environment (one of development, test, staging, production); "
+        "using 'production'"
+    )
+    assert "traces 0.1 (production)" in lines["sample_rates"]  # never 100% on a server
+
+
+def test_each_value_says_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(f"# Korrigo\nSENTRY_DSN={DSN}\nGIT_COMMIT_SHA=01c1541\n")
+    monkeypatch.delenv("GIT_COMMIT_SHA", raising=False)
+
+    status, out, _ = doctor(monkeypatch, capsys, {"SENTRY_ENVIRONMENT": "production"})
+
+    assert status == 0, out
+    lines = lines_by_check(out)
+    env_file = tmp_path / ".env"
+    assert lines["env_file"] == f"✓ env_file: {env_file}"
+    assert lines["dsn"].endswith(f"(SENTRY_DSN from {env_file} line 2)")
+    assert lines["environment"].endswith("(SENTRY_ENVIRONMENT from environment)")
+    assert lines["release"].endswith(f"(GIT_COMMIT_SHA from {env_file} line 3)")
+    assert lines["debug"].endswith("(default (not set))")
+
+
+def test_a_dotenv_two_folders_up_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    deep = tmp_path / "srv" / "app"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {tmp_path / '.env'}, found 2 folders above the working directory {deep}: "
+        "is it this server's? Pass --env-file to choose"
+    )
+
+
+def test_junk_lines_in_dotenv_are_named_with_the_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nexport this is junk\n")
+
+    _, out, err = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {env_file}; {env_file} line 2: not a NAME=value line, ignored"
+    )
+    assert "python-dotenv could not parse" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("dsn", "line"),
+    [
+        (f'"{DSN}"', "✗ dsn: SENTRY_DSN is wrapped in quotes: remove them"),
+        (f"{DSN[:20]} {DSN[20:]}", "✗ dsn: SENTRY_DSN contains a space or a line break"),
+        (f" {DSN} ", "! dsn: https://***@o0.ingest.sentry.io/0, with spaces around it (ignored)"),
+    ],
+    ids=["quotes", "inner space", "spaces around"],
+)
+def test_a_pasted_dsn_is_spotted(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, dsn: str, line: str
+) -> None:
+    _, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn})
+
+    assert lines_by_check(out)["dsn"].startswith(line)
+
+
+# --- issue 15: branches that must be able to fail ---------------------------------------------
+
+
+def test_debug_in_production_is_a_warning(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DEBUG": "on"})
+
+    assert status == 0  # a warning does not fail
+    assert lines_by_check(out)["debug"].startswith(
+        "! debug: on in production: the SDK logs every event it sends"
+    )
+
+
+def test_debug_outside_production_is_fine(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "staging", "SENTRY_DEBUG": "on"}
+    _, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert lines_by_check(out)["debug"].startswith("✓ debug: on")
+
+
+def test_sdk_version_mismatch_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import sentry_sdk
+
+    monkeypatch.setattr(sentry_sdk, "VERSION", "2.74.0")
+
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    assert lines_by_check(out)["sdk_version"].startswith(
+        "! sdk_version: sentry-sdk 2.74.0 installed, 2.75.0 pinned"
+    )
+
+
+BLOCK_REDIS = "import sys; sys.modules['redis'] = None; from korrigo_sentry.cli import main; "
+
+
+def _without_redis(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a new process where `import redis` fails, as in an image without it."""
+    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    return subprocess.run(
+        [sys.executable, "-c", BLOCK_REDIS + f"sys.exit(main({list(args)!r}))"],
+        env={**env, **GOOD},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_integrations_check_fails_when_a_package_is_missing(tmp_path: Path) -> None:
+    run = _without_redis(tmp_path, "doctor")
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert lines_by_check(run.stdout)["integrations"] == (
+        "✗ integrations: redis cannot start: package redis is not installed "
+        "(pip install redis; korrigo-sentry's own dependencies include it)"
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missing(
+    tmp_path: Path,
+) -> None:
+    run = _without_redis(tmp_path, "runbook", "sentry-not-capturing-errors")
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "error: a Sentry integration cannot start (Redis client not installed): install "
+        "korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing "
+        "package"
+    ]
