@@ -260,14 +260,31 @@ def _proxy(scheme: str, host: str, netloc: str) -> str | None:
     return proxies.get("http") or None
 
 
-def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
-    """POST one serialized envelope to `where` and classify the result. Never raises."""
+def _opener(where: Target) -> urllib.request.OpenerDirector:
     context = ssl.create_default_context()
     context.load_verify_locations(where.ca_file)
     proxies = {where.scheme: where.proxy} if where.proxy else {}
-    opener = urllib.request.build_opener(
+    return urllib.request.build_opener(
         urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=context)
     )
+
+
+def probe(where: Target, *, timeout: float) -> Outcome | None:
+    """Reach the endpoint (DNS, connection, TLS, proxy) without sending any event: a GET,
+    which Sentry does not take as an event. None when any HTTP answer came back."""
+    try:
+        with _opener(where).open(where.url, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as error:
+        error.close()
+        return None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return classify_error(error, where, timeout)
+
+
+def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
+    """POST one serialized envelope to `where` and classify the result. Never raises."""
+    opener = _opener(where)
     request = urllib.request.Request(
         where.url,
         data=body,

@@ -39,7 +39,14 @@ CHECKS: list[tuple[str, str]] = [
     ("sdk", "After init_sentry(), the SDK is active and has a transport to send through."),
     ("integrations", f"The {', '.join(settings.INTEGRATIONS)} integrations are enabled."),
     ("sdk_version", f"The installed sentry-sdk is the pinned {settings.SDK_PIN}."),
+    (
+        "ingest",
+        "The DSN's host answers from here: DNS, connection, TLS certificate and proxy "
+        "(nothing is sent; --offline skips it).",
+    ),
 ]
+#: How long the ingest check waits for Sentry's host.
+INGEST_TIMEOUT = 5.0
 
 RATE_VARIABLES = ("SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE")
 
@@ -74,14 +81,20 @@ class Report:
 
 
 def run_checks(
-    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = None
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = None,
+    *,
+    network: bool = True,
 ) -> list[CheckResult]:
     """Run every check of `CHECKS` on `environ` (default: the process environment) and `.env`."""
-    return diagnose(environ, dotenv_path).results
+    return diagnose(environ, dotenv_path, network=network).results
 
 
 def diagnose(
-    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = None
+    environ: Mapping[str, str] | None = None,
+    dotenv_path: str | Path | None = None,
+    *,
+    network: bool = True,
 ) -> Report:
     """`run_checks`, with the `.env` file that was read."""
     sources = read_sources(environ, dotenv_path)
@@ -106,7 +119,23 @@ def diagnose(
             results.append(_check_sdk(client, config))
             results.append(_check_integrations(client))
     results.append(_check_version())
+    results.append(_check_ingest(config.dsn, network=network))
     return Report(results, sources.dotenv.path)
+
+
+def _check_ingest(dsn: str | None, *, network: bool) -> CheckResult:
+    if not network:
+        return CheckResult("ingest", "ok", "not checked (--offline)")
+    if not dsn:
+        return CheckResult("ingest", "fail", "no usable DSN: nowhere to reach")
+    from korrigo_sentry import delivery
+
+    where = delivery.target(dsn, f"sentry.python/{sentry_sdk.VERSION}")
+    problem = delivery.probe(where, timeout=INGEST_TIMEOUT)
+    if problem is not None:
+        return CheckResult("ingest", "fail", f"{problem.sentence} (send-test says more)")
+    via = f" through the proxy {where.proxy}" if where.proxy else ""
+    return CheckResult("ingest", "ok", f"{where.host}:{where.port} answers{via}")
 
 
 def missing_packages() -> dict[str, str]:

@@ -35,10 +35,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def doctor(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], *args: str
 ) -> tuple[int, str, str]:
-    """Run the doctor with `env` as the process environment: (status, lines by check name)."""
+    """Run the doctor with `env` as the process environment: (status, lines by check name).
+
+    `--offline`: the DSNs here name Sentry's real host, which no test may contact; the
+    ingest check has its own tests against loopback servers.
+    """
     for variable, value in env.items():
         monkeypatch.setenv(variable, value)
-    status = main(["doctor", *args])
+    status = main(["doctor", "--offline", *args])
     out, err = capsys.readouterr()
     assert KEY not in out + err
     return status, out, err
@@ -184,7 +188,7 @@ def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
     import sentry_sdk
 
     before = sentry_sdk.get_client()
-    results = run_checks(environ=GOOD)
+    results = run_checks(environ=GOOD, network=False)
 
     assert [r.name for r in results] == NAMES
     assert sentry_sdk.get_client() is before
@@ -195,7 +199,7 @@ def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     completed = subprocess.run(
-        [sys.executable, "-m", "korrigo_sentry", "doctor"],
+        [sys.executable, "-m", "korrigo_sentry", "doctor", "--offline"],
         env={**env, **GOOD, "SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
         cwd=tmp_path,
         capture_output=True,
@@ -356,7 +360,7 @@ def _without_redis(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[st
 
 
 def test_integrations_check_fails_when_a_package_is_missing(tmp_path: Path) -> None:
-    run = _without_redis(tmp_path, "doctor")
+    run = _without_redis(tmp_path, "doctor", "--offline")
 
     assert run.returncode == 1, run.stdout + run.stderr
     assert lines_by_check(run.stdout)["integrations"] == (
@@ -377,3 +381,61 @@ def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missi
         "korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing "
         "package"
     ]
+
+
+# --- the ingest check: reaches the DSN's host, sends nothing ---------------------------------
+
+
+def test_ingest_check_reaches_a_listening_host_without_sending(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    posted: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # an event: must not happen
+            posted.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    port = server.server_address[1]
+    try:
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = capsys.readouterr().out
+
+    assert status == 0, out
+    assert lines_by_check(out)["ingest"] == f"✓ ingest: 127.0.0.1:{port} answers"
+    assert posted == []
+
+
+def test_ingest_check_fails_when_sentry_is_unreachable(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+        monkeypatch.setenv(variable, value)
+
+    status = main(["doctor"])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert lines_by_check(out)["ingest"] == (
+        f"✗ ingest: The connection to 127.0.0.1:{port} was refused: nothing listens there, "
+        "or a firewall rejects it. (send-test says more)"
+    )

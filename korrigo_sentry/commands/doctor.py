@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="read this .env file (default: the nearest .env from the current directory up)",
     )
+    parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="do not connect to the DSN's host (the ingest check is skipped)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -38,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if args.env_file is not None and not args.env_file.is_file():
         print(f"{MARKS['fail']} env file {args.env_file} not found", file=sys.stderr)
         return 2
-    report = diagnose(dotenv_path=args.env_file)
+    report = diagnose(dotenv_path=args.env_file, network=not args.offline)
     results = report.results
     ok = all(result.ok for result in results)
     if args.json:
