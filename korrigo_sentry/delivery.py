@@ -12,13 +12,12 @@ library, choosing the CA bundle and the proxy the way sentry-sdk 2.75's transpor
 from __future__ import annotations
 
 import os
-import socket
-import ssl
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from email.message import Message
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the network modules load when a command sends, not for `--help`
+    import urllib.request
+    from email.message import Message
 
 #: The runbook section each outcome sends the reader to (a link as written on a runbook page).
 NETWORK = "sentry-not-capturing-errors.md#network-tls-or-proxy"
@@ -251,6 +250,8 @@ def target(dsn: str, client: str) -> Target:
 
 def _proxy(scheme: str, host: str, netloc: str) -> str | None:
     """sentry-sdk's `_resolve_proxy` without options: https_proxy, then http_proxy, no_proxy."""
+    import urllib.request
+
     proxies = urllib.request.getproxies()
     no_proxy = [h.strip() for h in proxies.get("no", "").split(",") if h.strip()]
     if any(host.endswith(h) or netloc.endswith(h) for h in no_proxy):
@@ -261,6 +262,9 @@ def _proxy(scheme: str, host: str, netloc: str) -> str | None:
 
 
 def _opener(where: Target) -> urllib.request.OpenerDirector:
+    import ssl
+    import urllib.request
+
     context = ssl.create_default_context()
     context.load_verify_locations(where.ca_file)
     proxies = {where.scheme: where.proxy} if where.proxy else {}
@@ -284,6 +288,9 @@ def probe(where: Target, *, timeout: float) -> Outcome | None:
 
 def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
     """POST one serialized envelope to `where` and classify the result. Never raises."""
+    import urllib.error
+    import urllib.request
+
     opener = _opener(where)
     request = urllib.request.Request(
         where.url,
@@ -304,7 +311,7 @@ def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
         return classify_error(error, where, timeout)
 
 
-def _body(error: urllib.error.HTTPError, limit: int = 160) -> str:
+def _body(error: Any, limit: int = 160) -> str:
     try:
         text = error.read(4096).decode("utf-8", "replace")
     except OSError:
@@ -353,6 +360,10 @@ def _retry_after(value: str | None) -> int | None:
 
 def classify_error(error: BaseException, where: Target, timeout: float) -> Outcome:
     """The outcome of a request that got no HTTP answer."""
+    import socket
+    import ssl
+    import urllib.error
+
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
     fields = {
         "host": where.host,
@@ -382,6 +393,8 @@ def classify_error(error: BaseException, where: Target, timeout: float) -> Outco
 
 def _to_proxy(reason: object) -> bool:
     """A refused or unresolvable connection while a proxy is set is the proxy's."""
+    import socket
+
     return isinstance(reason, ConnectionRefusedError | socket.gaierror)
 
 

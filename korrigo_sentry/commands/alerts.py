@@ -18,8 +18,6 @@ INVALID, USAGE, UNWRITABLE = 1, 2, 3
 
 def register(subparsers: Any) -> None:
     """Add the `alerts` subcommand and its `validate` and `export` actions."""
-    from korrigo_sentry.alerts.export_sentry import Destination
-
     parser = subparsers.add_parser(
         "alerts",
         help="validate the alert rules, or export them as Sentry API payloads",
@@ -37,8 +35,9 @@ def register(subparsers: Any) -> None:
     export.add_argument(
         "--output", type=Path, metavar="FILE", help="write the payloads to FILE, not stdout"
     )
-    export.add_argument("--org", default=Destination.org, help="organization slug")
-    export.add_argument("--project", default=Destination.project, help="project slug")
+    # Defaults (None) come from export_sentry.Destination, imported when the command runs.
+    export.add_argument("--org", help="organization slug (default: Korrigo's)")
+    export.add_argument("--project", help="project slug (default: Korrigo's)")
     export.add_argument(
         "--team",
         action="append",
@@ -47,10 +46,7 @@ def register(subparsers: Any) -> None:
         help="Sentry team id for an action target (repeatable), e.g. admins=12",
     )
     export.add_argument(
-        "--slack-integration",
-        default=Destination.slack_integration_id,
-        metavar="ID",
-        help="id of Sentry's Slack integration",
+        "--slack-integration", metavar="ID", help="id of Sentry's Slack integration"
     )
     parser.set_defaults(func=main)
 
@@ -106,12 +102,13 @@ def _export(rules: list[Any], args: argparse.Namespace) -> int:
     except runbooks.RunbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return INVALID
+    given = {
+        "org": args.org,
+        "project": args.project,
+        "slack_integration_id": args.slack_integration,
+    }
     dest = Destination(
-        org=args.org,
-        project=args.project,
-        site_url=site_url,
-        team_ids=teams,
-        slack_integration_id=args.slack_integration,
+        site_url=site_url, team_ids=teams, **{k: v for k, v in given.items() if v is not None}
     )
     exported = export_rules(rules, dest)
     if args.json:

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,13 +25,13 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.doc_sources import korrigo_commands
+from tests.field.wheel import build_wheel, install
 
 pytestmark = pytest.mark.field
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACT = ROOT / "artifacts" / "command-matrix.md"
 KEY = "fieldPublicKey"
-SOURCES = ("pyproject.toml", "setup.py", "mkdocs.yml", "runbooks", "korrigo_sentry")
 #: The runbooks and alert rules, read from the checkout: what the wheel must carry.
 RUNBOOK_SLUGS = sorted(
     p.stem
@@ -45,10 +43,6 @@ RUNBOOK_SLUGS = sorted(
     )
 )
 WORKERS = max(2, os.cpu_count() or 2)
-BUILD = (
-    "import sys, setuptools.build_meta as backend; "
-    "print(backend.build_wheel(sys.argv[1]))"
-)  # the PEP 517 hook pip would call, without pip's start-up (offline: no build isolation)
 
 
 @dataclass(frozen=True)
@@ -114,19 +108,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """Build the wheel from a copy of the sources; install it in a fresh virtualenv."""
     base = tmp_path_factory.mktemp("field")
     assert not base.resolve().is_relative_to(ROOT)
-    src, dist, venv, work = base / "src", base / "dist", base / "venv", base / "work"
-    ignore = shutil.ignore_patterns("__pycache__", "_handbook", "*.pyc")
-    src.mkdir()
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=ignore)
-        else:
-            shutil.copy2(ROOT / name, src / name)
-    built = _check([sys.executable, "-c", BUILD, str(dist)], cwd=src)
-    wheel = dist / built.out.strip().splitlines()[-1]
-    _check([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=base)
-    python = venv / "bin" / "python"
-    _check([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(wheel)])
+    wheel = build_wheel(base)
+    python = install(wheel, base / "venv")
+    work = base / "work"
     work.mkdir()
     return Installed(python, work, wheel)
 
