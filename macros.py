@@ -173,6 +173,7 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
     return {
         "environments": list(settings.ENVIRONMENTS),
         "default_environment": settings.DEFAULT_ENVIRONMENT,
+        "fallback_environment": settings.FALLBACK_ENVIRONMENT,  # a DSN, no environment
         "traces_rates": dict(settings.TRACES_SAMPLE_RATES),
         "error_sample_rate": settings.ERROR_SAMPLE_RATE,
         "never_traced": list(settings.NEVER_TRACED),
