@@ -276,6 +276,8 @@ def _opener(where: Target) -> urllib.request.OpenerDirector:
 def probe(where: Target, *, timeout: float) -> Outcome | None:
     """Reach the endpoint (DNS, connection, TLS, proxy) without sending any event: a GET,
     which Sentry does not take as an event. None when any HTTP answer came back."""
+    import urllib.error
+
     try:
         with _opener(where).open(where.url, timeout=timeout):
             return None
