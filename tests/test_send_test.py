@@ -528,3 +528,21 @@ def test_sdk_debug_log_does_not_print_the_key(
     assert status == 0
     assert "[sentry] DEBUG" in err  # the log was shown (and checked for the key)
     assert len(receiver.events()) == 2
+
+
+def test_every_next_step_points_at_a_heading_that_exists() -> None:
+    from markdown.extensions.toc import slugify
+
+    from korrigo_sentry import runbooks
+    from korrigo_sentry.delivery import KINDS
+
+    steps = {kind.next_step for kind in KINDS if kind.next_step}
+    assert steps  # every failure has a next step; only "accepted" has none
+    assert [kind.name for kind in KINDS if not kind.next_step] == ["accepted"]
+    for step in steps:
+        page, anchor = step.split("#")
+        text = (runbooks.RUNBOOK_DIR / page).read_text(encoding="utf-8")
+        headings = [
+            slugify(line.lstrip("#").strip(), "-") for line in text.splitlines() if line[:1] == "#"
+        ]
+        assert anchor in headings, step
