@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -95,31 +95,43 @@ def diagnose(
     dotenv_path: str | Path | None = None,
     *,
     network: bool = True,
+    on_result: Callable[[CheckResult], None] | None = None,
 ) -> Report:
-    """`run_checks`, with the `.env` file that was read."""
+    """`run_checks`, with the `.env` file that was read. `on_result` is called with each
+    result as soon as it is known: the configuration lines print before the SDK's
+    integrations (Django, Celery) are imported."""
+    results: list[CheckResult] = []
+
+    def add(*new: CheckResult) -> None:
+        results.extend(new)
+        for result in new:
+            if on_result is not None:
+                on_result(result)
+
     sources = read_sources(environ, dotenv_path)
     env = sources.values
     config, problems = check_config(env)
-    results = [
+    add(
         _check_env_file(sources.dotenv),
         _sourced(_check_dsn(config, problems, env), sources, "SENTRY_DSN"),
         _sourced(_check_environment(config, problems), sources, "SENTRY_ENVIRONMENT"),
         _sourced(_check_release(config, problems), sources, "GIT_COMMIT_SHA"),
         _sourced(_check_rates(config, problems), sources, *RATE_VARIABLES),
         _sourced(_check_debug(config, problems), sources, "SENTRY_DEBUG"),
-    ]
+    )
     missing = missing_packages()
     with isolated_sdk(), quiet(logging.getLogger("korrigo_sentry")):  # reported above
         if missing:  # init_sentry would raise DidNotEnable for an integration asked for
-            results.append(CheckResult("sdk", "fail", "not initialised: see integrations"))
-            results.append(_missing_integrations(missing))
+            add(
+                CheckResult("sdk", "fail", "not initialised: see integrations"),
+                _missing_integrations(missing),
+            )
         else:
             init_sentry(environ=env, dotenv_path=dotenv_path)
             client = sentry_sdk.get_client()
-            results.append(_check_sdk(client, config))
-            results.append(_check_integrations(client))
-    results.append(_check_version())
-    results.append(_check_ingest(config.dsn, network=network))
+            add(_check_sdk(client, config), _check_integrations(client))
+    add(_check_version())
+    add(_check_ingest(config.dsn, network=network))
     return Report(results, sources.dotenv.path)
 
 
@@ -160,7 +172,7 @@ def _missing_integrations(missing: Mapping[str, str]) -> CheckResult:
 def _sourced(result: CheckResult, sources: Sources, *variables: str) -> CheckResult:
     """`result` with where its variables' values came from."""
     shown = [f"{v} from {sources.of(v)}" for v in variables if sources.of(v) != "default"]
-    source = "; ".join(shown) or "default (not set)"
+    source = "; ".join(shown) or "not set: default"
     return CheckResult(result.name, result.status, result.detail, source)
 
 

@@ -259,7 +259,7 @@ def test_each_value_says_where_it_came_from(
     assert lines["dsn"].endswith(f"(SENTRY_DSN from {env_file} line 2)")
     assert lines["environment"].endswith("(SENTRY_ENVIRONMENT from environment)")
     assert lines["release"].endswith(f"(GIT_COMMIT_SHA from {env_file} line 3)")
-    assert lines["debug"].endswith("(default (not set))")
+    assert lines["debug"].endswith("(not set: default)")
 
 
 def test_a_dotenv_two_folders_up_is_named(

@@ -43,7 +43,13 @@ def run(args: argparse.Namespace) -> int:
     if args.env_file is not None and not args.env_file.is_file():
         print(f"{MARKS['fail']} env file {args.env_file} not found", file=sys.stderr)
         return 2
-    report = diagnose(dotenv_path=args.env_file, network=not args.offline)
+
+    def show(result: Any) -> None:  # each line as soon as it is known
+        print(format_line(result), flush=True)
+
+    report = diagnose(
+        dotenv_path=args.env_file, network=not args.offline, on_result=None if args.json else show
+    )
     results = report.results
     ok = all(result.ok for result in results)
     if args.json:
@@ -54,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
         }
         print(output.dumps("doctor", payload))
     else:
-        print("\n".join(format_line(result) for result in results))
         print("Sentry configuration OK" if ok else "Sentry configuration has problems (✗ above)")
     return 0 if ok else 1
 
