@@ -20,7 +20,7 @@ from typing import Literal
 import sentry_sdk
 from sentry_sdk.client import BaseClient
 
-from korrigo_sentry import init_sentry, settings
+from korrigo_sentry import settings
 from korrigo_sentry.config import DotenvFile, SentryConfig, Sources, check_config, read_sources
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.errors import ConfigError
@@ -127,6 +127,9 @@ def diagnose(
                 _missing_integrations(missing),
             )
         else:
+            # Imported here: it loads Django and Celery, after the lines above are shown.
+            from korrigo_sentry.sdk_init import init_sentry
+
             init_sentry(environ=env, dotenv_path=dotenv_path)
             client = sentry_sdk.get_client()
             add(_check_sdk(client, config), _check_integrations(client))
