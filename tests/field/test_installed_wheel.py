@@ -293,13 +293,18 @@ def _write_matrix(installed: Installed, table: dict[Any, Run]) -> None:
         f"Wheel: `{installed.wheel.name}`, {size / 1024:.0f} KiB. Each cell: exit status, "
         "then the first line printed (stdout, else stderr).",
         "",
-        "| Command | Case | Exit | First line | First problem (✗) |",
+        "| Command | Case | Exit | First line | First problem (✗ or FAILED) |",
         "|---|---|---|---|---|",
     ]
     for (case, args), result in table.items():
         first = result.first_line.replace("|", "\\|")
         problem = next(
-            (line for line in (result.out + result.err).splitlines() if line.startswith("✗")), ""
+            (
+                line
+                for line in (result.out + result.err).splitlines()
+                if line.startswith("✗") or "FAILED" in line
+            ),
+            "",
         ).replace("|", "\\|")
         lines.append(f"| `{' '.join(args)}` | {case} | {result.status} | {first} | {problem} |")
     ARTIFACT.parent.mkdir(exist_ok=True)
