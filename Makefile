@@ -10,7 +10,7 @@ SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test lint unit doctest build browser bench zensical clean
+.PHONY: serve test lint unit doctest build browser bench zensical clean field
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(STAMP) lint unit doctest build browser
+test: $(STAMP) lint unit doctest build field browser
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -31,7 +31,11 @@ lint: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser
+	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser --ignore=tests/field
+
+# The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
+field: $(STAMP)
+	$(BIN)/pytest -q -p no:randomly tests/field
 
 doctest: $(STAMP)
 	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \

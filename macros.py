@@ -27,8 +27,10 @@ from korrigo_sentry import build_cache, facts_markdown, runbooks, settings
 from korrigo_sentry import facts as product_facts
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
+from korrigo_sentry.commands.transcript import transcript_block
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.output import schema_table
 
 ROOT = Path(__file__).resolve().parent
 
@@ -201,6 +203,7 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
     return {
         "environments": list(settings.ENVIRONMENTS),
         "default_environment": settings.DEFAULT_ENVIRONMENT,
+        "fallback_environment": settings.FALLBACK_ENVIRONMENT,  # a DSN, no environment
         "traces_rates": dict(settings.TRACES_SAMPLE_RATES),
         "error_sample_rate": settings.ERROR_SAMPLE_RATE,
         "never_traced": list(settings.NEVER_TRACED),
@@ -278,6 +281,18 @@ def doctor_list() -> str:
     if not checks:
         return "*(The `doctor` command is not available in this build.)*"
     return "\n".join(f"- **{name}**: {description}" for name, description in checks)
+
+
+def send_test_outcomes() -> str:
+    """`send-test`'s outcomes: exit status, what it means, where the reader goes next."""
+    from korrigo_sentry.commands.send_test import UNUSABLE
+    from korrigo_sentry.delivery import KINDS
+
+    rows = [(f"`{UNUSABLE}`", "`unusable`", "no usable `SENTRY_DSN`: nothing was sent", "")]
+    for kind in KINDS:
+        step = f"[{kind.next_step.split('#')[1]}]({kind.next_step})" if kind.next_step else ""
+        rows.append((f"`{kind.exit_code}`", f"`{kind.name}`", kind.summary, step))
+    return _table(("Exit status", "Outcome", "What happened", "Next step"), rows)
 
 
 def python_value(name: str, value: Any) -> str:
@@ -571,6 +586,10 @@ def define_env(env: Any) -> None:
     env.macro(facts_markdown.render_fact, "fact")
     env.macro(facts_markdown.render_ui, "ui")
     env.macro(facts_markdown.render_plan, "plan")
-    # The runbook pages' macros (runbooks_table, runbooks_printable, runbook_transcript)
-    # live with the runbook parser.
+    # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook
+    # parser.
     runbooks.define_macros(env)
+    # The command line (issue 10): a command's transcript is captured by the command layer.
+    env.macro(transcript_block, "runbook_transcript")
+    env.macro(send_test_outcomes)
+    env.macro(schema_table, "json_schemas")

@@ -2,7 +2,10 @@
 
 Bad input never stops Korrigo: each problem is logged once at ERROR level, naming the
 variable, and the value falls back to a safe default (or Sentry is turned off). With
-`strict=True` (used by `doctor` and CI) the first problem raises `ConfigError` instead.
+`strict=True` the first problem raises `ConfigError` instead.
+
+`read_sources` also keeps where each value came from (the environment, which `.env` file
+and line) and the `.env` lines python-dotenv could not parse, so `doctor` can say it.
 """
 
 from __future__ import annotations
@@ -10,17 +13,26 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dotenv import dotenv_values, find_dotenv
+from dotenv.parser import parse_stream
 
 from korrigo_sentry import settings
 from korrigo_sentry.dsn import validate_dsn
 from korrigo_sentry.errors import ConfigError
 
-__all__ = ["ConfigError", "SentryConfig", "check_config", "load_config", "read_environ"]
+__all__ = [
+    "ConfigError",
+    "SentryConfig",
+    "check_config",
+    "load_config",
+    "read_environ",
+    "read_sources",
+]
 
 logger = logging.getLogger("korrigo_sentry")
 
@@ -47,27 +59,112 @@ class SentryConfig:
         return bool(self.dsn)
 
 
+@dataclass(frozen=True)
+class DotenvFile:
+    """The `.env` file a process reads, and how it was chosen."""
+
+    path: Path | None  # None: no file
+    explicit: bool = False  # named by the caller (--env-file), not found by searching
+    cwd: Path | None = None  # the working directory the search started from
+    junk_lines: tuple[int, ...] = ()  # lines python-dotenv could not parse (ignored)
+
+    @property
+    def folders_up(self) -> int:
+        """How many folders above the working directory the found file is (0: in it)."""
+        if self.path is None or self.explicit or self.cwd is None:
+            return 0
+        return len(self.cwd.parts) - len(self.path.parent.parts)
+
+    def junk_messages(self) -> list[str]:
+        """One sentence per unparsable line, naming the file (python-dotenv does not)."""
+        return [
+            f"{self.path} line {line}: not a NAME=value line, ignored" for line in self.junk_lines
+        ]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The merged values and, for each variable, where its value came from."""
+
+    values: dict[str, str]
+    origin: dict[str, str]  # "environment" or "<file> line N"
+    dotenv: DotenvFile = field(default_factory=lambda: DotenvFile(None))
+
+    def of(self, variable: str) -> str:
+        """`environment`, `/app/.env line 3`, or `default` (the variable is not set)."""
+        return self.origin.get(variable, "default")
+
+
+def read_sources(
+    environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = None
+) -> Sources:
+    """The process environment over the `.env` file's values, each with its origin."""
+    # An explicit `environ` (tests, tools) reads a .env only when one is named.
+    dotenv = _dotenv_file(dotenv_path) if environ is None or dotenv_path else DotenvFile(None)
+    values: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    if dotenv.path is not None:
+        lines, junk = _dotenv_lines(dotenv.path)
+        with _dotenv_warnings_muted():  # reported with the file's name in `junk_messages`
+            parsed = dotenv_values(dotenv.path)
+        for name, value in parsed.items():
+            if value is not None:
+                values[name] = value
+                origin[name] = f"{dotenv.path} line {lines.get(name, '?')}"
+        dotenv = DotenvFile(dotenv.path, dotenv.explicit, dotenv.cwd, junk)
+    process = os.environ if environ is None else environ
+    values.update(process)
+    origin.update(dict.fromkeys(process, "environment"))
+    return Sources(values, origin, dotenv)
+
+
 def read_environ(
     environ: Mapping[str, str] | None = None, dotenv_path: str | Path | None = None
 ) -> dict[str, str]:
     """The process environment over the `.env` file's values (the environment wins)."""
-    values: dict[str, str] = {}
-    # An explicit `environ` (tests, tools) reads a .env only when one is named.
-    path = _dotenv_file(dotenv_path) if environ is None or dotenv_path else None
-    if path is not None:
-        values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
-    values.update(os.environ if environ is None else environ)
-    return values
+    return read_sources(environ, dotenv_path).values
 
 
-def _dotenv_file(dotenv_path: str | Path | None) -> str | None:
+def _dotenv_file(dotenv_path: str | Path | None) -> DotenvFile:
     if dotenv_path is None:
         found = find_dotenv(usecwd=True)
-        return found or None
+        return DotenvFile(Path(found) if found else None, cwd=Path.cwd())
     if not Path(dotenv_path).is_file():
         logger.warning(".env file %s not found: using the environment only", dotenv_path)
-        return None
-    return str(dotenv_path)
+        return DotenvFile(None, explicit=True)
+    return DotenvFile(Path(dotenv_path), explicit=True)
+
+
+def _dotenv_lines(path: Path) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Each variable's line in `path` (the last one wins, as in python-dotenv), junk lines."""
+    lines: dict[str, int] = {}
+    junk: list[int] = []
+    with open(path, encoding="utf-8") as stream:
+        for binding in parse_stream(stream):
+            if binding.error:
+                junk.append(binding.original.line)
+            elif binding.key:
+                # A binding's text starts with the blank lines before it: skip them.
+                before_key = binding.original.string.split(binding.key, 1)[0]
+                lines[binding.key] = binding.original.line + before_key.count("\n")
+    return lines, tuple(junk)
+
+
+class _Drop(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def _dotenv_warnings_muted() -> Iterator[None]:
+    """python-dotenv logs "could not parse statement starting at line N" without the file's
+    name; `DotenvFile.junk_messages` says it with the name instead."""
+    dotenv_logger, drop = logging.getLogger("dotenv.main"), _Drop()
+    dotenv_logger.addFilter(drop)
+    try:
+        yield
+    finally:
+        dotenv_logger.removeFilter(drop)
 
 
 def load_config(
@@ -77,7 +174,10 @@ def load_config(
     strict: bool = False,
 ) -> SentryConfig:
     """Validate every variable of `settings.ENV_VARS` and build a `SentryConfig`."""
-    return _build(read_environ(environ, dotenv_path), _Reporter(strict=strict))
+    sources = read_sources(environ, dotenv_path)
+    for message in sources.dotenv.junk_messages():
+        logger.warning("%s", message)
+    return _build(sources.values, _Reporter(strict=strict))
 
 
 def check_config(
@@ -85,7 +185,7 @@ def check_config(
 ) -> tuple[SentryConfig, dict[str, ConfigError]]:
     """The configuration Korrigo would run with, and each problem by variable (none logged)."""
     reporter = _Reporter(strict=False, log=False)
-    return _build(read_environ(environ, dotenv_path), reporter), reporter.problems
+    return _build(read_sources(environ, dotenv_path).values, reporter), reporter.problems
 
 
 def _build(env: Mapping[str, str], report: _Reporter) -> SentryConfig:
@@ -135,6 +235,18 @@ def _dsn(env: Mapping[str, str], warn: Callable[[str], None]) -> str | None:
     if not dsn:
         warn("SENTRY_DSN is not set: Sentry is disabled, no event will be sent")
         return None
+    if dsn[0] in "\"'" or dsn[-1] in "\"'":
+        error = ConfigError(
+            "SENTRY_DSN",
+            "is wrapped in quotes: remove them (a compose `environment:` list or a "
+            "`docker run -e` keeps quotes as part of the value)",
+        )
+        raise _Fallback(error, None, "Sentry is disabled")
+    if any(char.isspace() for char in dsn):
+        error = ConfigError(
+            "SENTRY_DSN", "contains a space or a line break: paste it again in one piece"
+        )
+        raise _Fallback(error, None, "Sentry is disabled")
     try:
         validate_dsn(dsn)
     except ConfigError as error:
@@ -144,8 +256,21 @@ def _dsn(env: Mapping[str, str], warn: Callable[[str], None]) -> str | None:
 
 def _environment(env: Mapping[str, str]) -> str:
     name = env.get("SENTRY_ENVIRONMENT", "").strip()
+    fallback = settings.FALLBACK_ENVIRONMENT
     if not name:
-        return settings.DEFAULT_ENVIRONMENT
+        if not env.get("SENTRY_DSN", "").strip():
+            return settings.DEFAULT_ENVIRONMENT  # no DSN: a laptop, and nothing is sent
+        # A DSN says "a server": reporting as development would trace everything and
+        # hide its errors from the production alerts (see settings.FALLBACK_ENVIRONMENT).
+        raise _Fallback(
+            ConfigError(
+                "SENTRY_ENVIRONMENT",
+                "is not set although SENTRY_DSN is: set it to this server's environment "
+                f"(one of {', '.join(settings.ENVIRONMENTS)})",
+            ),
+            fallback,
+            f"reporting as {fallback!r}",
+        )
     if name not in settings.ENVIRONMENTS:
         # Falling back to production keeps the cheapest sampling and keeps production
         # alerts firing: a typo on a server must not hide its errors or spend the quota.
@@ -154,8 +279,8 @@ def _environment(env: Mapping[str, str]) -> str:
                 "SENTRY_ENVIRONMENT",
                 f"is {name!r}, not one of {', '.join(settings.ENVIRONMENTS)}",
             ),
-            "production",
-            "using 'production'",
+            fallback,
+            f"using {fallback!r}",
         )
     return name
 

@@ -17,22 +17,20 @@ import functools
 import io
 import posixpath
 import re
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Callable, Mapping
+from contextlib import redirect_stdout
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
 import yaml
 
+from korrigo_sentry import package_data
 from korrigo_sentry.markdown import page_parser
 
-#: The repository (the package's parent): runbooks/ and mkdocs.yml live there. Found when
-#: the package is installed editable from the repository, or run from it.
-REPO_ROOT = Path(__file__).resolve().parent.parent
-RUNBOOK_DIR = REPO_ROOT / "runbooks"
+#: Where the pages are read: the wheel's copy, or the checkout (`package_data`).
+REPO_ROOT = package_data.REPO_ROOT
+RUNBOOK_DIR = package_data.runbook_dir()
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 
 #: Every runbook's second-level sections, in this order (the template, enforced by a test).
@@ -93,25 +91,15 @@ class Runbook:
 # --- site URLs ----------------------------------------------------------------------------
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml, whose `!!python/name:` tags safe_load refuses; tags become None."""
+_TolerantLoader = package_data.TolerantLoader
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *args: None)
-
-
-@cache
-def site_url(config: Path = MKDOCS_YML) -> str:
-    """`site_url` of mkdocs.yml, ending with a slash."""
+def site_url() -> str:
+    """The site's address, ending with a slash (mkdocs.yml's `site_url`, or the wheel's copy)."""
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except OSError as exc:
-        raise RunbookError(f"cannot read {config}: {exc.strerror}") from None
-    url = (data or {}).get("site_url")
-    if not url:
-        raise RunbookError(f"{config} has no site_url")
-    return url if url.endswith("/") else url + "/"
+        return package_data.site_url()
+    except package_data.PackageDataError as exc:
+        raise RunbookError(str(exc)) from None
 
 
 def page_url(slug: str, anchor: str = "") -> str:
@@ -207,6 +195,8 @@ def _with(check: QuickCheck, **changes: str) -> QuickCheck:
 
 def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
     """The runbook pages: front matter naming an alert or a symptom; `_*.md` excluded."""
+    if not directory.is_dir():
+        raise RunbookError(package_data.MISSING_PAGES)
     found = []
     for path in sorted(directory.glob("*.md")):
         if path.name.startswith("_"):
@@ -263,6 +253,16 @@ def run_check(book: Runbook, check: QuickCheck) -> CheckResult:
         return CheckResult(check, False, f"ERROR: {type(exc).__name__}: {exc}")
     lines = [line for line in printed.getvalue().splitlines() if line.strip()]
     return CheckResult(check, True, "; ".join(lines) or "ok")
+
+
+def run_quick_checks(book: Runbook) -> list[CheckResult]:
+    """Run `book`'s quick checks in order, up to and including the first that fails."""
+    results = []
+    for check in book.checks:
+        results.append(run_check(book, check))
+        if not results[-1].passed:
+            break
+    return results
 
 
 def _label(width: int, name: str) -> str:
@@ -336,45 +336,6 @@ def printable(render: Callable[[str], str] = str, directory: Path = RUNBOOK_DIR)
     return "\n\n---\n\n".join(parts)
 
 
-@contextmanager
-def _detached_sdk() -> Iterator[None]:
-    """Leave the SDK as it was found: close whatever client the run created, clear scopes."""
-    import sentry_sdk
-
-    from korrigo_sentry.testing import reset_scopes
-
-    try:
-        yield
-    finally:
-        sentry_sdk.get_client().close()
-        reset_scopes()
-
-
-def transcript(slug: str, environ: Mapping[str, str] | None = None) -> tuple[str, int]:
-    """What `python -m korrigo_sentry runbook SLUG` prints with `environ` (default: empty, so
-    no DSN) and an empty `.env`, and its exit status. Runs in-process through the CLI code."""
-    from korrigo_sentry.commands import runbook as command
-
-    output = io.StringIO()
-    with tempfile.TemporaryDirectory() as tmp, _detached_sdk():
-        dotenv = Path(tmp) / ".env"
-        dotenv.write_text("", encoding="utf-8")
-        with redirect_stdout(output), redirect_stderr(output):
-            status = command.run_slug(slug, environ=dict(environ or {}), dotenv_path=dotenv)
-    return output.getvalue(), status
-
-
-def transcript_block(slug: str) -> str:
-    """The transcript as a console fence, for the site (cached across builds)."""
-    from korrigo_sentry.build_cache import cached
-
-    text, status = cached("transcript", lambda: transcript(slug), slug)
-    return (
-        f"```console\n$ python -m korrigo_sentry runbook {slug}\n{text.rstrip()}\n"
-        f"$ echo $?\n{status}\n```"
-    )
-
-
 def _renderer(env: Any) -> Callable[[str], str]:
     """mkdocs-macros' `env.render`; Zensical's port has none yet, so Jinja is called directly."""
     if hasattr(env, "render"):
@@ -394,4 +355,3 @@ def define_macros(env: Any) -> None:
     """Register the runbook macros on a mkdocs-macros `env` (called by macros.py)."""
     env.macro(list_table, "runbooks_table")
     env.macro(lambda: printable(_renderer(env)), "runbooks_printable")
-    env.macro(transcript_block, "runbook_transcript")

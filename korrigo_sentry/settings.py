@@ -14,8 +14,13 @@ SDK_PIN = "2.75.0"
 #: Environment names Korrigo deploys to. `SENTRY_ENVIRONMENT` must be one of them.
 ENVIRONMENTS: tuple[str, ...] = ("development", "test", "staging", "production")
 
-#: Used when `SENTRY_ENVIRONMENT` is unset: a laptop, never a server.
+#: Used when `SENTRY_ENVIRONMENT` and `SENTRY_DSN` are both unset: a laptop, never a server.
 DEFAULT_ENVIRONMENT = "development"
+
+#: Used when `SENTRY_ENVIRONMENT` is unknown, or unset while `SENTRY_DSN` is set (a process
+#: with a DSN is a server). Production keeps the lowest traces rate and keeps the production
+#: alerts firing; the gap is still logged as an error, and `doctor` fails until it is fixed.
+FALLBACK_ENVIRONMENT = "production"
 
 #: Share of transactions traced, per environment.
 #: - production: a sample is enough to see slow endpoints, and keeps the quota.
@@ -133,8 +138,9 @@ DATA_COLLECTION: dict[str, Any] = {
 ENV_VARS: dict[str, str] = {
     "SENTRY_DSN": "Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off.",
     "SENTRY_ENVIRONMENT": (
-        f"One of {', '.join(ENVIRONMENTS)}. Unset: {DEFAULT_ENVIRONMENT}; "
-        "any other name: production (and an error in the log)."
+        f"One of {', '.join(ENVIRONMENTS)}. Unset without a DSN: {DEFAULT_ENVIRONMENT}; "
+        f"unset with a DSN, or any other name: {FALLBACK_ENVIRONMENT} "
+        "(and an error in the log; doctor fails)."
     ),
     "GIT_COMMIT_SHA": "The deployed commit; becomes the release (korrigo@SHA).",
     "SENTRY_RELEASE": (

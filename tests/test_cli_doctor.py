@@ -35,10 +35,14 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def doctor(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], *args: str
 ) -> tuple[int, str, str]:
-    """Run the doctor with `env` as the process environment: (status, lines by check name)."""
+    """Run the doctor with `env` as the process environment: (status, lines by check name).
+
+    `--offline`: the DSNs here name Sentry's real host, which no test may contact; the
+    ingest check has its own tests against loopback servers.
+    """
     for variable, value in env.items():
         monkeypatch.setenv(variable, value)
-    status = main(["doctor", *args])
+    status = main(["doctor", "--offline", *args])
     out, err = capsys.readouterr()
     assert KEY not in out + err
     return status, out, err
@@ -184,7 +188,7 @@ def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
     import sentry_sdk
 
     before = sentry_sdk.get_client()
-    results = run_checks(environ=GOOD)
+    results = run_checks(environ=GOOD, network=False)
 
     assert [r.name for r in results] == NAMES
     assert sentry_sdk.get_client() is before
@@ -195,7 +199,7 @@ def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     completed = subprocess.run(
-        [sys.executable, "-m", "korrigo_sentry", "doctor"],
+        [sys.executable, "-m", "korrigo_sentry", "doctor", "--offline"],
         env={**env, **GOOD, "SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
         cwd=tmp_path,
         capture_output=True,
@@ -218,3 +222,220 @@ def test_legacy_secret_key_is_never_printed(
 
     assert status == 0
     assert secret not in out + err
+
+
+# --- issue 10: the environment fallback, sources, .env files, pasted DSNs ---------------------
+
+
+def test_a_dsn_without_environment_fails_with_the_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    env = {k: v for k, v in GOOD.items() if k != "SENTRY_ENVIRONMENT"}
+
+    status, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["environment"].startswith(
+        "✗ environment: SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this "
+        "server's environment (one of development, test, staging, production); "
+        "using 'production'"
+    )
+    assert "traces 0.1 (production)" in lines["sample_rates"]  # never 100% on a server
+
+
+def test_each_value_says_where_it_came_from(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(f"# Korrigo\nSENTRY_DSN={DSN}\nGIT_COMMIT_SHA=01c1541\n")
+    monkeypatch.delenv("GIT_COMMIT_SHA", raising=False)
+
+    status, out, _ = doctor(monkeypatch, capsys, {"SENTRY_ENVIRONMENT": "production"})
+
+    assert status == 0, out
+    lines = lines_by_check(out)
+    env_file = tmp_path / ".env"
+    assert lines["env_file"] == f"✓ env_file: {env_file}"
+    assert lines["dsn"].endswith(f"(SENTRY_DSN from {env_file} line 2)")
+    assert lines["environment"].endswith("(SENTRY_ENVIRONMENT from environment)")
+    assert lines["release"].endswith(f"(GIT_COMMIT_SHA from {env_file} line 3)")
+    assert lines["debug"].endswith("(not set: default)")
+
+
+def test_a_dotenv_two_folders_up_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    deep = tmp_path / "srv" / "app"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {tmp_path / '.env'}, found 2 folders above the working directory {deep}: "
+        "is it this server's? Pass --env-file to choose"
+    )
+
+
+def test_junk_lines_in_dotenv_are_named_with_the_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nexport this is junk\n")
+
+    _, out, err = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {env_file}; {env_file} line 2: not a NAME=value line, ignored"
+    )
+    assert "python-dotenv could not parse" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("dsn", "line"),
+    [
+        (f'"{DSN}"', "✗ dsn: SENTRY_DSN is wrapped in quotes: remove them"),
+        (f"{DSN[:20]} {DSN[20:]}", "✗ dsn: SENTRY_DSN contains a space or a line break"),
+        (f" {DSN} ", "! dsn: https://***@o0.ingest.sentry.io/0, with spaces around it (ignored)"),
+    ],
+    ids=["quotes", "inner space", "spaces around"],
+)
+def test_a_pasted_dsn_is_spotted(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, dsn: str, line: str
+) -> None:
+    _, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn})
+
+    assert lines_by_check(out)["dsn"].startswith(line)
+
+
+# --- issue 15: branches that must be able to fail ---------------------------------------------
+
+
+def test_debug_in_production_is_a_warning(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DEBUG": "on"})
+
+    assert status == 0  # a warning does not fail
+    assert lines_by_check(out)["debug"].startswith(
+        "! debug: on in production: the SDK logs every event it sends"
+    )
+
+
+def test_debug_outside_production_is_fine(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "staging", "SENTRY_DEBUG": "on"}
+    _, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert lines_by_check(out)["debug"].startswith("✓ debug: on")
+
+
+def test_sdk_version_mismatch_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import sentry_sdk
+
+    monkeypatch.setattr(sentry_sdk, "VERSION", "2.74.0")
+
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    assert lines_by_check(out)["sdk_version"].startswith(
+        "! sdk_version: sentry-sdk 2.74.0 installed, 2.75.0 pinned"
+    )
+
+
+BLOCK_REDIS = "import sys; sys.modules['redis'] = None; from korrigo_sentry.cli import main; "
+
+
+def _without_redis(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a new process where `import redis` fails, as in an image without it."""
+    env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
+    return subprocess.run(
+        [sys.executable, "-c", BLOCK_REDIS + f"sys.exit(main({list(args)!r}))"],
+        env={**env, **GOOD},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_integrations_check_fails_when_a_package_is_missing(tmp_path: Path) -> None:
+    run = _without_redis(tmp_path, "doctor", "--offline")
+
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert lines_by_check(run.stdout)["integrations"] == (
+        "✗ integrations: redis cannot start: package redis is not installed "
+        "(pip install redis; korrigo-sentry's own dependencies include it)"
+    )
+    assert "Traceback" not in run.stderr
+
+
+def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missing(
+    tmp_path: Path,
+) -> None:
+    run = _without_redis(tmp_path, "runbook", "sentry-not-capturing-errors")
+
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [
+        "error: a Sentry integration cannot start (Redis client not installed): install "
+        "korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing "
+        "package"
+    ]
+
+
+# --- the ingest check: reaches the DSN's host, sends nothing ---------------------------------
+
+
+def test_ingest_check_reaches_a_listening_host_without_sending(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    posted: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # an event: must not happen
+            posted.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    port = server.server_address[1]
+    try:
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = capsys.readouterr().out
+
+    assert status == 0, out
+    assert lines_by_check(out)["ingest"] == f"✓ ingest: 127.0.0.1:{port} answers"
+    assert posted == []
+
+
+def test_ingest_check_fails_when_sentry_is_unreachable(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+        monkeypatch.setenv(variable, value)
+
+    status = main(["doctor"])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert lines_by_check(out)["ingest"] == (
+        f"✗ ingest: The connection to 127.0.0.1:{port} was refused: nothing listens there, "
+        "or a firewall rejects it. (send-test says more)"
+    )

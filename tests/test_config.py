@@ -49,7 +49,7 @@ def test_malformed_dsn_disables_sentry_and_names_variable(
     dsn: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
-        config = load_config({"SENTRY_DSN": dsn})
+        config = load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"})
     assert config.dsn is None
     errors = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(errors) == 1
@@ -69,7 +69,9 @@ def test_malformed_dsn_raises_when_strict(dsn: str) -> None:
 @pytest.mark.parametrize("variable", ["SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE"])
 def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
-        config = load_config({"SENTRY_DSN": GOOD_DSN, variable: raw})
+        config = load_config(
+            {"SENTRY_DSN": GOOD_DSN, "SENTRY_ENVIRONMENT": "staging", variable: raw}
+        )
     assert config.enabled
     assert config.traces_sample_rate is None
     assert config.sample_rate == settings.ERROR_SAMPLE_RATE
@@ -176,10 +178,169 @@ def test_check_config_lists_problems_without_logging(caplog: pytest.LogCaptureFi
 
     with caplog.at_level(logging.DEBUG, logger="korrigo_sentry"):
         config, problems = check_config(
-            {"SENTRY_DSN": BAD_DSNS[0], "SENTRY_TRACES_SAMPLE_RATE": "abc", "GIT_COMMIT_SHA": "x"}
+            {
+                "SENTRY_DSN": BAD_DSNS[0],
+                "SENTRY_ENVIRONMENT": "test",
+                "SENTRY_TRACES_SAMPLE_RATE": "abc",
+                "GIT_COMMIT_SHA": "x",
+            }
         )
     assert sorted(problems) == ["GIT_COMMIT_SHA", "SENTRY_DSN", "SENTRY_TRACES_SAMPLE_RATE"]
     assert all(error.variable == name for name, error in problems.items())
     assert not config.enabled
     assert caplog.records == []
     assert SECRET_KEY not in " ".join(map(str, problems.values()))
+
+
+# --- the environment fallback: DSN set/unset/malformed x SENTRY_ENVIRONMENT unset/known/unknown
+
+MALFORMED = f"ftp://{SECRET_KEY}@o0.ingest.sentry.io/42"
+# (SENTRY_DSN, SENTRY_ENVIRONMENT) -> (environment reported, traces rate, problem variables).
+# A process with a DSN (even a malformed one) is a server: never "development", never 100%.
+MATRIX = {
+    ("", ""): ("development", 1.0, set()),
+    ("", "staging"): ("staging", 0.5, set()),
+    ("", "prod"): ("production", 0.1, {"SENTRY_ENVIRONMENT"}),
+    (GOOD_DSN, ""): ("production", 0.1, {"SENTRY_ENVIRONMENT"}),
+    (GOOD_DSN, "staging"): ("staging", 0.5, set()),
+    (GOOD_DSN, "prod"): ("production", 0.1, {"SENTRY_ENVIRONMENT"}),
+    (MALFORMED, ""): ("production", 0.1, {"SENTRY_DSN", "SENTRY_ENVIRONMENT"}),
+    (MALFORMED, "staging"): ("staging", 0.5, {"SENTRY_DSN"}),
+    (MALFORMED, "prod"): ("production", 0.1, {"SENTRY_DSN", "SENTRY_ENVIRONMENT"}),
+}
+
+
+@pytest.mark.parametrize(
+    ("dsn", "environment"),
+    MATRIX,
+    ids=[f"dsn={d[:5] or 'unset'}-env={e or 'unset'}" for d, e in MATRIX],
+)
+def test_environment_matrix(dsn: str, environment: str) -> None:
+    from korrigo_sentry.config import check_config
+    from korrigo_sentry.sampling import make_traces_sampler
+
+    expected_environment, expected_rate, expected_problems = MATRIX[(dsn, environment)]
+    env = {k: v for k, v in {"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": environment}.items() if v}
+    config, problems = check_config(env)
+
+    assert config.environment == expected_environment
+    sampler = make_traces_sampler(config.environment, config.traces_sample_rate)
+    assert sampler({"transaction_context": {"name": "/exams/"}}) == expected_rate
+    assert set(problems) == expected_problems
+    if "SENTRY_ENVIRONMENT" in problems and not environment:
+        # The problem says what to do, not only what is wrong.
+        assert "set it to this server's environment" in str(problems["SENTRY_ENVIRONMENT"])
+    assert SECRET_KEY not in " ".join(map(str, problems.values()))
+
+
+def test_a_server_without_environment_is_logged_as_an_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DSN": GOOD_DSN})
+    assert config.environment == "production"
+    assert config.enabled  # events still go out, as production
+    (record,) = caplog.records
+    assert record.getMessage().startswith("SENTRY_ENVIRONMENT is not set although SENTRY_DSN is")
+
+
+# --- DSNs pasted with quotes or spaces ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dsn", "problem"),
+    [
+        (f'"{GOOD_DSN}"', "SENTRY_DSN is wrapped in quotes"),
+        (f"'{GOOD_DSN}'", "SENTRY_DSN is wrapped in quotes"),
+        (f"https://{SECRET_KEY}@o0.ingest.sentry.io /42", "SENTRY_DSN contains a space"),
+    ],
+)
+def test_a_pasted_dsn_is_named_for_what_it_is(dsn: str, problem: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"}, strict=True)
+    assert str(raised.value).startswith(problem)
+    assert SECRET_KEY not in str(raised.value)
+
+
+def test_spaces_around_the_dsn_are_ignored() -> None:
+    config = load_config({"SENTRY_DSN": f"  {GOOD_DSN} ", "SENTRY_ENVIRONMENT": "production"})
+    assert config.dsn == GOOD_DSN
+
+
+# --- where values come from; .env junk lines ----------------------------------------------
+
+
+def test_sources_name_the_environment_and_the_dotenv_line(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"# Korrigo\nSENTRY_ENVIRONMENT=staging\n\nSENTRY_DSN={GOOD_DSN}\n")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "test")
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    monkeypatch.delenv("GIT_COMMIT_SHA", raising=False)
+
+    sources = read_sources(dotenv_path=env_file)
+
+    assert sources.of("SENTRY_DSN") == f"{env_file} line 4"
+    assert sources.of("SENTRY_ENVIRONMENT") == "environment"
+    assert sources.of("GIT_COMMIT_SHA") == "default"
+
+
+def test_dotenv_junk_lines_are_reported_with_the_file_name(
+    tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nthis is not a variable\nSENTRY_DEBUG=0\n")
+
+    with caplog.at_level(logging.WARNING):
+        config = load_config({}, dotenv_path=env_file)
+
+    assert config.environment == "staging"
+    about_the_file = [r for r in caplog.records if "line" in r.getMessage()]
+    assert [r.getMessage() for r in about_the_file] == [
+        f"{env_file} line 2: not a NAME=value line, ignored"
+    ]
+    assert [r.name for r in about_the_file] == ["korrigo_sentry"]  # not python-dotenv's
+
+
+def test_dotenv_found_above_the_working_directory_is_said(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    monkeypatch.chdir(deep)
+    monkeypatch.delenv("SENTRY_ENVIRONMENT", raising=False)
+
+    sources = read_sources()
+
+    assert sources.dotenv.path == tmp_path / ".env"
+    assert sources.dotenv.folders_up == 2
+    assert sources.of("SENTRY_ENVIRONMENT") == f"{tmp_path / '.env'} line 1"
+
+
+# --- small branches (issue 15) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sha", "release"),
+    [
+        ("01c154", None),  # 6 hex digits: git's short SHAs have at least 7
+        ("01c1541", "korrigo@01c1541"),
+        ("A" * 40, "korrigo@" + "a" * 40),
+    ],
+)
+def test_commit_sha_needs_seven_to_forty_hex_digits(sha: str, release: str | None) -> None:
+    assert load_config({"GIT_COMMIT_SHA": sha}).release == release
+
+
+@pytest.mark.parametrize(
+    ("raw", "debug"), [("on", True), ("ON", True), ("yes", True), ("off", False), ("", False)]
+)
+def test_sentry_debug_words(raw: str, debug: bool) -> None:
+    assert load_config({"SENTRY_DEBUG": raw}, strict=True).debug is debug
+
+
+def test_sentry_debug_refuses_other_words() -> None:
+    with pytest.raises(ConfigError, match="SENTRY_DEBUG"):
+        load_config({"SENTRY_DEBUG": "verbose"}, strict=True)

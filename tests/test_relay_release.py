@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 import sentry_sdk
@@ -28,11 +29,19 @@ def test_every_sha_the_runtime_check_accepts_makes_a_release_sentry_accepts(sha:
 
 @given(raw=st.text(max_size=300))
 def test_whatever_the_config_accepts_sentry_accepts(raw: str) -> None:
-    try:
-        release = load_config({"GIT_COMMIT_SHA": raw}, strict=True).release
-    except ConfigError:
+    # git's commit SHAs: 7 (short) to 40 hex digits; anything else must be refused, by name.
+    sha = raw.strip()
+    if sha and not re.fullmatch(r"[0-9a-fA-F]{7,40}", sha):
+        with pytest.raises(ConfigError) as raised:
+            load_config({"GIT_COMMIT_SHA": raw}, strict=True)
+        assert raised.value.variable == "GIT_COMMIT_SHA"
         return
-    assert release is None or release_problem(release) is None
+    release = load_config({"GIT_COMMIT_SHA": raw}, strict=True).release
+    if not sha:
+        assert release is None
+        return
+    assert release == "korrigo@" + sha.lower()
+    assert release_problem(release) is None
 
 
 REFUSED_BY_SENTRY = {

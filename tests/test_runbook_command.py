@@ -12,6 +12,7 @@ import pytest
 import sentry_sdk
 
 from korrigo_sentry import cli, runbooks
+from korrigo_sentry.commands.transcript import transcript
 from korrigo_sentry.testing import TEST_DSN, reset_scopes
 
 BOOKS = runbooks.load_runbooks()
@@ -131,7 +132,7 @@ def test_an_unknown_slug_names_the_known_ones(capsys: pytest.CaptureFixture[str]
 
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:
     slug = "sentry-not-capturing-errors"
-    text, status = runbooks.transcript(slug)
+    text, status = transcript(slug)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
     env["PYTHONPATH"] = str(runbooks.REPO_ROOT)
     run = subprocess.run(

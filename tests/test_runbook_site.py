@@ -12,6 +12,7 @@ import yaml
 from korrigo_sentry import runbooks
 from korrigo_sentry.alerts import load_rules
 from korrigo_sentry.alerts.export_sentry import Destination, export_rules
+from korrigo_sentry.commands.transcript import transcript
 from tests.test_site_support import Build, build, copy_repo, page_text
 
 BOOKS = runbooks.load_runbooks()
@@ -85,7 +86,7 @@ def test_the_printable_page_holds_every_runbook(site: Build) -> None:
 @pytest.mark.slow
 def test_the_command_line_page_shows_a_run_without_a_dsn(site: Build) -> None:
     text = page_text(_page(site, "runbooks/command-line").read_text(encoding="utf-8"))
-    expected, status = runbooks.transcript("sentry-not-capturing-errors")
+    expected, status = transcript("sentry-not-capturing-errors")
     assert status == 1
     for line in expected.splitlines():
         assert line.strip() in text

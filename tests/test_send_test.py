@@ -1,16 +1,23 @@
-"""`python -m korrigo_sentry send-test` against a Sentry stand-in on 127.0.0.1.
+"""`python -m korrigo_sentry send-test` against Sentry stand-ins on 127.0.0.1.
 
-The command uses sentry-sdk's real HTTP transport; the receiver below decodes what
-arrives (compressed envelopes) and answers with a chosen HTTP status.
+The receiver below decodes what arrives and answers with a chosen HTTP status and Sentry's
+headers; other loopback servers reproduce each network failure (refused, a socket that
+never answers, self-signed TLS, a certificate for another name, a proxy refusing CONNECT).
+Every outcome is checked for its sentence, its exit status, no traceback and no key.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import socket
+import socketserver
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -23,6 +30,7 @@ from korrigo_sentry.cli import main
 from korrigo_sentry.commands.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
 from korrigo_sentry.settings import ENV_VARS
 
+SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
 Capture = pytest.CaptureFixture[str]
 KEY = "loopbackPublicKey"
 PROJECT = "1"
@@ -41,6 +49,7 @@ class Receiver:
 
     status: int = 200
     body: bytes = b'{"id": "ok"}'
+    headers: dict[str, str] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     port: int = 0
 
@@ -80,6 +89,8 @@ def receiver() -> Iterator[Receiver]:
                 Received(self.path, dict(self.headers), Envelope.deserialize(data))
             )
             self.send_response(state.status)
+            for name, value in state.headers.items():
+                self.send_header(name, value)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(state.body)))
             self.end_headers()
@@ -103,7 +114,8 @@ def receiver() -> Iterator[Receiver]:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No Sentry variable or proxy from the shell, no `.env` from the repository."""
-    for variable in (*ENV_VARS, "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"):
+    proxies = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY")
+    for variable in (*ENV_VARS, *proxies, "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"):
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -118,6 +130,7 @@ def send_test(
     status = main(["send-test", "--timeout", "5", *args])
     out, err = capsys.readouterr()
     assert KEY not in out + err
+    assert "Traceback" not in out + err
     return status, out, err
 
 
@@ -138,8 +151,8 @@ def test_message_and_exception_arrive(
     tag, value = TEST_TAG
     assert all(event["tags"][tag] == value for event in events)
     assert all(event["environment"] == "staging" for event in events)
-    assert "✓ message delivered: HTTP 200" in out
-    assert "✓ exception delivered: HTTP 200" in out
+    assert "✓ message: Sentry accepted the event (HTTP 200)." in out
+    assert "✓ exception: Sentry accepted the event (HTTP 200)." in out
 
 
 def test_key_travels_in_the_auth_header_not_in_the_url(
@@ -163,51 +176,320 @@ def test_key_travels_in_the_auth_header_not_in_the_url(
             assert KEY not in item.payload.get_bytes().decode()
 
 
-@pytest.mark.parametrize(("status", "phrase"), [(500, "Internal Server Error"), (403, "Forbidden")])
-def test_http_error_is_a_clear_failure(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver, status: int, phrase: str
+NEXT_NETWORK = f"{SITE}runbooks/sentry-not-capturing-errors/#network-tls-or-proxy"
+NEXT_REFUSED = f"{SITE}runbooks/sentry-not-capturing-errors/#sentry-answered-with-an-error"
+NEXT_QUOTA = f"{SITE}runbooks/quota-exhausted/#diagnosis"
+
+# status -> (exit status, sentence, next step), as an on-call engineer should read them.
+HTTP_OUTCOMES = {
+    401: (
+        10,
+        "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted.",
+        NEXT_REFUSED,
+    ),
+    403: (
+        11,
+        'Sentry refused the event (HTTP 403: {"detail": "event submission rejected '
+        'with_reason: ProjectId"}): the key is disabled, or the project does not accept events.',
+        NEXT_REFUSED,
+    ),
+    413: (12, "Sentry refused the event as too large (HTTP 413).", NEXT_REFUSED),
+    500: (14, "Sentry failed to take the event (HTTP 500): retry in a few minutes", NEXT_REFUSED),
+    503: (14, "Sentry failed to take the event (HTTP 503): retry in a few minutes", NEXT_REFUSED),
+    400: (15, "Sentry answered HTTP 400", NEXT_REFUSED),
+}
+HTTP_BODIES = {403: b'{"detail": "event submission rejected with_reason: ProjectId"}'}
+
+
+@pytest.mark.parametrize("status", HTTP_OUTCOMES)
+def test_each_http_refusal_has_its_sentence_exit_status_and_next_step(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver, status: int
 ) -> None:
     receiver.status = status
-    # A server that echoes the key back: the command must still not print it.
+    receiver.body = HTTP_BODIES.get(status, b"{}")
+    code, sentence, step = HTTP_OUTCOMES[status]
+
+    exit_status, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert exit_status == code
+    assert f"✗ message: {sentence}" in out
+    assert f"  next step: {step}" in out
+    assert "Sentry did not accept every test event." in out
+
+
+def test_a_server_echoing_the_key_does_not_make_the_command_print_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
+) -> None:
+    receiver.status = 403
     receiver.body = json.dumps({"detail": f"project rejected key {KEY}"}).encode()
 
-    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)  # asserts KEY is absent
 
-    assert code == 1
-    assert f"✗ message not delivered: HTTP {status} {phrase}" in out
+    assert code == 11
     assert "project rejected key ***" in out
-    assert "did not accept" in out
 
 
-def test_rate_limited_is_a_failure(
+def test_rate_limited_shows_categories_reason_and_retry_after(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
+) -> None:
+    # Sentry's headers on a 429 (format: retry_after:categories:scope:reason_code).
+    receiver.status = 429
+    receiver.headers = {
+        "Retry-After": "60",
+        "X-Sentry-Rate-Limits": (
+            "60:error;default:organization:usage_exceeded, 2700:transaction:key"
+        ),
+    }
+
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn, "--json")
+
+    assert code == 13
+    report = json.loads(out)
+    message = report["events"][0]
+    assert message["outcome"] == "rate_limited"
+    assert message["retry_after"] == 60
+    assert message["rate_limits"] == [
+        {"retry_after": 60, "categories": ["error", "default"], "scope": "organization",
+         "reason": "usage_exceeded"},
+        {"retry_after": 2700, "categories": ["transaction"], "scope": "key", "reason": ""},
+    ]  # fmt: skip
+    assert message["sentence"] == (
+        "Sentry is not taking events from this project now (HTTP 429): error, default limited "
+        "(organization scope) for 60 s, reason usage_exceeded; transaction limited (key scope) "
+        "for 2700 s; Retry-After 60 s."
+    )
+    assert message["next_step"] == NEXT_QUOTA
+    # Both events are posted and reported: the second is not silently held back.
+    assert [e["outcome"] for e in report["events"]] == ["rate_limited", "rate_limited"]
+    assert len(receiver.received) == 2
+
+
+def test_rate_limited_without_sentry_header(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
 ) -> None:
     receiver.status = 429
 
     code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
 
-    assert code == 1
-    assert "HTTP 429" in out
+    assert code == 13
+    assert "(HTTP 429): no rate-limit header, so the SDK waits 60 s." in out
 
 
-def test_unreachable_server_is_a_clear_failure(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture
-) -> None:
+def free_port() -> int:
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return probe.getsockname()[1]
+
+
+def test_connection_refused(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
+    port = free_port()
 
     code, out, _ = send_test(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{port}/{PROJECT}")
 
-    assert code == 1
-    assert "✗ message not delivered" in out
-    assert "Connection" in out or "connection" in out
+    assert code == 4
+    assert f"✗ message: The connection to 127.0.0.1:{port} was refused" in out
+    assert f"  next step: {NEXT_NETWORK}" in out
+
+
+def test_a_host_that_never_answers_is_a_timeout_not_a_rate_limit(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        monkeypatch.setenv("SENTRY_DSN", f"http://{KEY}@127.0.0.1:{port}/{PROJECT}")
+        monkeypatch.setenv("SENTRY_ENVIRONMENT", "staging")
+        code = main(["send-test", "--timeout", "0.5"])
+    out, err = capsys.readouterr()
+
+    assert code == 7
+    assert f"✗ message: 127.0.0.1:{port} did not answer within 0.5 s" in out
+    assert "rate" not in out.lower()
+    assert KEY not in out + err
+
+
+def make_certificate(directory: Path, san: str) -> tuple[Path, Path]:
+    """A self-signed certificate (openssl CLI) for `san`, e.g. `IP:127.0.0.1`."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=test",
+         "-addext", f"subjectAltName={san}"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+@contextmanager
+def serving(handle: Any) -> Iterator[int]:
+    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down
+    (shutdown, not close: a thread blocked in accept() would take the next test's socket)."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            handle(self.request)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def tls_receiver(tmp_path: Path) -> Iterator[Any]:
+    """`tls_receiver(san)`: an HTTPS Sentry stand-in whose certificate is for `san`."""
+    with ExitStack() as stack:
+
+        def start(san: str) -> tuple[int, Path]:
+            cert, key = make_certificate(tmp_path, san)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+
+            def handshake(conn: socket.socket) -> None:
+                # The client refuses the certificate: the handshake fails here.
+                with suppress(ssl.SSLError, OSError):
+                    context.wrap_socket(conn, server_side=True).close()
+
+            return stack.enter_context(serving(handshake)), cert
+
+        yield start
+
+
+def test_a_self_signed_certificate_is_a_tls_certificate_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tls_receiver: Any
+) -> None:
+    port, _ = tls_receiver("IP:127.0.0.1")
+
+    code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@127.0.0.1:{port}/{PROJECT}")
+
+    assert code == 5
+    assert "✗ message: The TLS certificate 127.0.0.1 presented is not trusted (self-signed" in out
+    assert f"  next step: {NEXT_NETWORK}" in out
+
+
+def test_a_certificate_for_another_name_is_a_tls_hostname_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tls_receiver: Any
+) -> None:
+    port, cert = tls_receiver("DNS:ingest.example.org")
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trusted, as sentry-sdk would trust it
+
+    code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@127.0.0.1:{port}/{PROJECT}")
+
+    assert code == 6, out
+    assert (
+        "✗ message: The TLS certificate presented is not valid for 127.0.0.1 (IP address "
+        "mismatch, certificate is not valid for '127.0.0.1'): the DSN's host" in out
+    )
+
+
+@pytest.fixture
+def refusing_proxy() -> Iterator[int]:
+    """An HTTP proxy that answers every CONNECT with 403, as a locked-down proxy does."""
+
+    def refuse(conn: socket.socket) -> None:
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+
+    with serving(refuse) as port:
+        yield port
+
+
+def test_a_proxy_refusing_connect_is_a_proxy_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, refusing_proxy: int
+) -> None:
+    proxy = f"http://127.0.0.1:{refusing_proxy}"
+    monkeypatch.setenv("https_proxy", proxy)
+
+    code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@o0.ingest.sentry.io/{PROJECT}")
+
+    assert code == 8
+    assert f"✗ message: The proxy {proxy} did not let the request through to Sentry" in out
+    assert "403 Forbidden" in out
+
+
+def test_an_unresolvable_host_is_a_dns_failure(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    # .invalid never resolves (RFC 2606): the resolver answers at once, no packet leaves.
+    code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@sentry.invalid/{PROJECT}")
+
+    assert code == 3
+    assert "✗ message: The name sentry.invalid does not resolve from this machine (DNS)" in out
+
+
+def test_send_test_json_schema(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
+) -> None:
+    status, out, _ = send_test(monkeypatch, capsys, receiver.dsn, "--json")
+
+    report = json.loads(out)
+    assert status == 0
+    assert report["schema_version"] == 1
+    assert report["command"] == "send-test"
+    assert report["ok"] is True
+    assert report["exit_code"] == 0
+    assert report["outcome"] == "accepted"
+    assert report["dsn"] == f"http://***@127.0.0.1:{receiver.port}/{PROJECT}"
+    assert [e["kind"] for e in report["events"]] == ["message", "exception"]
+    assert all(e["http_status"] == 200 and e["next_step"] is None for e in report["events"])
+
+
+def test_other_configuration_problems_are_warnings_and_the_test_is_sent(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
+) -> None:
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", "lots")
+
+    status, out, err = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert status == 0, out
+    assert "! SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'lots'" in err
+    assert len(receiver.events()) == 2
+
+
+def test_a_dsn_without_environment_is_sent_as_production_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver
+) -> None:
+    monkeypatch.setenv("SENTRY_DSN", receiver.dsn)
+    status = main(["send-test", "--timeout", "5"])
+    out, err = capsys.readouterr()
+
+    assert status == 0, out
+    assert "! SENTRY_ENVIRONMENT is not set although SENTRY_DSN is" in err
+    assert {e["environment"] for e in receiver.events()} == {"production"}
+
+
+def test_help_lists_every_exit_status(capsys: Capture) -> None:
+    with pytest.raises(SystemExit):
+        main(["send-test", "--help"])
+    out = capsys.readouterr().out
+    expected = {
+        0: "accepted", 2: "no usable SENTRY_DSN", 3: "dns", 4: "refused", 5: "tls_certificate",
+        6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network", 10: "unauthorized",
+        11: "forbidden", 12: "too_large", 13: "rate_limited", 14: "server_error", 15: "rejected",
+    }  # fmt: skip
+    listed = {
+        int(line.split()[0]): line.split(None, 1)[1]
+        for line in out.split("exit status:", 1)[1].splitlines()
+        if line.strip()
+    }
+    assert set(listed) == set(expected)
+    for code, name in expected.items():
+        assert listed[code].startswith(name), (code, listed[code])
 
 
 def test_missing_dsn_stops_before_sending(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
     code, _, err = send_test(monkeypatch, capsys, None)
 
-    assert code == 2
+    assert code == 2  # nothing was sent
     assert "SENTRY_DSN is not set" in err
 
 
@@ -246,3 +528,21 @@ def test_sdk_debug_log_does_not_print_the_key(
     assert status == 0
     assert "[sentry] DEBUG" in err  # the log was shown (and checked for the key)
     assert len(receiver.events()) == 2
+
+
+def test_every_next_step_points_at_a_heading_that_exists() -> None:
+    from markdown.extensions.toc import slugify
+
+    from korrigo_sentry import runbooks
+    from korrigo_sentry.delivery import KINDS
+
+    steps = {kind.next_step for kind in KINDS if kind.next_step}
+    assert steps  # every failure has a next step; only "accepted" has none
+    assert [kind.name for kind in KINDS if not kind.next_step] == ["accepted"]
+    for step in steps:
+        page, anchor = step.split("#")
+        text = (runbooks.RUNBOOK_DIR / page).read_text(encoding="utf-8")
+        headings = [
+            slugify(line.lstrip("#").strip(), "-") for line in text.splitlines() if line[:1] == "#"
+        ]
+        assert anchor in headings, step

@@ -1,0 +1,411 @@
+"""Post one envelope to Sentry and say what happened: one outcome, one sentence, one exit code.
+
+Why not sentry-sdk's own HTTP transport: it sends from a background worker that turns every
+failure into a line of its debug log (urllib3's `MaxRetryError`, whose text holds the URL),
+and after a 429 its rate limiter drops the next envelope without any request, which reads as
+"no answer". `send-test` must name the cause of each failure, so it takes the envelopes the
+SDK built (same bytes, same `X-Sentry-Auth` header) and posts them with the standard
+library, choosing the CA bundle and the proxy the way sentry-sdk 2.75's transport does
+(`HttpTransportCore._get_pool_options` and `_resolve_proxy`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the network modules load when a command sends, not for `--help`
+    import urllib.request
+    from email.message import Message
+
+#: The runbook section each outcome sends the reader to (a link as written on a runbook page).
+NETWORK = "sentry-not-capturing-errors.md#network-tls-or-proxy"
+REFUSED = "sentry-not-capturing-errors.md#sentry-answered-with-an-error"
+QUOTA = "quota-exhausted.md#diagnosis"
+RATE_LIMIT_HEADER = "X-Sentry-Rate-Limits"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One class of outcome: its exit code, its sentence (a template) and the next step."""
+
+    name: str
+    exit_code: int
+    summary: str  # for --help and the "From a terminal" page
+    sentence: str  # str.format fields: host, port, status, detail, timeout, proxy
+    next_step: str = ""  # a runbook link, '' when there is nothing to do
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("accepted", 0, "Sentry accepted the event", "Sentry accepted the event (HTTP {status})."),
+    Kind(
+        "dns",
+        3,
+        "the host name of the DSN does not resolve",
+        "The name {host} does not resolve from this machine (DNS): check the DSN's host "
+        "and the container's DNS.",
+        NETWORK,
+    ),
+    Kind(
+        "refused",
+        4,
+        "the connection was refused",
+        "The connection to {host}:{port} was refused: nothing listens there, or a "
+        "firewall rejects it.",
+        NETWORK,
+    ),
+    Kind(
+        "tls_certificate",
+        5,
+        "TLS: the certificate is not trusted",
+        "The TLS certificate {host} presented is not trusted ({detail}): an intercepting "
+        "proxy, or a CA bundle missing from this image.",
+        NETWORK,
+    ),
+    Kind(
+        "tls_hostname",
+        6,
+        "TLS: the certificate is for another host name",
+        "The TLS certificate presented is not valid for {host} ({detail}): the DSN's host "
+        "or a proxy in between is wrong.",
+        NETWORK,
+    ),
+    Kind(
+        "timeout",
+        7,
+        "no answer before the timeout",
+        "{host}:{port} did not answer within {timeout:g} s: a firewall dropping the "
+        "packets, or a network that is down.",
+        NETWORK,
+    ),
+    Kind(
+        "proxy",
+        8,
+        "the proxy refused or failed",
+        "The proxy {proxy} did not let the request through to Sentry ({detail}).",
+        NETWORK,
+    ),
+    Kind(
+        "network",
+        9,
+        "another network error",
+        "The request to {host}:{port} failed ({detail}).",
+        NETWORK,
+    ),
+    Kind(
+        "unauthorized",
+        10,
+        "HTTP 401: the key is wrong",
+        "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted.",
+        REFUSED,
+    ),
+    Kind(
+        "forbidden",
+        11,
+        "HTTP 403: key disabled or project refused",
+        "Sentry refused the event (HTTP 403{detail}): the key is disabled, or the project "
+        "does not accept events.",
+        REFUSED,
+    ),
+    Kind(
+        "too_large",
+        12,
+        "HTTP 413: the event is too large",
+        "Sentry refused the event as too large (HTTP 413).",
+        REFUSED,
+    ),
+    Kind(
+        "rate_limited",
+        13,
+        "HTTP 429: rate limited or over quota",
+        "Sentry is not taking events from this project now (HTTP 429): {detail}.",
+        QUOTA,
+    ),
+    Kind(
+        "server_error",
+        14,
+        "HTTP 5xx: Sentry's side failed",
+        "Sentry failed to take the event (HTTP {status}): retry in a few minutes; if it "
+        "lasts, check Sentry's status page.",
+        REFUSED,
+    ),
+    Kind(
+        "rejected",
+        15,
+        "any other HTTP answer",
+        "Sentry answered HTTP {status}{detail}: the event was not accepted.",
+        REFUSED,
+    ),
+)
+BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """One entry of `X-Sentry-Rate-Limits`: `retry_after:categories:scope:reason_code`."""
+
+    retry_after: int
+    categories: tuple[str, ...]  # empty: every category
+    scope: str = ""
+    reason: str = ""
+
+    def describe(self) -> str:
+        what = ", ".join(self.categories) or "all categories"
+        scope = f" ({self.scope} scope)" if self.scope else ""
+        reason = f", reason {self.reason}" if self.reason else ""
+        return f"{what} limited{scope} for {self.retry_after} s{reason}"
+
+
+def parse_rate_limits(header: str) -> list[RateLimit]:
+    """Parse Sentry's `X-Sentry-Rate-Limits` header.
+
+    Its format, as sentry-python's `transport._parse_rate_limits` and Sentry's SDK
+    developer documentation (rate limiting) read it: comma-separated entries
+    `retry_after:categories:scope:reason_code[:namespaces]`, categories `;`-separated
+    (empty: all). Entries that do not parse are skipped, as the SDK skips them.
+    """
+    limits = []
+    for entry in header.split(","):
+        parts = entry.strip().split(":")
+        if len(parts) < 2:
+            continue
+        try:
+            seconds = int(parts[0])
+        except ValueError:
+            continue
+        categories = tuple(c for c in parts[1].split(";") if c)
+        scope = parts[2] if len(parts) > 2 else ""
+        reason = parts[3] if len(parts) > 3 else ""
+        limits.append(RateLimit(seconds, categories, scope, reason))
+    return limits
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one envelope."""
+
+    kind: Kind
+    sentence: str
+    status: int | None = None
+    retry_after: int | None = None
+    rate_limits: tuple[RateLimit, ...] = field(default_factory=tuple)
+
+    @property
+    def accepted(self) -> bool:
+        return self.kind.name == "accepted"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.kind.name,
+            "exit_code": self.kind.exit_code,
+            "sentence": self.sentence,
+            "http_status": self.status,
+            "retry_after": self.retry_after,
+            "rate_limits": [
+                {
+                    "retry_after": limit.retry_after,
+                    "categories": list(limit.categories),
+                    "scope": limit.scope,
+                    "reason": limit.reason,
+                }
+                for limit in self.rate_limits
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an envelope goes: the DSN's endpoint, its auth header, CA bundle and proxy."""
+
+    url: str
+    auth_header: str
+    host: str
+    port: int
+    scheme: str
+    proxy: str | None
+    ca_file: str
+
+
+def target(dsn: str, client: str) -> Target:
+    """The envelope endpoint of `dsn`, with the CA bundle and proxy sentry-sdk would use."""
+    import certifi
+    from sentry_sdk.transport import EndpointType
+    from sentry_sdk.utils import Dsn
+
+    parsed = Dsn(dsn)
+    auth = parsed.to_auth(client)
+    return Target(
+        url=auth.get_api_url(EndpointType.ENVELOPE),
+        auth_header=auth.to_header(),
+        host=parsed.host,
+        port=int(parsed.port),
+        scheme=parsed.scheme,
+        proxy=_proxy(parsed.scheme, parsed.host, parsed.netloc),
+        ca_file=os.environ.get("SSL_CERT_FILE")
+        or os.environ.get("REQUESTS_CA_BUNDLE")
+        or certifi.where(),
+    )
+
+
+def _proxy(scheme: str, host: str, netloc: str) -> str | None:
+    """sentry-sdk's `_resolve_proxy` without options: https_proxy, then http_proxy, no_proxy."""
+    import urllib.request
+
+    proxies = urllib.request.getproxies()
+    no_proxy = [h.strip() for h in proxies.get("no", "").split(",") if h.strip()]
+    if any(host.endswith(h) or netloc.endswith(h) for h in no_proxy):
+        return None
+    if scheme == "https" and proxies.get("https"):
+        return proxies["https"]
+    return proxies.get("http") or None
+
+
+def _opener(where: Target) -> urllib.request.OpenerDirector:
+    import ssl
+    import urllib.request
+
+    context = ssl.create_default_context()
+    context.load_verify_locations(where.ca_file)
+    proxies = {where.scheme: where.proxy} if where.proxy else {}
+    return urllib.request.build_opener(
+        urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=context)
+    )
+
+
+def probe(where: Target, *, timeout: float) -> Outcome | None:
+    """Reach the endpoint (DNS, connection, TLS, proxy) without sending any event: a GET,
+    which Sentry does not take as an event. None when any HTTP answer came back."""
+    import urllib.error
+
+    try:
+        with _opener(where).open(where.url, timeout=timeout):
+            return None
+    except urllib.error.HTTPError as error:
+        error.close()
+        return None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return classify_error(error, where, timeout)
+
+
+def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
+    """POST one serialized envelope to `where` and classify the result. Never raises."""
+    import urllib.error
+    import urllib.request
+
+    opener = _opener(where)
+    request = urllib.request.Request(
+        where.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/x-sentry-envelope",
+            "X-Sentry-Auth": where.auth_header,
+        },
+    )
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return classify_response(response.status, response.headers, where)
+    except urllib.error.HTTPError as error:
+        with error:
+            return classify_response(error.code, error.headers, where, _body(error))
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return classify_error(error, where, timeout)
+
+
+def _body(error: Any, limit: int = 160) -> str:
+    try:
+        text = error.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return ""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def classify_response(status: int, headers: Message, where: Target, body: str = "") -> Outcome:
+    """The outcome of an HTTP answer, from its status and Sentry's headers."""
+    fields = {"host": where.host, "port": where.port, "status": status, "detail": ""}
+    if 200 <= status < 300:
+        return _outcome("accepted", fields, status)
+    if status == 401:
+        return _outcome("unauthorized", fields, status)
+    if status == 403:
+        return _outcome("forbidden", {**fields, "detail": f": {body}" if body else ""}, status)
+    if status == 413:
+        return _outcome("too_large", fields, status)
+    if status == 429:
+        limits = tuple(parse_rate_limits(headers.get(RATE_LIMIT_HEADER, "")))
+        retry_after = _retry_after(headers.get("Retry-After"))
+        parts = [limit.describe() for limit in limits]
+        if retry_after is not None:
+            parts.append(f"Retry-After {retry_after} s")
+        detail = "; ".join(parts) or "no rate-limit header, so the SDK waits 60 s"
+        return Outcome(
+            BY_NAME["rate_limited"],
+            BY_NAME["rate_limited"].sentence.format(**{**fields, "detail": detail}),
+            status,
+            retry_after,
+            limits,
+        )
+    if status >= 500:
+        return _outcome("server_error", fields, status)
+    return _outcome("rejected", {**fields, "detail": f": {body}" if body else ""}, status)
+
+
+def _retry_after(value: str | None) -> int | None:
+    """`Retry-After` in seconds (Sentry sends a number; an HTTP date is not expected)."""
+    try:
+        return int(float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def classify_error(error: BaseException, where: Target, timeout: float) -> Outcome:
+    """The outcome of a request that got no HTTP answer."""
+    import socket
+    import ssl
+    import urllib.error
+
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    fields = {
+        "host": where.host,
+        "port": where.port,
+        "timeout": timeout,
+        "proxy": where.proxy or "",
+        "detail": "",
+    }
+    text = str(reason)
+    if where.proxy and (text.startswith("Tunnel connection failed") or _to_proxy(reason)):
+        return _outcome("proxy", {**fields, "detail": _short(reason)})
+    if isinstance(reason, socket.gaierror):
+        return _outcome("dns", fields)
+    if isinstance(reason, ConnectionRefusedError):
+        return _outcome("refused", fields)
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        message = (reason.verify_message or _short(reason)).rstrip(".")
+        # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH (62) and X509_V_ERR_IP_ADDRESS_MISMATCH (64).
+        kind = "tls_hostname" if reason.verify_code in (62, 64) else "tls_certificate"
+        return _outcome(kind, {**fields, "detail": message})
+    if isinstance(reason, ssl.SSLError):
+        return _outcome("tls_certificate", {**fields, "detail": _short(reason)})
+    if isinstance(reason, TimeoutError | socket.timeout) or "timed out" in text:
+        return _outcome("timeout", fields)
+    return _outcome("network", {**fields, "detail": _short(reason)})
+
+
+def _to_proxy(reason: object) -> bool:
+    """A refused or unresolvable connection while a proxy is set is the proxy's."""
+    import socket
+
+    return isinstance(reason, ConnectionRefusedError | socket.gaierror)
+
+
+def _short(error: object) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def _outcome(name: str, fields: dict[str, Any], status: int | None = None) -> Outcome:
+    kind = BY_NAME[name]
+    return Outcome(kind, kind.sentence.format(**fields), status)

@@ -1,0 +1,311 @@
+"""The commands as on-call runs them: from the built wheel, installed in a fresh virtualenv.
+
+The wheel is built from a copy of the sources, installed in a new virtualenv under the
+system's temporary directory (outside the checkout, no editable link, no PYTHONPATH), and
+every `python -m korrigo_sentry` line the pages show runs from an empty working directory
+against a loopback stand-in for Sentry. Then a matrix of commands x configurations records
+each exit status and first line in artifacts/command-matrix.md.
+
+`make field` runs this file alone; `make test` runs it as one of its stages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from tests.doc_sources import korrigo_commands
+from tests.field.wheel import build_wheel, install
+
+pytestmark = pytest.mark.field
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACT = ROOT / "artifacts" / "command-matrix.md"
+KEY = "fieldPublicKey"
+#: The runbooks and alert rules, read from the checkout: what the wheel must carry.
+RUNBOOK_SLUGS = sorted(
+    p.stem
+    for p in (ROOT / "runbooks").glob("*.md")
+    if not p.name.startswith("_")
+    and any(
+        line.startswith(("alert:", "symptom:"))
+        for line in p.read_text(encoding="utf-8").split("\n---", 1)[0].splitlines()
+    )
+)
+WORKERS = max(2, os.cpu_count() or 2)
+
+
+@dataclass(frozen=True)
+class Installed:
+    python: Path
+    cwd: Path
+    wheel: Path
+
+
+@dataclass(frozen=True)
+class Run:
+    status: int
+    out: str
+    err: str
+
+    @property
+    def first_line(self) -> str:
+        lines = (self.out or self.err).strip().splitlines()
+        return lines[0] if lines else ""
+
+
+class _Ingest(BaseHTTPRequestHandler):
+    """Sentry's ingest endpoint: 200 to envelopes, 405 to a GET (doctor's ingest check);
+    answers `status` (with Sentry's rate-limit headers on 429) when the path asks for it."""
+
+    posted: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self._answer(405)
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        _Ingest.posted.append(self.path)
+        self._answer(429 if self.path.startswith("/api/429/") else 200)
+
+    def _answer(self, status: int) -> None:
+        body = json.dumps({"id": "0" * 32} if status == 200 else {"detail": "no"}).encode()
+        self.send_response(status)
+        if status == 429:
+            self.send_header("Retry-After", "60")
+            self.send_header("X-Sentry-Rate-Limits", "60:error;default:organization:usage_exceeded")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        """Quiet."""
+
+
+@pytest.fixture(scope="module")
+def ingest() -> Iterator[int]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """Build the wheel from a copy of the sources; install it in a fresh virtualenv."""
+    base = tmp_path_factory.mktemp("field")
+    assert not base.resolve().is_relative_to(ROOT)
+    wheel = build_wheel(base)
+    python = install(wheel, base / "venv")
+    work = base / "work"
+    work.mkdir()
+    return Installed(python, work, wheel)
+
+
+def _check(args: list[str], cwd: Path | None = None) -> Run:
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+_RUNS: dict[tuple[Any, ...], Run] = {}
+
+
+def run(installed: Installed, args: list[str] | tuple[str, ...], env: dict[str, str]) -> Run:
+    """`python -m korrigo_sentry ARGS` from the virtualenv, in an empty directory (each
+    command and environment once: the tests below share the runs)."""
+    key = (installed.python, tuple(args), tuple(sorted(env.items())))
+    if key not in _RUNS:
+        _RUNS[key] = _run(installed, args, env)
+    return _RUNS[key]
+
+
+def _run(installed: Installed, args: list[str] | tuple[str, ...], env: dict[str, str]) -> Run:
+    base = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "TMPDIR") if k in os.environ}
+    done = subprocess.run(
+        [str(installed.python), "-m", "korrigo_sentry", *args],
+        cwd=installed.cwd,
+        env={**base, "PYTHONDONTWRITEBYTECODE": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    result = Run(done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in result.out + result.err, result.err
+    assert KEY not in result.out + result.err
+    return result
+
+
+def healthy(port: int, project: str = "1") -> dict[str, str]:
+    return {
+        "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/{project}",
+        "SENTRY_ENVIRONMENT": "production",
+        "GIT_COMMIT_SHA": "01c1541",
+    }
+
+
+def page_commands() -> list[tuple[str, ...]]:
+    """Every `python -m korrigo_sentry` line of the pages (docs/ and runbooks/), as args."""
+    found = {tuple(args) for under in ("docs", "runbooks") for _, args in korrigo_commands(under)}
+    return sorted(found)
+
+
+def test_the_package_runs_from_the_virtualenv_not_the_checkout(installed: Installed) -> None:
+    where = "import korrigo_sentry; print(korrigo_sentry.__file__)"
+    done = _check([str(installed.python), "-c", where], cwd=installed.cwd)
+    location = Path(done.out.strip())
+    assert location.is_relative_to(installed.python.parent.parent)
+    assert (location.parent / "_handbook" / "runbooks").is_dir()
+
+
+def test_the_pages_show_the_commands_on_call_needs() -> None:
+    shown = {args[0] for args in page_commands()}
+    assert {"doctor", "send-test", "runbook", "alerts"} <= shown
+
+
+def test_every_command_the_pages_show_works_from_the_wheel(
+    installed: Installed, ingest: int
+) -> None:
+    env = healthy(ingest)
+    commands = page_commands()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        runs = dict(
+            zip(commands, pool.map(lambda a: run(installed, a, env), commands), strict=True)
+        )
+    for args, result in runs.items():
+        assert result.status == 0, (args, result.out, result.err)
+        _assert_key_lines(args, result)
+
+
+def _assert_key_lines(args: tuple[str, ...], result: Run) -> None:
+    lines = result.out.strip().splitlines()
+    if "--json" in args and "--output" not in args:
+        document = json.loads(result.out)
+        assert document["schema_version"] == 1
+        names = {"runbook": "runbook --list" if "--list" in args else "runbook"}
+        names["alerts"] = f"alerts {args[1]}"
+        assert document["command"] == names.get(args[0], args[0])
+    elif args[0] == "doctor":
+        assert lines[-1] == "Sentry configuration OK"
+    elif args[0] == "send-test":
+        assert lines[-1] == "Both events were accepted."
+    elif args[:2] == ("runbook", "--list"):
+        assert sorted(line.split()[0] for line in lines) == RUNBOOK_SLUGS
+    elif args[0] == "runbook":
+        assert lines[-3].startswith("All ")
+        assert lines[-3].endswith(" quick checks passed.")
+    elif args[:2] == ("alerts", "export") and "--format" in args:
+        assert isinstance(json.loads(result.out), list)
+
+
+def test_every_runbook_passes_from_the_wheel_on_a_healthy_server(
+    installed: Installed, ingest: int
+) -> None:
+    env = healthy(ingest)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        runs = list(pool.map(lambda s: run(installed, ("runbook", s), env), RUNBOOK_SLUGS))
+    for slug, result in zip(RUNBOOK_SLUGS, runs, strict=True):
+        assert result.status == 0, (slug, result.out)
+        assert "quick checks passed." in result.out
+
+
+def test_alerts_export_output_to_an_unwritable_path(installed: Installed, ingest: int) -> None:
+    target = installed.cwd / "no-such-folder" / "alerts.json"
+    result = run(installed, ("alerts", "export", "--output", str(target)), healthy(ingest))
+
+    assert result.status == 3
+    assert result.err.strip().splitlines()[-1] == (
+        f"error: cannot write {target}: No such file or directory; "
+        "choose a writable path for --output"
+    )
+
+
+#: Configurations on-call meets, by name: (environment, what they stand for).
+def cases(port: int, refused_port: int) -> dict[str, dict[str, str]]:
+    good = healthy(port)
+    return {
+        "healthy": good,
+        "no DSN": {"SENTRY_ENVIRONMENT": "production"},
+        "DSN, no environment": {k: v for k, v in good.items() if k != "SENTRY_ENVIRONMENT"},
+        "DSN in quotes": {**good, "SENTRY_DSN": f'"{good["SENTRY_DSN"]}"'},
+        "bad traces rate": {**good, "SENTRY_TRACES_SAMPLE_RATE": "lots"},
+        "Sentry refuses connections": healthy(refused_port),
+        "Sentry rate limits (429)": healthy(port, project="429"),
+    }
+
+
+#: The commands that read the configuration (runbook --list and alerts do not: the pages'
+#: commands above run them).
+MATRIX_COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("doctor",),
+    ("send-test", "--timeout", "5"),
+    ("runbook", "sentry-not-capturing-errors"),
+)
+#: case -> exit status of each matrix command, written from what on-call should get.
+EXPECTED = {
+    "healthy": (0, 0, 0),
+    "no DSN": (1, 2, 1),
+    "DSN, no environment": (1, 0, 1),  # sent as production, with a warning
+    "DSN in quotes": (1, 2, 1),
+    "bad traces rate": (1, 0, 0),  # send-test still sends
+    # The runbook's quick checks read the configuration only; doctor's ingest check and
+    # send-test see the network.
+    "Sentry refuses connections": (1, 4, 0),
+    "Sentry rate limits (429)": (0, 13, 0),
+}
+
+
+def test_command_matrix(installed: Installed, ingest: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        refused_port = probe.getsockname()[1]
+    named = cases(ingest, refused_port)
+    jobs = [(case, args) for case in named for args in MATRIX_COMMANDS]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        results = list(pool.map(lambda job: run(installed, job[1], named[job[0]]), jobs))
+    table = dict(zip(jobs, results, strict=True))
+    _write_matrix(installed, table)
+    got = {case: tuple(table[(case, args)].status for args in MATRIX_COMMANDS) for case in named}
+    assert got == EXPECTED
+
+
+def _write_matrix(installed: Installed, table: dict[Any, Run]) -> None:
+    size = installed.wheel.stat().st_size
+    lines = [
+        "# Command matrix, from the installed wheel",
+        "",
+        f"Wheel: `{installed.wheel.name}`, {size / 1024:.0f} KiB. Each cell: exit status, "
+        "then the first line printed (stdout, else stderr).",
+        "",
+        "| Command | Case | Exit | First line | First problem (✗ or FAILED) |",
+        "|---|---|---|---|---|",
+    ]
+    for (case, args), result in table.items():
+        first = result.first_line.replace("|", "\\|")
+        problem = next(
+            (
+                line
+                for line in (result.out + result.err).splitlines()
+                if line.startswith("✗") or "FAILED" in line
+            ),
+            "",
+        ).replace("|", "\\|")
+        lines.append(f"| `{' '.join(args)}` | {case} | {result.status} | {first} | {problem} |")
+    ARTIFACT.parent.mkdir(exist_ok=True)
+    ARTIFACT.write_text("\n".join(lines) + "\n", encoding="utf-8")

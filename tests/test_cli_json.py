@@ -1,0 +1,125 @@
+"""`--json` on every command: one document with `schema_version` and the documented keys."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry import cli
+from korrigo_sentry.alerts import load_rules
+from korrigo_sentry.output import SCHEMAS
+from korrigo_sentry.testing import TEST_DSN, reset_scopes
+
+Capture = pytest.CaptureFixture[str]
+SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
+HEALTHY = {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "production", "GIT_COMMIT_SHA": "01c1541"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    for name in list(os.environ):
+        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    yield
+    sentry_sdk.get_client().close(timeout=0)
+    reset_scopes()
+
+
+def document(capsys: Capture, command: str) -> dict:
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert data["schema_version"] == 1
+    assert data["command"] == command
+    # The documented keys, exactly (the page's table is SCHEMAS).
+    assert set(data) - {"schema_version", "command"} == set(SCHEMAS[command])
+    return data
+
+
+def test_runbook_list_json(capsys: Capture) -> None:
+    assert cli.main(["runbook", "--list", "--json"]) == 0
+    data = document(capsys, "runbook --list")
+    slugs = [book["slug"] for book in data["runbooks"]]
+    assert "sentry-not-capturing-errors" in slugs
+    book = data["runbooks"][slugs.index("sentry-not-capturing-errors")]
+    assert book["url"] == f"{SITE}runbooks/sentry-not-capturing-errors/"
+    assert book["subject"].startswith("symptom: ")
+
+
+def test_runbook_json_stops_at_the_first_failure(capsys: Capture) -> None:
+    # No DSN: the first quick check fails.
+    assert cli.main(["runbook", "sentry-not-capturing-errors", "--json"]) == 1
+    data = document(capsys, "runbook")
+    assert data["ok"] is False
+    assert len(data["checks"]) == 1
+    assert data["checks"][0]["passed"] is False
+    assert data["checks"][0]["output"].startswith("FAILED")
+    assert data["next_step"]["url"].startswith(f"{SITE}runbooks/sentry-not-capturing-errors/#")
+
+
+def test_runbook_json_on_a_healthy_configuration(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in HEALTHY.items():
+        monkeypatch.setenv(name, value)
+    assert cli.main(["runbook", "missing-release-or-environment", "--json"]) == 0
+    data = document(capsys, "runbook")
+    assert data["ok"] is True
+    assert data["next_step"] is None
+    assert all(check["passed"] for check in data["checks"])
+
+
+def test_alerts_validate_json(capsys: Capture) -> None:
+    assert cli.main(["alerts", "validate", "--json"]) == 0
+    data = document(capsys, "alerts validate")
+    assert data["ok"] is True
+    assert data["error"] is None
+    assert "critical-errors" in [rule["id"] for rule in data["rules"]]
+
+
+def test_alerts_validate_json_reports_a_broken_file(capsys: Capture, tmp_path: Path) -> None:
+    broken = tmp_path / "alerts.yaml"
+    broken.write_text("rules: [\n")
+    assert cli.main(["alerts", "--file", str(broken), "validate", "--json"]) == 1
+    data = document(capsys, "alerts validate")
+    assert data["ok"] is False
+    assert data["error"]
+
+
+def test_alerts_export_json_to_a_file(capsys: Capture, tmp_path: Path) -> None:
+    target = tmp_path / "sentry-alerts.json"
+    assert cli.main(["alerts", "export", "--json", "--output", str(target)]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    data = json.loads(target.read_text())
+    assert data["schema_version"] == 1
+    assert data["command"] == "alerts export"
+    assert len(data["rules"]) == len(load_rules())  # one payload per rule of alerts.yaml
+    assert err.strip().startswith(f"wrote {len(data['rules'])} alert rules to {target}")
+
+
+def test_alerts_export_to_an_unwritable_path_is_one_clear_line(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-folder" / "alerts.yaml"
+    assert cli.main(["alerts", "export", "--output", str(target)]) == 3
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip().splitlines()[-1] == (
+        f"error: cannot write {target}: No such file or directory; "
+        "choose a writable path for --output"
+    )
+
+
+def test_doctor_json_names_the_env_file(capsys: Capture, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    cli.main(["doctor", "--offline", "--json"])
+    data = document(capsys, "doctor")
+    assert data["env_file"] == str(tmp_path / ".env")
+    environment = next(c for c in data["checks"] if c["name"] == "environment")
+    assert environment["source"] == f"SENTRY_ENVIRONMENT from {tmp_path / '.env'} line 1"
