@@ -13,7 +13,7 @@ from typing import Any
 
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
-from korrigo_sentry.privacy import urls
+import korrigo_sentry.privacy.urls as urls
 from korrigo_sentry.privacy.rule import FILTERED
 from korrigo_sentry.privacy.text import scrub_text
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import korrigo_sentry.privacy.parity as parity
+import korrigo_sentry.privacy.places as places
+import korrigo_sentry.privacy.urls as urls
 from korrigo_sentry import settings
-from korrigo_sentry.privacy import parity, places, urls
 from korrigo_sentry.privacy.keys import is_denied
 from korrigo_sentry.privacy.rule import FILTERED
 from korrigo_sentry.privacy.text import scrub_text

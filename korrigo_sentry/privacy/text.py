@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from korrigo_sentry.privacy import urls
+import korrigo_sentry.privacy.urls as urls
 from korrigo_sentry.privacy.keys import TERMS_PATTERN
 from korrigo_sentry.privacy.rule import FILTERED, Rule
 
