@@ -37,7 +37,8 @@ __all__ = [
 logger = logging.getLogger("korrigo_sentry")
 
 #: A git commit SHA, short or full. Anything else is refused as a release.
-_SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
+_SHA_MIN, _SHA_MAX = settings.SHA_LENGTHS
+_SHA = re.compile(rf"^[0-9a-fA-F]{{{_SHA_MIN},{_SHA_MAX}}}$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -291,7 +292,7 @@ def _release(env: Mapping[str, str]) -> str | None:
         return None
     if not _SHA.match(sha):
         raise _Fallback(
-            ConfigError("GIT_COMMIT_SHA", "must be a git commit SHA (7 to 40 hex digits)"),
+            ConfigError("GIT_COMMIT_SHA", f"must be a git commit SHA ({_SHA_MIN} to {_SHA_MAX} hex digits)"),
             None,
             "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)",
         )
