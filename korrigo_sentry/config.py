@@ -292,7 +292,9 @@ def _release(env: Mapping[str, str]) -> str | None:
         return None
     if not _SHA.match(sha):
         raise _Fallback(
-            ConfigError("GIT_COMMIT_SHA", f"must be a git commit SHA ({_SHA_MIN} to {_SHA_MAX} hex digits)"),
+            ConfigError(
+                "GIT_COMMIT_SHA", f"must be a git commit SHA ({_SHA_MIN} to {_SHA_MAX} hex digits)"
+            ),
             None,
             "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)",
         )
