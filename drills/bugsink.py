@@ -18,9 +18,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import venv
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,8 +94,10 @@ def write_conf(conf_dir: Path, port: int, quota_per_5_minutes: int) -> Path:
     conf_dir.mkdir(parents=True, exist_ok=True)
     conf = conf_dir / "bugsink_conf.py"
     done = subprocess.run(
-        [_bin("bugsink-create-conf"), "--template", "local", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--output-file", str(conf)],
+        [
+            *(_bin("bugsink-create-conf"), "--template", "local", "--host", "127.0.0.1"),
+            *("--port", str(port), "--output-file", str(conf)),
+        ],
         capture_output=True,
         text=True,
     )
@@ -144,11 +144,15 @@ user = get_user_model().objects.get(username=spec["login"])
 user.set_password(spec["password"])
 user.save()
 team, _ = Team.objects.get_or_create(name="Korrigo")
-TeamMembership.objects.get_or_create(team=team, user=user, defaults={"role": TeamRole.ADMIN, "accepted": True})
+TeamMembership.objects.get_or_create(
+    team=team, user=user, defaults={"role": TeamRole.ADMIN, "accepted": True}
+)
 dsns = {}
 for name in spec["projects"]:
     project = Project.objects.create(name=name, slug=name, team=team)
-    ProjectMembership.objects.create(project=project, user=user, role=ProjectRole.ADMIN, accepted=True)
+    ProjectMembership.objects.create(
+        project=project, user=user, role=ProjectRole.ADMIN, accepted=True
+    )
     dsns[name] = project.dsn
 print("DSNS=" + json.dumps(dsns))
 """
@@ -216,12 +220,9 @@ class Bugsink:
 
     def command(self) -> list[str]:
         """gunicorn serving Bugsink on 127.0.0.1:port (Bugsink's documented server)."""
-        return [_bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1"] + [
-            "--threads",
-            "4",
-            "--access-logfile",
-            "-",
-            "bugsink.wsgi",
+        return [
+            *(_bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1"),
+            *("--threads", "4", "--access-logfile", "-", "bugsink.wsgi"),
         ]
 
     def environ(self) -> dict[str, str]:
@@ -269,12 +270,3 @@ class Bugsink:
     def issue_url(self, project: str, issue_id: str) -> str:
         """The issue's page in Bugsink's UI."""
         return f"{self.url}/issues/issue/{issue_id}/event/last/"
-
-
-def python() -> str:
-    """The interpreter of Korrigo's own virtualenv (the one running the drills)."""
-    return sys.executable
-
-
-def dump(mapping: Mapping[str, Any]) -> str:
-    return json.dumps(mapping, indent=2, sort_keys=True)

@@ -204,8 +204,10 @@ class Stack:
     def _start(self) -> None:
         redis = self._service(
             "redis",
-            [REDIS_SERVER, "--port", str(self.ports["redis"]), "--bind", "127.0.0.1"]
-            + ["--save", "", "--appendonly", "no", "--dir", str(self.dir)],
+            [
+                *(REDIS_SERVER, "--port", str(self.ports["redis"]), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.dir)),
+            ],
             {"PATH": os.environ.get("PATH", "")},
             self.ports["redis"],
         )
@@ -272,24 +274,17 @@ class Stack:
         return service
 
     def _web_command(self) -> list[str]:
-        return [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.ports['web']}"] + [
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--graceful-timeout",
-            "3",
+        return [
+            *(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.ports['web']}"),
+            *("--workers", "2", "--threads", "4", "--graceful-timeout", "3"),
             "drills.wsgi:application",
         ]
 
     def _worker_command(self) -> list[str]:
-        return [str(BIN / "celery"), "-A", "drills.worker", "worker", "--concurrency", "2"] + [
-            "--loglevel",
-            "INFO",
-            "--hostname",
-            f"drill-{self.ports['web']}@localhost",
-            "--without-gossip",
-            "--without-mingle",
+        return [
+            *(str(BIN / "celery"), "-A", "drills.worker", "worker", "--concurrency", "2"),
+            *("--loglevel", "INFO", "--hostname", f"drill-{self.ports['web']}@localhost"),
+            *("--without-gossip", "--without-mingle"),
         ]
 
     def dsn(self, project: str) -> str:
