@@ -222,7 +222,7 @@ class Bugsink:
         """gunicorn serving Bugsink on 127.0.0.1:port (Bugsink's documented server)."""
         return [
             *(_bin("gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "1"),
-            *("--threads", "4", "--access-logfile", "-", "bugsink.wsgi"),
+            *("--threads", "4", "--access-logfile", "-", "--no-control-socket", "bugsink.wsgi"),
         ]
 
     def environ(self) -> dict[str, str]:

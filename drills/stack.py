@@ -277,6 +277,7 @@ class Stack:
         return [
             *(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.ports['web']}"),
             *("--workers", "2", "--threads", "4", "--graceful-timeout", "3"),
+            "--no-control-socket",  # gunicorn 26's default is one shared path under $HOME
             "drills.wsgi:application",
         ]
 
