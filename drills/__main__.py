@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from drills import scenarios
@@ -64,7 +65,8 @@ def run(names: list[str], report: Path | None) -> int:
                 result = scenarios.run(stack, name)
             except AssertionError as exc:
                 failed.append(name)
-                print(f"FAILED {name}: {exc}", flush=True)
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                print(f"FAILED {name}: {exc} ({where.filename}:{where.lineno})", flush=True)
                 continue
             results.append(result)
             print(result.row(), *(f"    {step}" for step in result.steps), sep="\n", flush=True)

@@ -85,6 +85,11 @@ class Drill:
         assert report["passed"], f"quick checks of {report['slug']} still fail: {failed}"
         self.log(f"quick checks of {report['slug']} pass ({len(report['checks'])})")
 
+    def call(self, path: str, expect: int, form: dict[str, str] | None = None) -> None:
+        """GET (or POST `form` to) the demo; it must answer `expect`."""
+        answer = self.stack.get(path) if form is None else self.stack.post(path, form)
+        assert answer.status == expect, f"{path} answered {answer.status}, not {expect}"
+
     def ocr_failure(self) -> None:
         """A deliberately failing task (the OCR of a copy), queued on the broker like the
         demo's view does; waits until the worker ran it."""
@@ -115,7 +120,7 @@ def error_burst(stack: Stack) -> Result:
     drill.restart("web", KORRIGO_DRILL_FAULT="export-broken")
     burst = int(rule.threshold) + 1
     for _ in range(burst):
-        assert stack.get("/drill/export/").status == 500
+        drill.call("/drill/export/", 500)
     drill.settle()
     events = drill.events()
     assert len(events) == burst, f"Bugsink stored {len(events)} of {burst} errors"
@@ -131,7 +136,7 @@ def error_burst(stack: Stack) -> Result:
     # Mitigation 2: roll back the last deploy (redeploy the previous release).
     drill.restart("web", GIT_COMMIT_SHA=PREVIOUS_SHA)
     for _ in range(burst):
-        assert stack.get("/drill/export/").status == 200
+        drill.call("/drill/export/", 200)
     drill.settle()
     after = drill.events()[len(events) :]
     assert after == [], f"errors after the rollback: {len(after)}"
@@ -147,11 +152,11 @@ def new_exception(stack: Stack) -> Result:
     drill = Drill(stack, "new-exception", "critical-errors")
     rule = get_rule("critical-errors")
     drill.restart("web", KORRIGO_DRILL_FAULT="export-new-error")
-    assert stack.get("/boom/").status == 500  # an issue the project already knows
+    drill.call("/boom/", 500)  # an issue the project already knows
     drill.settle()
-    assert stack.get("/drill/export/").status == 500
+    drill.call("/drill/export/", 500)
     drill.settle()
-    assert stack.get("/drill/export/").status == 500  # the same error again
+    drill.call("/drill/export/", 500)  # the same error again
     drill.settle()
     old, new, repeat = payloads(drill.events())
     issues = stack.bugsink.issues(drill.project)
@@ -165,9 +170,9 @@ def new_exception(stack: Stack) -> Result:
     drill.result.detected_by = "first-seen rule on the issue Bugsink opened"
     # Mitigation 2: contain by rolling back the release that introduced it.
     drill.restart("web", GIT_COMMIT_SHA=PREVIOUS_SHA)
-    assert stack.get("/drill/export/").status == 200
+    drill.call("/drill/export/", 200)
     drill.settle()
-    assert len(stack.bugsink.issues(drill.project)) == 2
+    assert len(stack.bugsink.issues(drill.project)) == 2, "a new issue after the rollback"
     assert len(drill.events()) == 3, "an error after the rollback"
     assert stack.command("critical-errors", "web") == 0
     drill.log("after the rollback the export answers 200; no new event, no new issue")
@@ -182,7 +187,7 @@ def slow_endpoint(stack: Stack) -> Result:
     every = {"SENTRY_TRACES_SAMPLE_RATE": "1"}  # as the page's drill: every transaction
     drill.restart("web", **every)
     for _ in range(18):
-        assert stack.get("/drill/export/").status == 200
+        drill.call("/drill/export/", 200)
     drill.restart("web", KORRIGO_DRILL_FAULT="export-slow", **every)
     with ThreadPoolExecutor(2) as pool:
         statuses = list(pool.map(lambda _: stack.get("/drill/export/").status, range(2)))
@@ -204,10 +209,10 @@ def slow_endpoint(stack: Stack) -> Result:
     # Mitigation 2: roll back the release that made the transaction slower.
     drill.restart("web", GIT_COMMIT_SHA=PREVIOUS_SHA, **every)
     for _ in range(20):
-        assert stack.get("/drill/export/").status == 200
+        drill.call("/drill/export/", 200)
     drill.settle()
     after = exports()[len(before) :]
-    assert len(after) == 20
+    assert len(after) == 20, f"{len(after)} transactions of 20 after the rollback"
     assert not evaluate(rule, after).fired
     drill.log("after the rollback: 20 exports, P95 under the threshold, the rule is quiet")
     drill.count()
@@ -215,7 +220,7 @@ def slow_endpoint(stack: Stack) -> Result:
         f"{len(exports())} transactions sent, 0 stored: Bugsink keeps errors only "
         "(the tap measured them)"
     )
-    assert drill.result.ingested == 0
+    assert drill.result.ingested == 0, "Bugsink stored an error in the performance drill"
     return drill.result
 
 
@@ -260,8 +265,8 @@ def dsn_unset_worker(stack: Stack) -> Result:
     drill.restart("worker", SENTRY_DSN=None)
     drill.ocr_failure()
     drill.settle()
-    assert drill.events() == []
-    assert stack.tap.sent(drill.pid) == []
+    assert drill.events() == [], "Bugsink stored an event from a worker without DSN"
+    assert stack.tap.sent(drill.pid) == [], "a worker without DSN sent an event"
     drill.log("OCR task failed; nothing reached the ingest")
     assert stack.command("sentry-not-capturing-errors", "worker") == 1
     drill.log("`runbook sentry-not-capturing-errors` in the worker's environment exits 1")
@@ -284,7 +289,7 @@ def missing_release(stack: Stack) -> Result:
     """Missing release or environment: deploy without GIT_COMMIT_SHA, environment misspelt."""
     drill = Drill(stack, "missing-release", "missing-release-or-environment")
     drill.restart("web", GIT_COMMIT_SHA=None, SENTRY_ENVIRONMENT="prod")
-    assert stack.get("/boom/").status == 500
+    drill.call("/boom/", 500)
     drill.settle()
     (event,) = drill.events()
     release = event.data.get("release") or ""
@@ -297,7 +302,7 @@ def missing_release(stack: Stack) -> Result:
     drill.restart("web")
     assert stack.command(drill.result.runbook, "web") == 0
     drill.expect_passed(stack.web_checks(drill.result.runbook))
-    assert stack.get("/boom/").status == 500
+    drill.call("/boom/", 500)
     drill.settle()
     fixed = drill.events()[-1].data
     assert fixed["release"] == f"korrigo@{RELEASE_SHA}", fixed["release"]
@@ -313,11 +318,11 @@ def sensitive_data(stack: Stack) -> Result:
     planted = "drill-" + secrets.token_hex(8)  # made now: never written anywhere else
     form = {"username": "teacher.demo", "password": planted}
     drill.restart("web", KORRIGO_DRILL_FAULT="scrubber-bypassed")
-    assert stack.post(f"/login/?access_token={planted}", form).status == 500
+    drill.call(f"/login/?access_token={planted}", 500, form)
     drill.settle()
     leaked = [e for e in drill.events() if planted in e.raw]
     assert leaked, "the planted value did not reach Bugsink: the break is not a leak"
-    drill.log("the planted password is in the event Bugsink stored")
+    drill.log("the planted value is in the event Bugsink stored")
     drill.expect_detected(stack.web_checks(drill.result.runbook), "scrubber is installed")
     # Mitigation 1: delete the events in the ingest; 4: deploy with Korrigo's scrubber.
     stack.bugsink.delete_issues(drill.project)
@@ -325,10 +330,10 @@ def sensitive_data(stack: Stack) -> Result:
     drill.log("issue deleted in Bugsink: the stored events went with it")
     drill.restart("web")
     drill.expect_passed(stack.web_checks(drill.result.runbook))
-    assert stack.post(f"/login/?access_token={planted}", form).status == 500
+    drill.call(f"/login/?access_token={planted}", 500, form)
     drill.settle()
     stored = drill.events()
-    assert len(stored) == 1
+    assert len(stored) == 1, f"{len(stored)} events stored after the fix"
     assert stored[0].exception_type == "LoginBackendError"
     assert planted not in stored[0].raw, "the planted value leaked after the fix"
     assert b"teacher.demo@korrigo.example" not in stored[0].raw.encode()
@@ -346,30 +351,30 @@ def quota_exhausted(stack: Stack) -> Result:
     drill.restart("web", SENTRY_TRACES_SAMPLE_RATE="1")
     loop = QUOTA + 10
     for _ in range(loop):
-        assert stack.get("/boom/").status == 500
+        drill.call("/boom/", 500)
     drill.settle()
     items = [i for i in stack.tap.items if i.project_id == drill.pid]
     refused = [i for i in items if i.status == 429]
     stored = len(drill.events())
     assert refused, "Bugsink never answered 429"
     assert stored == QUOTA, f"Bugsink stored {stored} events, its quota is {QUOTA}"
-    assert stack.bugsink.quota_exceeded_until(drill.project)
+    assert stack.bugsink.quota_exceeded_until(drill.project), "no quota_exceeded_until"
     drill.log(f"{loop} errors raised: Bugsink stored {stored} (its quota), then answered 429")
     drill.expect_detected(stack.web_checks(drill.result.runbook), "no more than")
-    assert stack.command(drill.result.runbook, "web") == 1
+    assert stack.command(drill.result.runbook, "web") == 1, "the command missed the override"
     # Mitigation 3 (the loop is fixed: the drill stops it), the Sampling step (unset the
     # override, recreate), and 4 (raise the quota: Bugsink re-checks a raised setting).
     drill.restart("web")
     stack.bugsink.configure(QUOTA * 10)
     stack.restart("bugsink")
     drill.log(f"override unset, web recreated; Bugsink's quota raised to {QUOTA * 10}")
-    assert stack.command(drill.result.runbook, "web") == 0
+    assert stack.command(drill.result.runbook, "web") == 0, "the command still fails"
     drill.expect_passed(stack.web_checks(drill.result.runbook))
-    assert stack.get("/boom/").status == 500
+    drill.call("/boom/", 500)
     drill.settle()
     last = stack.tap.sent(drill.pid)[-1]
-    assert last.status == 200
-    assert len(drill.events()) == stored + 1
+    assert last.status == 200, f"Bugsink answered {last.status} after the quota was raised"
+    assert len(drill.events()) == stored + 1, f"{len(drill.events())} stored, not {stored + 1}"
     drill.log("the next error is accepted (200) and stored")
     drill.count()
     over = drill.result.sent - 1 - stored  # reached Bugsink past the quota, before the 429s
