@@ -416,14 +416,15 @@ class Stack:
             time.sleep(0.1)
         raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
-    def settle(self, project: str, quiet: float = 1.0, timeout: float = 15) -> int:
-        """Wait until the tap saw no new item for `project` during `quiet` seconds."""
+    def settle(self, project: str, quiet: float = 1.5, timeout: float = 30) -> int:
+        """Wait until nothing is in flight through the tap and no new item came for
+        `project` during `quiet` seconds; the number of items seen."""
         pid = self.project_id(project)
         deadline = time.monotonic() + timeout
         last, since = -1, time.monotonic()
         while time.monotonic() < deadline:
             count = sum(1 for i in self.tap.items if i.project_id == pid)
-            if count != last:
+            if count != last or self.tap.inflight:
                 last, since = count, time.monotonic()
             elif time.monotonic() - since >= quiet:
                 return count

@@ -64,6 +64,7 @@ class Tap:
     def __init__(self, port: int, upstream: str) -> None:
         self.port, self.upstream = port, upstream
         self.items: list[Item] = []
+        self.inflight = 0  # envelopes received and not yet answered
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -98,6 +99,15 @@ class Tap:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
+                with tap._lock:
+                    tap.inflight += 1
+                try:
+                    self._forward()
+                finally:
+                    with tap._lock:
+                        tap.inflight -= 1
+
+            def _forward(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 headers = {
                     k: v
