@@ -74,15 +74,19 @@ class Service:
 
     def start(self) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                self.command,
-                env=self.env,
-                cwd=self.cwd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # its own process group: stop() signals every child
-            )
+            try:
+                self.process = subprocess.Popen(
+                    self.command,
+                    env=self.env,
+                    cwd=self.cwd,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # its own process group: stop() signals every child
+                )
+            except OSError as exc:
+                hint = " (apt-get install redis-server)" if self.name == "redis" else ""
+                raise StackError(f"cannot run {self.command[0]}: {exc.strerror}{hint}") from None
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -180,6 +184,7 @@ class Stack:
         self.timings: dict[str, float] = {}
         self._stopped = False
         self._celery: Any = None
+        self._previous_handlers: dict[int, Any] = {}
 
     # --- start and stop -----------------------------------------------------------------
 
@@ -246,6 +251,9 @@ class Stack:
         self.timings["stop"] = time.monotonic() - started
         with contextlib.suppress(Exception):
             atexit.unregister(self.stop)
+        if threading.current_thread() is threading.main_thread():
+            for sig, handler in self._previous_handlers.items():
+                signal.signal(sig, handler)
 
     def leftovers(self) -> dict[str, list[int]]:
         """After stop: processes still in the stack's groups, and ports still answering."""
@@ -262,7 +270,7 @@ class Stack:
             raise SystemExit(128 + signum)
 
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(sig, on_signal)
+            self._previous_handlers[sig] = signal.signal(sig, on_signal)
 
     # --- services -----------------------------------------------------------------------
 

@@ -74,9 +74,10 @@ class Tap:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        if self._thread.is_alive():  # shutdown() waits for a serve_forever() that never ran
+            self._server.shutdown()
+            self._thread.join(timeout=5)
         self._server.server_close()
-        self._thread.join(timeout=5)
 
     def sent(self, project_id: str, kind: str = "event") -> list[Item]:
         """Items of `kind` the SDKs posted for `project_id`, whatever Bugsink answered."""

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -88,3 +90,15 @@ def test_ctrl_c_stops_everything_it_started() -> None:
     assert "left behind: {'processes': [], 'ports': []}" in rest
     assert [pid for pid in started if alive(pid)] == []
     assert [port for port in ports if listening(port)] == []
+
+
+def test_a_stack_that_cannot_start_says_why_and_leaves_nothing(monkeypatch) -> None:
+    from drills import stack as stack_module
+
+    monkeypatch.setattr(stack_module, "REDIS_SERVER", "/nonexistent/redis-server")
+    broken = stack_module.Stack()
+    with pytest.raises(stack_module.StackError, match="apt-get install redis-server") as error:
+        broken.start()
+    assert "cannot run /nonexistent/redis-server" in str(error.value)
+    assert broken.leftovers() == {"processes": [], "ports": []}
+    assert not broken.dir.exists()
