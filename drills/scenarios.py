@@ -36,7 +36,7 @@ class Result:
     seconds: float = 0.0
     sent: int = 0  # error events the SDKs posted (seen by the tap)
     ingested: int = 0  # events Bugsink stored
-    refused: int = 0  # events Bugsink answered 429 to
+    refused: int = 0  # items (events, transactions) Bugsink answered 429 to
     detected_by: str = ""  # the quick check that caught the break
     note: str = ""  # why sent and ingested differ, when they do
     planted: str = ""  # the sensitive-data drill's secret, to look for elsewhere
@@ -106,9 +106,9 @@ class Drill:
     def count(self) -> None:
         """Fill in sent, refused and ingested from the tap and Bugsink."""
         self.settle()
-        sent = self.stack.tap.sent(self.pid, "event")
-        self.result.sent = len(sent)
-        self.result.refused = sum(1 for item in sent if item.status == 429)
+        items = [i for i in self.stack.tap.items if i.project_id == self.pid]
+        self.result.sent = sum(1 for item in items if item.type == "event")
+        self.result.refused = sum(1 for item in items if item.status == 429)
         self.result.ingested = len(self.events())
 
 
@@ -385,7 +385,6 @@ def quota_exhausted(stack: Stack) -> Result:
     drill.log("the next error is accepted (200) and stored")
     drill.count()
     over = drill.result.sent - 1 - stored  # reached Bugsink past the quota, before the 429s
-    drill.result.refused = len(refused)
     drill.result.note = (
         f"{over} accepted (200) then dropped by Bugsink's digest as over quota; "
         f"{len(refused)} envelopes answered 429; {loop - (drill.result.sent - 1)} errors "
