@@ -329,7 +329,9 @@ def sensitive_data(stack: Stack) -> Result:
     drill.settle(1)
     leaked = [e for e in drill.events() if planted in e.raw]
     assert leaked, "the planted value did not reach Bugsink: the break is not a leak"
-    drill.log("the planted value is in the event Bugsink stored")
+    (wire,) = stack.tap.sent(drill.pid)
+    assert planted.encode() in wire.raw, "stored but not sent? the tap missed the bytes"
+    drill.log("the planted value went over the wire and is in the event Bugsink stored")
     drill.expect_detected(stack.web_checks(drill.result.runbook), "scrubber is installed")
     # Mitigation 1: delete the events in the ingest; 4: deploy with Korrigo's scrubber.
     stack.bugsink.delete_issues(drill.project)
@@ -343,8 +345,9 @@ def sensitive_data(stack: Stack) -> Result:
     assert len(stored) == 1, f"{len(stored)} events stored after the fix"
     assert stored[0].exception_type == "LoginBackendError"
     assert planted not in stored[0].raw, "the planted value leaked after the fix"
+    assert planted.encode() not in stack.tap.sent(drill.pid)[-1].raw, "on the wire after the fix"
     assert b"teacher.demo@korrigo.example" not in stored[0].raw.encode()
-    drill.log("the new login failure is stored without the planted value or the e-mail")
+    drill.log("the new login failure is sent and stored without the planted value or e-mail")
     drill.count()
     drill.result.note = "1 leaked event deleted in Bugsink (mitigation step 1)"
     drill.result.planted = planted

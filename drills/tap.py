@@ -34,6 +34,7 @@ class Item:
     type: str  # event, transaction, client_report, ...
     status: int  # what Bugsink answered for the envelope
     payload: dict[str, Any] = field(default_factory=dict)
+    raw: bytes = b""  # the item's payload as it went over the wire (decompressed)
     at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -93,7 +94,7 @@ class Tap:
             for header, payload in items:
                 kind = header.get("type", "")
                 data = json.loads(payload) if kind in ("event", "transaction") else {}
-                self.items.append(Item(project_id, kind, status, data))
+                self.items.append(Item(project_id, kind, status, data, payload))
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         tap = self
