@@ -11,6 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve test lint unit doctest build browser bench zensical clean field
+.PHONY: drill drills drills-full drill-screenshots
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +23,7 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(STAMP) lint unit doctest build field browser
+test: $(STAMP) lint unit doctest build field browser drills
 	@echo "make test: all checks passed"
 
 lint: $(STAMP)
@@ -31,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/actionlint .github/workflows/*.yml
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser --ignore=tests/field
+	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser --ignore=tests/field --ignore=tests/drills
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
 field: $(STAMP)
@@ -62,6 +63,25 @@ facts-check: $(STAMP)
 
 zensical: $(STAMP)
 	$(BIN)/python -m tests.zensical_report
+
+# --- incident drills on a live local stack (drills/README.md) ---------------------------
+# `make drill`: redis-server, Bugsink, the demo under gunicorn and a Celery worker, on
+# loopback, until Ctrl-C. `make drills`: the quick subset of drills (part of `make test`);
+# `make drills-full`: every drill (its own CI job). Bugsink's virtualenv is made once, in
+# .cache/drills/.
+drill: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m drills
+
+drills: $(STAMP)
+	PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
+
+drills-full: $(STAMP)
+	KORRIGO_DRILLS=full PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
+
+# Re-make docs/assets/drills/*.png (the Verify page's "What you should see") from a drill.
+drill-screenshots: $(STAMP)
+	KORRIGO_DRILL_SCREENSHOTS=docs/assets/drills PYTHONPATH=. $(BIN)/pytest -q -p no:randomly \
+		tests/drills/test_screenshots.py
 
 clean:
 	rm -rf site $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+"""The Celery worker of the live stack: `celery -A drills.worker worker`.
+
+The demo's Celery app (its tasks `korrigo.ocr_copy`, `korrigo.count_copies`) on the real
+Redis broker, with Sentry initialised at start as Korrigo's settings do, plus one task the
+drills use to run a runbook's quick checks inside this worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drills import faults, live_settings
+
+faults.start_sentry()
+live_settings.configure()
+
+from korrigo_sentry.demo.tasks import celery_app  # noqa: E402  (after configure)
+
+app = celery_app
+
+
+@app.task(name="drills.quick_checks")
+def quick_checks(slug: str) -> dict[str, Any]:
+    """Runbook `slug`'s quick checks, run in this worker process."""
+    from drills.in_process import quick_checks as run
+
+    return run(slug)

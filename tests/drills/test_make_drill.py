@@ -1,0 +1,104 @@
+"""`make drill` (`python -m drills`): one command starts the stack on loopback, prints where
+to look, and Ctrl-C stops everything it started, leaving no process and no port behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def descendants(root: int) -> set[int]:
+    """Every process below `root` (by parent pid, through /proc), whatever its session."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def listening(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_ctrl_c_stops_everything_it_started() -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    drill = subprocess.Popen(
+        [sys.executable, "-m", "drills"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = drill.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                break
+            lines.append(line)
+            if "Ctrl-C stops everything" in line:
+                break
+        shown = "".join(lines)
+        assert "Ctrl-C stops everything" in shown, f"the stack did not start:\n{shown}"
+        # Where to look: the ingest's URL and its login.
+        login = re.search(
+            r"Bugsink \(the ingest\)\s+(http://127\.0\.0\.1:(\d+)/)\s+login (\S+) / (\S+)", shown
+        )
+        assert login, shown
+        ports = {int(p) for p in re.findall(r"127\.0\.0\.1:(\d+)", shown)}
+        assert len(ports) == 4  # Bugsink, the demo, Redis, and the DSN's port
+        started = descendants(drill.pid)
+        assert len(started) >= 6, started  # redis, bugsink, gunicorn + 2 workers, celery + pool
+        assert all(listening(port) for port in ports)
+        drill.send_signal(signal.SIGINT)  # Ctrl-C
+        rest, _ = drill.communicate(timeout=60)
+    finally:
+        if drill.poll() is None:
+            drill.kill()
+    assert drill.returncode == 0, rest
+    assert "left behind: {'processes': [], 'ports': []}" in rest
+    assert [pid for pid in started if alive(pid)] == []
+    assert [port for port in ports if listening(port)] == []
+
+
+def test_a_stack_that_cannot_start_says_why_and_leaves_nothing(monkeypatch) -> None:
+    from drills import stack as stack_module
+
+    monkeypatch.setattr(stack_module, "REDIS_SERVER", "/nonexistent/redis-server")
+    broken = stack_module.Stack()
+    with pytest.raises(stack_module.StackError, match="apt-get install redis-server") as error:
+        broken.start()
+    assert "cannot run /nonexistent/redis-server" in str(error.value)
+    assert broken.leftovers() == {"processes": [], "ports": []}
+    assert not broken.dir.exists()
