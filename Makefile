@@ -37,8 +37,11 @@ doctest: $(STAMP)
 	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \
 		-o testpaths= docs runbooks --ignore=docs/runbooks
 
+# No --quiet: it drops warnings before --strict counts them (a broken link would pass).
+# SITE: where the site goes (tests build a broken copy of the repo into a temporary dir).
+SITE ?= site
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
 browser: $(STAMP) build
 	@if [ -x /usr/bin/chromium ]; then \
