@@ -34,10 +34,10 @@ def make_build(project: Path) -> subprocess.CompletedProcess[str]:
     """`make build` in `project`, its code first on the path, into a site of its own."""
     env = {**os.environ, "PYTHONPATH": str(project)}
     env.pop("SENTRY_DSN", None)
+    # -o: the virtualenv is this checkout's, already installed; never reinstall it.
+    command = ["make", "--no-print-directory", "-o", str(VENV / ".installed"), "build"]
     return subprocess.run(
-        # -o: the virtualenv is this checkout's, already installed; never reinstall it.
-        ["make", "--no-print-directory", "-o", str(VENV / ".installed"), "build",
-         f"VENV={VENV}", f"SITE={project / 'site'}"],  # fmt: skip
+        [*command, f"VENV={VENV}", f"SITE={project / 'site'}"],
         cwd=project,
         env=env,
         capture_output=True,
