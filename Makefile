@@ -43,6 +43,13 @@ SITE ?= site
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir $(SITE)
 
+# Mutation testing (slow: not in `make test`; CI runs it weekly). MODULES="sampling macros"
+# selects modules (default: all of tests/mutation/run.py's MODULES).
+.PHONY: mutate
+MODULES ?=
+mutate: $(STAMP)
+	$(BIN)/python -m tests.mutation.run $(MODULES)
+
 browser: $(STAMP) build
 	@if [ -x /usr/bin/chromium ]; then \
 		$(BIN)/pytest -q tests/browser; \
