@@ -57,7 +57,7 @@ def input_files(root: Path) -> list[Path]:
     """Every file below `root` a cached value can depend on, sorted."""
     files = [p for p in (root / "korrigo_sentry").rglob("*") if p.suffix in {".py", ".yaml"}]
     files += [*(root / "runbooks").glob("*.md"), root / "mkdocs.yml", root / "macros.py"]
-    return sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p for p in files if p.is_file())
 
 
 def _files_digest(root: Path) -> str:
@@ -67,15 +67,18 @@ def _files_digest(root: Path) -> str:
         (str(p.relative_to(root)), (s := p.stat()).st_size, s.st_mtime_ns) for p in files
     )
     last = _last_files.get(root)
-    newest = max((mtime for _, _, mtime in signature), default=0)
-    if last is not None and last[0] == signature and last[1] - newest > RACY_NS:
-        return last[2]
+    if last is not None and last[0] == signature:
+        hashed_at = last[1]
+        if all(hashed_at - mtime > RACY_NS for _, _, mtime in signature):
+            return last[2]
     hashed_at = time.time_ns()
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    _last_files[root] = (signature, hashed_at, digest.hexdigest())
-    return digest.hexdigest()
+    contents = [
+        (name, hashlib.sha256(path.read_bytes()).hexdigest())
+        for (name, _, _), path in zip(signature, files, strict=True)
+    ]
+    digest = hashlib.sha256(json.dumps(contents).encode()).hexdigest()
+    _last_files[root] = (signature, hashed_at, digest)
+    return digest
 
 
 def library_versions() -> dict[str, str]:
@@ -89,25 +92,24 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def fingerprint(root: Path | None = None) -> str:
+def fingerprint() -> str:
     """A hash of every input, beyond its arguments, that a cached value depends on."""
-    root = ROOT if root is None else root
     environment = {name: os.environ.get(name) for name in sorted(settings.ENV_VARS)}
-    material = [_files_digest(root), library_versions(), environment]
-    return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    material = [_files_digest(ROOT), library_versions(), environment]
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
 
 def entry_path(name: str, *key: Any) -> Path:
     """Where the value of `name` for `key` and the current inputs is kept."""
-    material = json.dumps([name, key, fingerprint()], sort_keys=True, default=str)
-    return CACHE_DIR / f"{name}-{hashlib.sha256(material.encode()).hexdigest()[:32]}.json"
+    material = json.dumps([name, key, fingerprint()], default=str)
+    return CACHE_DIR / f"{name}-{hashlib.sha256(material.encode()).hexdigest()}.json"
 
 
 def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
     """`compute()`, or its JSON result from an earlier build with the same inputs."""
     path = entry_path(name, *key)
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = json.loads(path.read_bytes())
     except (OSError, ValueError):
         pass
     else:
@@ -116,8 +118,8 @@ def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
     value = compute()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     # Written whole then renamed: a build stopped half-way leaves no truncated entry.
-    with tempfile.NamedTemporaryFile("w", dir=CACHE_DIR, delete=False, encoding="utf-8") as out:
-        json.dump(value, out)
+    with tempfile.NamedTemporaryFile("wb", dir=CACHE_DIR, delete=False) as out:
+        out.write(json.dumps(value).encode())
     Path(out.name).replace(path)
     _mark_used(path)
     evict()

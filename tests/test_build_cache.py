@@ -7,6 +7,9 @@ changes the command-line page's transcript.)
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,7 +38,7 @@ def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         (tree / name).parent.mkdir(parents=True, exist_ok=True)
         (tree / name).write_text(text, encoding="utf-8")
     monkeypatch.setattr(build_cache, "ROOT", tree)
-    monkeypatch.setattr(build_cache, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(build_cache, "CACHE_DIR", tmp_path / ".cache" / "macros")
     for variable in VARIABLES:
         monkeypatch.delenv(variable, raising=False)
     return tree
@@ -165,3 +168,91 @@ def test_the_cache_returns_what_was_computed(root: Path) -> None:
     value = {"event": [{"message": "hello", "tags": {"a": 1}}], "transaction": []}
     assert build_cache.cached("example", lambda: value, "code") == value
     assert build_cache.cached("example", lambda: None, "code") == value
+
+
+def _age(root: Path, seconds: int) -> None:
+    """Date every file of `root` `seconds` back (edits long since settled)."""
+    then = time.time_ns() - seconds * 1_000_000_000
+    for path in root.rglob("*"):
+        os.utime(path, ns=(then, then))
+
+
+def test_settled_files_with_the_same_stat_are_not_read_again(root: Path) -> None:
+    """What makes a fingerprint per call cheap: no change of size or time, no reading."""
+    _age(root, 60)
+    page = root / "runbooks" / "quota-exhausted.md"
+    before = build_cache.fingerprint()
+    stat = page.stat()
+    page.write_text("# Quota exhaustef\n", encoding="utf-8")  # same size
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
+    assert build_cache.fingerprint() == before
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert build_cache.fingerprint() != before
+
+
+def test_a_file_written_just_before_hashing_is_read_again(root: Path) -> None:
+    """An edit in the same clock tick as the last hash keeps size and time: read anyway."""
+    page = root / "runbooks" / "quota-exhausted.md"
+    before = build_cache.fingerprint()
+    stat = page.stat()
+    page.write_text("# Quota exhaustef\n", encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert build_cache.fingerprint() != before
+
+
+def test_a_renamed_input_changes_the_key(root: Path) -> None:
+    _age(root, 60)
+    before = build_cache.fingerprint()
+    (root / "runbooks" / "quota-exhausted.md").rename(root / "runbooks" / "quota.md")
+    assert build_cache.fingerprint() != before
+
+
+def test_optional_files_may_be_missing(root: Path) -> None:
+    (root / "macros.py").unlink()
+    (root / "mkdocs.yml").unlink()
+    without = build_cache.fingerprint()
+    (root / "macros.py").write_text("", encoding="utf-8")
+    assert build_cache.fingerprint() != without
+
+
+def test_a_missing_library_is_absent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_cache, "LIBRARIES", ("no-such-library-for-korrigo", "PyYAML"))
+    versions = build_cache.library_versions()
+    assert versions["no-such-library-for-korrigo"] == "absent"
+    assert versions["PyYAML"].split(".")[0].isdigit()  # installed: its version
+
+
+def test_keys_may_be_paths(root: Path) -> None:
+    assert build_cache.cached("example", lambda: "x", Path("/a")) == "x"
+    assert build_cache.entry_path("example", Path("/a")) != build_cache.entry_path(
+        "example", Path("/b")
+    )
+
+
+def test_the_most_recent_entry_is_kept_even_within_one_clock_tick(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a clock that does not move between two entries, recency still orders them."""
+    monkeypatch.setattr(build_cache, "MAX_ENTRIES", 1)
+    frozen = time.time_ns()
+    monkeypatch.setattr(build_cache.time, "time_ns", lambda: frozen)
+    for number in range(8):
+        build_cache.cached("example", lambda n=number: n, number)
+        assert _entries() == [build_cache.entry_path("example", number).name]
+
+
+def test_entries_that_fit_max_bytes_exactly_are_kept(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = len(json.dumps("x" * 998))  # 1000 bytes on disk
+    monkeypatch.setattr(build_cache, "MAX_BYTES", 2 * size)
+    for number in range(3):
+        build_cache.cached("example", lambda: "x" * 998, number)
+    assert sorted(p.stat().st_size for p in build_cache.CACHE_DIR.glob("*.json")) == [size, size]
+
+
+def test_entries_are_json_files_in_the_cache_directory(root: Path) -> None:
+    build_cache.cached("example", lambda: {"message": "é"}, "code")
+    (entry,) = build_cache.CACHE_DIR.glob("example-*.json")
+    assert json.loads(entry.read_bytes()) == {"message": "é"}
+    assert list(build_cache.CACHE_DIR.iterdir()) == [entry]  # no temporary file left behind

@@ -168,12 +168,25 @@ def run_module(module: str, jobs: int) -> Result | None:
     if not result.statuses:
         tail = (work / "mutmut.log").read_text(encoding="utf-8")[-3000:]
         raise SystemExit(f"{module}: mutmut produced no mutant; its log ends with:\n{tail}")
-    for mutant in result.survivors():
-        shown = subprocess.run(
-            [*mutmut, "show", mutant], cwd=work, env=env, capture_output=True, text=True
-        )
-        result.diffs[mutant] = shown.stdout.strip()
+    # One process for every survivor's diff (`mutmut show` would start one per survivor).
+    shown = subprocess.run(
+        [sys.executable, "-c", _DIFFS],
+        cwd=work,
+        env=env,
+        input=json.dumps(result.survivors()),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result.diffs = json.loads(shown.stdout)
     return result
+
+
+_DIFFS = """
+import json, sys
+from mutmut.mutation.diff_apply import get_diff_for_mutant
+json.dump({name: get_diff_for_mutant(name).strip() for name in json.load(sys.stdin)}, sys.stdout)
+"""
 
 
 def load_accepted() -> dict[str, str]:
