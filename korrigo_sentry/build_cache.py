@@ -73,8 +73,7 @@ def _files_digest(root: Path) -> str:
             return last[2]
     hashed_at = time.time_ns()
     contents = [
-        (name, hashlib.sha256(path.read_bytes()).hexdigest())
-        for (name, _, _), path in zip(signature, files, strict=True)
+        (name, hashlib.sha256((root / name).read_bytes()).hexdigest()) for name, _, _ in signature
     ]
     digest = hashlib.sha256(json.dumps(contents).encode()).hexdigest()
     _last_files[root] = (signature, hashed_at, digest)
@@ -118,7 +117,7 @@ def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
     value = compute()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     # Written whole then renamed: a build stopped half-way leaves no truncated entry.
-    with tempfile.NamedTemporaryFile("wb", dir=CACHE_DIR, delete=False) as out:
+    with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as out:  # binary mode
         out.write(json.dumps(value).encode())
     Path(out.name).replace(path)
     _mark_used(path)

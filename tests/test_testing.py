@@ -100,3 +100,7 @@ def test_event_and_error_processors_do_not_leak_between_captures() -> None:
         sentry_sdk.capture_message("and a message")
     planted = {"scope_processor", "error_processor", "global_processor"}
     assert [planted & set(event.get("tags", {})) for event in second.events] == [set(), set()]
+    # What the SDK's integrations add through their own global processors is still added.
+    for event in second.events:
+        assert "sentry-sdk" in event["modules"]  # ModulesIntegration
+        assert event["contexts"]["runtime"]["name"] == "CPython"  # StdlibIntegration

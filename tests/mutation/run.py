@@ -54,6 +54,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "tests/test_macros.py",
             "tests/test_macros_wording.py",
+            "tests/test_macros_registration.py",
             "tests/test_no_hand_typed_values.py",
         ),
     ),
@@ -61,7 +62,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("korrigo_sentry/config.py", "korrigo_sentry/dsn.py"),
         ("tests/test_config*.py", "tests/test_dsn*.py"),
     ),
-    "testing": (("korrigo_sentry/testing.py",), ("tests/test_testing.py",)),
+    "testing": (
+        ("korrigo_sentry/testing.py",),
+        ("tests/test_testing.py", "tests/test_relay_floor.py", "tests/test_relay_ingest.py"),
+    ),
     "doctor": (
         ("korrigo_sentry/doctor.py",),
         ("tests/test_cli_doctor.py", "tests/test_doctor*.py"),
