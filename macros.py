@@ -122,7 +122,7 @@ def git_release(cwd: Path) -> str:
             capture_output=True,
             text=True,
             timeout=10,
-            check=True,
+            check=False,  # outside git: no output, hence "unknown"
         )
     except (OSError, subprocess.SubprocessError):
         return "unknown"

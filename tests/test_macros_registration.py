@@ -8,7 +8,9 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 from __future__ import annotations
 
 import linecache
+import posixpath
 import subprocess
+from importlib import import_module, metadata
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -17,6 +19,7 @@ import pytest
 
 import macros
 from korrigo_sentry import build_cache, settings
+from korrigo_sentry.alerts import load_rules
 
 
 class Env:
@@ -367,3 +370,76 @@ def test_read_facts(tmp_path: Path) -> None:
     facts = tmp_path / "facts.yaml"
     facts.write_text("plans:\n  checked: 2026-11-01\n  note: Équipe\n", encoding="utf-8")
     assert macros.read_facts(facts)["plans"]["note"] == "Équipe"
+
+
+def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("sentry-sdk==9.9.9\n", encoding="utf-8")
+    values = macros.variables(tmp_path)
+    names = {"environments", "default_environment", "traces_rates", "error_sample_rate",
+             "never_traced", "extra_denylist", "denylist", "integrations", "data_collection",
+             "env_vars", "release_prefix", "release", "sdk_version", "sdk_pin",
+             "sdk_pin_settings", "doctor_checks", "facts", "alerts", "sentry_min_frequency",
+             "build_dsn"}  # fmt: skip
+    assert names <= set(values)
+    assert values["sdk_version"] == metadata.version("sentry-sdk")
+    assert values["sentry_min_frequency"] == 5  # Sentry: "5 minutes" is the shortest interval
+    assert values["never_traced"] == list(settings.NEVER_TRACED)
+    assert values["error_sample_rate"] == settings.ERROR_SAMPLE_RATE
+    assert values["sdk_pin_settings"] == settings.SDK_PIN
+    assert values["release_prefix"] == settings.RELEASE_PREFIX
+    assert values["extra_denylist"] == list(settings.EXTRA_DENYLIST)
+    assert values["integrations"] == settings.INTEGRATIONS
+    assert values["data_collection"] == settings.DATA_COLLECTION
+    assert values["default_environment"] == settings.DEFAULT_ENVIRONMENT
+    assert values["environments"] == list(settings.ENVIRONMENTS)
+    assert values["denylist"] == macros.denylist()
+    assert values["facts"] == macros.read_facts()
+
+
+def test_the_page_source_follows_docs_dir(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "p.md").write_text("# In pages\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("# In docs\n", encoding="utf-8")
+    env = Env(SimpleNamespace(path="p.md"), tmp_path)
+    assert macros.page_source(env) == "# In docs\n"  # no docs_dir: MkDocs' default
+    env.conf = {"docs_dir": "pages"}
+    assert macros.page_source(env) == "# In pages\n"
+    env.conf = {}
+    assert macros.page_source(env) == "# In docs\n"
+
+
+def test_python_value_keeps_order_and_wraps_past_88_columns() -> None:
+    assert macros.python_value("R", {"b": 1, "a": 2}) == "```python\nR = {'b': 1, 'a': 2}\n```"
+    fits = ["x" * 84]  # repr: 88 characters
+    wraps = ["x" * 41, "y" * 40]  # repr: 89 characters
+    assert (len(repr(fits)), len(repr(wraps))) == (88, 89)
+    assert len(macros.python_value("V", fits).splitlines()) == 3
+    assert len(macros.python_value("V", wraps).splitlines()) == 4
+
+
+def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None:
+    table = _env(tmp_path, page=_mkdocs_page("reference/alerts.md")).macros["alerts_table"]()
+    lines = table.splitlines()
+    assert lines[0] == (
+        "| Alert | Kind | Fires when | Environment | Notifies | Repeats | Severity | Runbook |"
+    )
+    rules = load_rules()
+    assert len(lines) == 2 + len(rules)
+    for rule, line in zip(rules, lines[2:], strict=True):
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        assert cells[0] == f"**{rule.name}**"
+        assert cells[2] == macros.alert_condition(rule)
+        assert cells[3] == (f"`{rule.environment}`" if rule.environment else "all")
+        assert cells[4] == macros.alert_actions(rule)
+        assert cells[5] == f"at most {macros.every(rule.frequency_minutes)}"
+        label, target = cells[7].removeprefix("[").removesuffix(")").split("](")
+        assert label == rule.id
+        assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
+
+
+def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
+    comparison = import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table()
+    rules = import_module("korrigo_sentry.relay.rules").project_scrubbing_rules()
+    assert macros.scrubbing_comparison_table() == comparison
+    assert macros.project_scrubbing_rules() == rules

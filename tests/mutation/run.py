@@ -139,13 +139,18 @@ def _setup_cfg(mutated: list[str], tests: list[str]) -> str:
     )
 
 
-def run_module(module: str, jobs: int) -> Result | None:
-    """Run mutmut over one module; None when none of its files exists on this branch."""
+def run_module(module: str, jobs: int, *, rerun: bool = True) -> Result | None:
+    """Run mutmut over one module; None when none of its files exists on this branch.
+
+    `rerun=False` reads the last run's results again (after editing accepted.toml).
+    """
     mutated, tests = (_expand(patterns) for patterns in MODULES[module])
     if not mutated or not tests:
         print(f"{module}: skipped (files: {mutated or 'none'}, tests: {tests or 'none'})")
         return None
     work = WORK / module
+    if not rerun:
+        return _results(module, work, float((work / "seconds").read_text()))
     _copy(work)
     (work / "setup.cfg").write_text(_setup_cfg(mutated, tests), encoding="utf-8")
     mutmut = [sys.executable, "-m", "mutmut"]
@@ -162,9 +167,17 @@ def run_module(module: str, jobs: int) -> Result | None:
             stderr=subprocess.STDOUT,
             check=False,
         )
-    result = Result(module, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    (work / "seconds").write_text(f"{seconds:.1f}")
+    return _results(module, work, seconds)
+
+
+def _results(module: str, work: Path, seconds: float) -> Result:
+    """The statuses mutmut recorded in `work`, and the diff of each survivor."""
     from mutmut.stats import status_by_exit_code
 
+    result = Result(module, seconds)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     for meta in (work / "mutants").rglob("*.meta"):
         codes = json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {})
         for mutant, code in codes.items():
@@ -260,13 +273,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once")
     parser.add_argument("--min-score", type=float, default=90.0, help="fail below (percent)")
+    parser.add_argument(
+        "--report-only", action="store_true", help="report the last run again (no mutmut run)"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
         parser.error(f"unknown module(s) {', '.join(unknown)}; known: {', '.join(MODULES)}")
     accepted = load_accepted()
     started = time.monotonic()
-    results = [r for m in (args.modules or MODULES) if (r := run_module(m, args.jobs))]
+    rerun = not args.report_only
+    results = [r for m in (args.modules or MODULES) if (r := run_module(m, args.jobs, rerun=rerun))]
     seconds = time.monotonic() - started
     write_report(results, accepted, seconds)
     update_summary(results, accepted)
