@@ -7,6 +7,7 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 
 from __future__ import annotations
 
+import dataclasses
 import linecache
 import posixpath
 import subprocess
@@ -411,7 +412,7 @@ def test_the_page_source_follows_docs_dir(tmp_path: Path) -> None:
 
 def test_python_value_keeps_order_and_wraps_past_88_columns() -> None:
     assert macros.python_value("R", {"b": 1, "a": 2}) == "```python\nR = {'b': 1, 'a': 2}\n```"
-    fits = ["x" * 84]  # repr: 88 characters
+    fits = ["x" * 40, "y" * 40]  # repr: 88 characters
     wraps = ["x" * 41, "y" * 40]  # repr: 89 characters
     assert (len(repr(fits)), len(repr(wraps))) == (88, 89)
     assert len(macros.python_value("V", fits).splitlines()) == 3
@@ -443,3 +444,36 @@ def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
     rules = import_module("korrigo_sentry.relay.rules").project_scrubbing_rules()
     assert macros.scrubbing_comparison_table() == comparison
     assert macros.project_scrubbing_rules() == rules
+
+
+def test_the_alerts_table_says_all_environments_and_links_from_the_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = dataclasses.replace(load_rules()[0], environment=None)
+    monkeypatch.setattr(macros, "load_rules", lambda: [rule])
+    table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["alerts_table"]()
+    cells = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
+    assert cells[3] == "all"
+    assert cells[7] == f"[{rule.id}]({rule.runbook})"  # a page at the top: the path as is
+
+
+def test_alert_actions_are_listed_with_commas() -> None:
+    rule = load_rules()[0]
+    (action,) = rule.actions[:1]
+    twice = dataclasses.replace(rule, actions=(action, action))
+    one = f"{action.type} to `{action.target}`"
+    assert macros.alert_actions(twice) == f"{one}, {one}"
+
+
+def test_doctor_checks_are_the_commands(tmp_path: Path) -> None:
+    from korrigo_sentry import doctor
+
+    assert macros.doctor_checks() == [(str(n), str(d)) for n, d in doctor.CHECKS]
+
+
+def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_git(*args: Any, **kwargs: Any) -> Any:
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(macros.subprocess, "run", no_git)
+    assert macros.git_release(Path()) == "unknown"
