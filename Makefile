@@ -42,8 +42,18 @@ doctest: $(STAMP)
 	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \
 		-o testpaths= docs runbooks --ignore=docs/runbooks
 
+# No --quiet: it drops warnings before --strict counts them (a broken link would pass).
+# SITE: where the site goes (tests build a broken copy of the repo into a temporary dir).
+SITE ?= site
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+
+# Mutation testing (slow: not in `make test`; CI runs it weekly). MODULES="sampling macros"
+# selects modules (default: all of tests/mutation/run.py's MODULES).
+.PHONY: mutate
+MODULES ?=
+mutate: $(STAMP)
+	$(BIN)/python -m tests.mutation.run $(MODULES)
 
 browser: $(STAMP) build
 	@if [ -x /usr/bin/chromium ]; then \

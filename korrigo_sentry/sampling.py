@@ -17,10 +17,9 @@ def rate_for(environment: str) -> float:
 
 def is_never_traced(sampling_context: Mapping[str, Any]) -> bool:
     """True for health checks and other paths listed in `settings.NEVER_TRACED`."""
-    environ = sampling_context.get("wsgi_environ") or {}
-    path = environ.get("PATH_INFO") or ""
-    name = (sampling_context.get("transaction_context") or {}).get("name") or ""
-    return any(path == p or name == p for p in settings.NEVER_TRACED)
+    path = (sampling_context.get("wsgi_environ") or {}).get("PATH_INFO")
+    name = (sampling_context.get("transaction_context") or {}).get("name")
+    return path in settings.NEVER_TRACED or name in settings.NEVER_TRACED
 
 
 def make_traces_sampler(environment: str, override: float | None = None) -> Sampler:

@@ -103,7 +103,18 @@ def reset_scopes() -> None:
     ):
         scope.clear()
         scope._event_processors.clear()  # clear() keeps them: a test's processor would leak
+        scope._error_processors.clear()  # same for `add_error_processor`
         scope.set_client(None)
+    # Processors added with `add_global_event_processor` live in a module list (sentry-sdk has
+    # no API to remove one): keep the SDK's integrations' (installed once per process), drop
+    # the rest.
+    processors = sentry_sdk.scope.global_event_processors
+    processors[:] = [p for p in processors if _module_root(p) == "sentry_sdk"]
+
+
+def _module_root(function: Any) -> str:
+    """'sentry_sdk' for a function defined in sentry_sdk or one of its integrations."""
+    return (getattr(function, "__module__", None) or "").split(".")[0]
 
 
 @contextmanager

@@ -45,10 +45,12 @@ def test_resources_come_from_the_site_itself(report: html_scan.Report) -> None:
 def test_external_links_report(report: html_scan.Report) -> None:
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(html_scan.external_links_markdown(report), encoding="utf-8")
-    written = REPORT.read_text(encoding="utf-8")
-    assert report.external, "the site links to its repository at least"
-    for link in report.external:
-        assert f"<{link.url}>" in written
+    # The header of every page links to the repository (mkdocs.yml `repo_url`).
+    repository = "https://github.com/korrigo/korrigo-handbook"
+    pages_linking = {link.page for link in report.external if link.url == repository}
+    assert len(pages_linking) == report.pages
+    row = next(line for line in REPORT.read_text().splitlines() if f"<{repository}>" in line)
+    assert row.endswith(f" and {report.pages - 5} more |")
 
 
 def test_checker_finds_what_is_broken(tmp_path: Path) -> None:
@@ -79,3 +81,11 @@ def test_checker_finds_what_is_broken(tmp_path: Path) -> None:
         ("https://github.com/korrigo", False),
     ]
     assert found.internal == 7  # canonical, 3 good links, 2 bad ones, and guide's link home
+    assert html_scan.external_links_markdown(found).splitlines()[2:] == [
+        "2 distinct external URLs in 2 pages (listed, not fetched: CI has no network).",
+        "",
+        "| URL | pages |",
+        "|---|---|",
+        "| <https://cdn.example.com/x.png> | (home) |",
+        "| <https://github.com/korrigo> | (home) |",
+    ]

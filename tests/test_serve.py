@@ -1,8 +1,13 @@
-"""`make serve`, the README's first command, serves every page with live reload."""
+"""`make serve`, the README's first command, serves every page with live reload.
+
+It serves a copy of the repository (with this checkout's virtualenv), so the tests can edit
+a page or a runbook and watch the served site change.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,14 +15,19 @@ import time
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from korrigo_sentry import runbooks
 from tests.doc_sources import ROOT
+from tests.test_site_support import copy_repo
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 START_TIMEOUT = 180  # seconds: the first build runs the pages' examples
+RELOAD_TIMEOUT = 120  # seconds: a save triggers a rebuild of the whole site
+VENV = ROOT / ".venv"
 
 
 def _free_port() -> int:
@@ -32,12 +42,26 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def served() -> Iterator[str]:
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository that `make serve` serves and the tests edit."""
+    copy = copy_repo(tmp_path_factory.mktemp("serve") / "handbook")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, copy / name)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def served(project: Path) -> Iterator[str]:
     """The base URL of a running `make serve` on a free loopback port."""
     address = f"127.0.0.1:{_free_port()}"
+    env = {**os.environ, "PYTHONPATH": str(project)}  # the copy's code, not the checkout's
+    env.pop("SENTRY_DSN", None)
+    # -o: the virtualenv is this checkout's, already installed; never reinstall it.
+    make = ["make", "--no-print-directory", "-o", str(VENV / ".installed"), f"VENV={VENV}"]
     server = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"SERVE_ADDR={address}"],
-        cwd=ROOT,
+        [*make, "serve", f"SERVE_ADDR={address}"],
+        cwd=project,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -74,6 +98,36 @@ def test_every_page_is_served(served: str) -> None:
         assert "<article" in html, path
 
 
-def test_pages_reload_live(served: str) -> None:
+def _served_after_edit(url: str, expected: str) -> str:
+    """The page at `url` once it shows `expected` (the rebuild after a save takes a while)."""
+    deadline = time.monotonic() + RELOAD_TIMEOUT
+    while True:
+        _, html = _get(url)
+        if expected in html or time.monotonic() > deadline:
+            return html
+        time.sleep(1)
+
+
+def test_an_edited_page_is_served_again(served: str, project: Path) -> None:
     _, html = _get(served)
-    assert "livereload" in html
+    assert "livereload" in html  # the script that reloads the browser tab
+    marker = "Edited while make serve was running."
+    assert marker not in html
+    page = project / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+    assert marker in _served_after_edit(served, marker)
+
+
+def test_a_runbook_edit_updates_the_command_line_transcript(served: str, project: Path) -> None:
+    """The transcript is cached across builds: the cache must see the runbook change."""
+    slug = "sentry-not-capturing-errors"
+    url = served + "runbooks/command-line/"
+    title = runbooks.get_runbook(slug).checks[0].title.rstrip(".")
+    _, before = _get(url)
+    assert f"{title}." in before  # the transcript shows the first check's title
+    edited = f"{title}, edited under serve"
+    page = project / "runbooks" / f"{slug}.md"
+    text = page.read_text(encoding="utf-8")
+    assert title in text
+    page.write_text(text.replace(title, edited, 1), encoding="utf-8")
+    assert f"{edited}." in _served_after_edit(url, f"{edited}.")

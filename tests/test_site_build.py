@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from korrigo_sentry.dsn import mask_dsn
-from tests.test_site_support import SEED, Build, build, copy_repo, loaded_urls, page_code
+from tests.test_site_support import SEED, Build, build, copy_repo, loaded_urls, page_code, page_text
 
 pytestmark = pytest.mark.slow
 
@@ -145,3 +145,34 @@ def test_every_seed_code_line_is_in_the_site(site: Build) -> None:
 def test_the_seed_copy_is_the_guide_being_rebuilt() -> None:
     text = Path(SEED).read_text(encoding="utf-8")
     assert text.startswith("# Sentry Error Tracking Setup Guide")
+
+
+#: Durations as no reader writes them ("every 1 hour", "1 minutes", "every 5 minute").
+CLUMSY_DURATION = re.compile(
+    r"\bevery 1 (?:minute|hour|day)s?\b|\b1 (?:minutes|hours|days)\b"
+    r"|\b(?:[02-9]|\d\d+) (?:minute|hour|day)\b"
+)
+#: A trace id (32 hex digits) or a span id (16).
+HEX_ID = re.compile(r"\b[0-9a-f]{16}(?:[0-9a-f]{16})?\b")
+
+
+def test_no_page_states_a_duration_clumsily(site: Build) -> None:
+    found = {
+        page: CLUMSY_DURATION.findall(page_text(html))
+        for page, html in site.pages().items()
+        if CLUMSY_DURATION.search(page_text(html))
+    }
+    assert found == {}
+    alerts = page_text(site.pages()["reference/alerts/index.html"])
+    assert "at most every hour" in alerts  # the `every` filter's wording, on the page
+
+
+def test_no_payload_panel_shows_an_id(site: Build) -> None:
+    panels = [
+        block
+        for html in site.pages().values()
+        for block in page_code(html)
+        if '"event_id": "<event_id>"' in block
+    ]
+    assert len(panels) >= 3, "the site shows payload panels"
+    assert [HEX_ID.findall(panel) for panel in panels if HEX_ID.search(panel)] == []

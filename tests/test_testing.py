@@ -65,3 +65,42 @@ def test_sentry_init_fixture_reinitialises(sentry_init) -> None:
     sentry_sdk.capture_message("x")
     assert first.events == []
     assert second.events[0]["environment"] == "staging"
+
+
+def _tagging(name: str):
+    def processor(event, _hint):
+        event.setdefault("tags", {})[name] = "leaked"
+        return event
+
+    return processor
+
+
+def test_event_and_error_processors_do_not_leak_between_captures() -> None:
+    """What one test adds to the SDK's processing is gone for the next one."""
+    with sentry_capture() as first:
+        for scope in (
+            sentry_sdk.get_global_scope(),
+            sentry_sdk.get_isolation_scope(),
+            sentry_sdk.get_current_scope(),
+        ):
+            scope.add_event_processor(_tagging("scope_processor"))
+            scope.add_error_processor(
+                lambda event, _exc_info: _tagging("error_processor")(event, {})
+            )
+        sentry_sdk.scope.add_global_event_processor(_tagging("global_processor"))
+        sentry_sdk.capture_exception(ValueError("in the first test"))
+    # The processors ran in the test that added them: they are real, and tag what they see.
+    assert set(first.events[0]["tags"]) >= {
+        "scope_processor",
+        "error_processor",
+        "global_processor",
+    }
+    with sentry_capture() as second:
+        sentry_sdk.capture_exception(ValueError("in the next test"))
+        sentry_sdk.capture_message("and a message")
+    planted = {"scope_processor", "error_processor", "global_processor"}
+    assert [planted & set(event.get("tags", {})) for event in second.events] == [set(), set()]
+    # What the SDK's integrations add through their own global processors is still added.
+    for event in second.events:
+        assert "sentry-sdk" in event["modules"]  # ModulesIntegration
+        assert event["contexts"]["runtime"]["name"] == "CPython"  # StdlibIntegration

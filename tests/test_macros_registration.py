@@ -1,0 +1,479 @@
+"""macros.py's plumbing: what `define_env` registers, how a panel finds its page's code,
+how payloads are trimmed, and the small tables, each against literal expected text.
+
+`define_env` runs here on a stand-in for mkdocs-macros' `env` (the attributes macros.py
+reads: variables, filter, macro, page, markdown, project_dir, conf).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import linecache
+import posixpath
+import subprocess
+from importlib import import_module, metadata
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+import macros
+from korrigo_sentry import build_cache, settings
+from korrigo_sentry.alerts import load_rules
+
+
+class Env:
+    """What mkdocs-macros hands to `define_env`, reduced to what macros.py uses."""
+
+    def __init__(self, page: Any, project_dir: Path, markdown: str | None = None) -> None:
+        self.variables: dict[str, Any] = {}
+        self.filters: dict[str, Any] = {}
+        self.macros: dict[str, Any] = {}
+        self.page = page
+        self.project_dir = str(project_dir)
+        self.conf = {"docs_dir": "docs"}
+        if markdown is not None:
+            self.markdown = markdown
+
+    def filter(self, function: Any, name: str | None = None) -> None:
+        self.filters[name or function.__name__] = function
+
+    def macro(self, function: Any, name: str | None = None) -> None:
+        self.macros[name or function.__name__] = function
+
+    def render(self, text: str) -> str:
+        return text
+
+
+def _mkdocs_page(src_uri: str) -> Any:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test computes: a value cached by an earlier run would hide a wrong computation."""
+    monkeypatch.setattr(build_cache, "CACHE_DIR", tmp_path / "cache")
+
+
+PAGE = """# Example page
+
+```python
+import sentry_sdk
+sentry_sdk.capture_message("Copie notée")
+```
+
+```python
+import sentry_sdk
+with sentry_sdk.start_transaction(name="grade-copies", op="task"):
+    pass
+```
+
+```python
+x = 1
+```
+"""
+
+FILTERS = {"percent", "thousands", "masked_dsn", "minutes", "every"}
+MACROS = {"rates_table", "env_vars_table", "integrations_table", "doctor_list", "python_value",
+          "alert_rule", "alert_condition", "alert_actions", "alerts_table",
+          "what_sentry_receives", "runbooks_table", "runbooks_printable",
+          "runbook_transcript"}  # fmt: skip
+
+
+def _env(tmp_path: Path, markdown: str | None = PAGE, page: Any = None) -> Env:
+    (tmp_path / "requirements.txt").write_text("sentry-sdk==9.9.9\n", encoding="utf-8")
+    env = Env(page or _mkdocs_page("reference/example.md"), tmp_path, markdown)
+    macros.define_env(env)
+    return env
+
+
+def test_define_env_registers_the_readme_filters_and_macros(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert set(env.filters) == FILTERS
+    assert env.filters["every"](60) == "every hour"
+    assert set(env.macros) >= MACROS
+    assert env.variables["traces_rates"] == settings.TRACES_SAMPLE_RATES
+    assert env.variables["release"] == "unknown"  # tmp_path is no git checkout
+    assert env.variables["sdk_pin"] == "9.9.9"  # the project's requirements.txt
+
+
+def test_what_sentry_receives_shows_the_blocks_event(tmp_path: Path) -> None:
+    panel = _env(tmp_path).macros["what_sentry_receives"](1)
+    assert panel.startswith('??? example "What Sentry receives"\n')
+    assert '"message": "Copie notée"' in panel  # as written, not \\u00e9
+
+
+def test_what_sentry_receives_shows_a_transaction_with_its_title(tmp_path: Path) -> None:
+    show = _env(tmp_path).macros["what_sentry_receives"]
+    panel = show(2, kind="transaction", index=0, title="The transaction")
+    assert panel.startswith('??? example "The transaction"\n')
+    assert '"transaction": "grade-copies"' in panel
+
+
+def test_a_block_that_sends_nothing_fails_the_build_naming_the_page(tmp_path: Path) -> None:
+    show = _env(tmp_path).macros["what_sentry_receives"]
+    with pytest.raises(ValueError, match=r"^reference/example.md: python block 3 sent no event$"):
+        show(3)
+
+
+def test_under_zensical_the_page_is_read_from_docs(tmp_path: Path) -> None:
+    """Zensical's env has no `markdown` and its page no `file`: path and source are read."""
+    (tmp_path / "docs" / "reference").mkdir(parents=True)
+    (tmp_path / "docs" / "reference" / "z.md").write_text(PAGE, encoding="utf-8")
+    env = _env(tmp_path, markdown=None, page=SimpleNamespace(path="reference/z.md"))
+    assert macros.page_path(env) == "reference/z.md"
+    assert macros.page_source(env) == PAGE
+    with pytest.raises(ValueError, match=r"^reference/z.md: python block 3 sent no event$"):
+        env.macros["what_sentry_receives"](3)
+
+
+def test_under_mkdocs_the_page_is_the_files_source(tmp_path: Path) -> None:
+    env = _env(tmp_path, markdown="# Given\n", page=_mkdocs_page("a/b.md"))
+    assert macros.page_path(env) == "a/b.md"
+    assert macros.page_source(env) == "# Given\n"
+
+
+# --- code blocks -------------------------------------------------------------------------
+
+BLOCKS = """
+```
+no language
+```
+
+```py
+a = 1
+```
+
+```{.python continuation}
+b = a + 1
+```
+
+```python3
+c = b + 1
+```
+
+```{.python .continuation}
+d = c + 1
+```
+
+```{.python notest}
+not = run
+```
+"""
+
+
+def test_python_blocks_reads_every_spelling_and_skips_notest() -> None:
+    blocks = macros.python_blocks(BLOCKS)
+    assert [b.code for b in blocks] == ["a = 1\n", "b = a + 1\n", "c = b + 1\n", "d = c + 1\n"]
+    assert [b.continuation for b in blocks] == [False, True, False, False]
+
+
+CHAIN = "\n".join(
+    f"```{{.python{' continuation' if n > 1 else ''}}}\nv{n} = {n}\n```\n" for n in (1, 2, 3)
+)
+
+
+def test_block_code_follows_continuations_back_to_the_first_block() -> None:
+    assert macros.block_code(CHAIN, 1) == "v1 = 1\n"
+    assert macros.block_code(CHAIN, 2) == "v1 = 1\n\nv2 = 2\n"
+    assert macros.block_code(CHAIN, 3) == "v1 = 1\n\nv2 = 2\n\nv3 = 3\n"
+
+
+def test_a_first_block_marked_continuation_stands_alone() -> None:
+    page = "```{.python continuation}\nfirst = 1\n```\n\n```python\nsecond = 2\n```\n"
+    assert macros.block_code(page, 1) == "first = 1\n"
+    assert macros.block_code(page, 2) == "second = 2\n"
+
+
+@pytest.mark.parametrize("number", [0, 4])
+def test_block_code_refuses_a_block_the_page_does_not_have(number: int) -> None:
+    with pytest.raises(IndexError, match=rf"^the page has 3 python blocks, not {number}$"):
+        macros.block_code(CHAIN, number)
+
+
+# --- running an example ----------------------------------------------------------------
+
+
+def test_an_example_runs_with_sentry_bound_to_the_fake_transport() -> None:
+    code = (
+        "import sentry_sdk\n"
+        "sentry_sdk.capture_message('first')\n"
+        "assert [e['message'] for e in sentry.events] == ['first']\n"
+        "with sentry_sdk.start_transaction(name='t1', op='task'):\n"
+        "    pass\n"
+    )
+    sent = macros.run_example(code)
+    assert [e["message"] for e in sent["event"]] == ["first"]
+    assert [t["transaction"] for t in sent["transaction"]] == ["t1"]
+    assert macros.EXAMPLE_FILE not in linecache.cache  # the source is not kept after the run
+
+
+def test_examples_are_computed_per_code() -> None:
+    one = macros.run_example("import sentry_sdk\nsentry_sdk.capture_message('one')\n")
+    two = macros.run_example("import sentry_sdk\nsentry_sdk.capture_message('two')\n")
+    assert (one["event"][0]["message"], two["event"][0]["message"]) == ("one", "two")
+
+
+def test_doctor_checks_and_denylist_are_read_from_the_package() -> None:
+    checks = macros.doctor_checks()
+    assert "dsn" in {name for name, _ in checks}
+    assert all(text for _, text in checks)
+    assert {"password", "student_name"} <= set(macros.denylist())
+
+
+# --- trimming a payload ----------------------------------------------------------------
+
+
+def _exception(*frames: dict[str, Any], **item: Any) -> dict[str, Any]:
+    stack = {"stacktrace": {"frames": list(frames)}} if frames else {}
+    return {"values": [{"type": "ValueError", "value": "bad", **stack, **item}]}
+
+
+def test_trim_event_keeps_what_a_reader_needs() -> None:
+    event = {
+        "message": "Grading failed for <Copy object at 0x7f3a2b1c>",
+        "platform": "python",
+        "sdk": {"name": "sentry.python"},
+        "request": {
+            "url": "http://testserver/exams/",
+            "method": "GET",
+            "env": {"SERVER_PORT": "80"},
+        },
+        "breadcrumbs": {"values": [{"message": f"crumb {n}"} for n in range(5)]},
+        "extra": {"sys.argv": ["manage.py"], "copy": 7},
+        "exception": _exception(
+            {"function": "<module>", "module": "__main__", "lineno": 3},
+            {"function": "a", "module": "m", "vars": {"x": "1"}, "lineno": 9, "abs_path": "/x"},
+            {"function": "b", "module": "m", "context_line": "raise", "in_app": True},
+        ),
+    }
+    assert macros.trim_event(event) == {
+        "message": "Grading failed for <Copy object>",
+        "exception": {
+            "values": [
+                {
+                    "type": "ValueError",
+                    "value": "bad",
+                    "stacktrace": {
+                        "frames": [
+                            {"function": "a", "module": "m", "vars": {"x": "1"}},
+                            {"function": "b", "module": "m", "context_line": "raise"},
+                        ]
+                    },
+                }
+            ]
+        },
+        "request": {"url": "http://testserver/exams/", "method": "GET"},
+        "extra": {"copy": 7},
+        "breadcrumbs": {"values": [{"message": "crumb 2"}, {"message": "crumb 3"},
+                                   {"message": "crumb 4"}]},
+    }  # fmt: skip
+
+
+def test_a_module_frame_without_vars_and_an_exception_without_frames() -> None:
+    event = {
+        "exception": {
+            "values": [
+                {"type": "A", "stacktrace": {"frames": [{"function": "<module>", "module": "m"}]}},
+                {"type": "B", "stacktrace": {"frames": []}},
+                {"type": "C"},
+            ]
+        }
+    }
+    assert macros.trim_event(event) == {
+        "exception": {
+            "values": [
+                {"type": "A", "stacktrace": {"frames": [{"function": "<module>", "module": "m"}]}},
+                {"type": "B"},
+                {"type": "C"},
+            ]
+        }
+    }
+
+
+def test_empty_breadcrumbs_are_left_out() -> None:
+    assert macros.trim_event({"level": "info", "breadcrumbs": {"values": []}}) == {"level": "info"}
+    assert macros.trim_event({"level": "info", "breadcrumbs": {"other": 1}}) == {"level": "info"}
+
+
+# --- small tables and values ---------------------------------------------------------------
+
+
+def test_env_vars_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "ENV_VARS", {"SENTRY_X": "1 | 0", "SENTRY_Y": "Why."})
+    assert macros.env_vars_table() == (
+        "| Variable | What it does |\n|---|---|\n| `SENTRY_X` | 1 \\| 0 |\n| `SENTRY_Y` | Why. |"
+    )
+
+
+def test_integrations_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    integrations = {"django": {"transaction_style": "url", "middleware_spans": True}, "redis": {}}
+    monkeypatch.setattr(settings, "INTEGRATIONS", integrations)
+    assert macros.integrations_table().splitlines() == [
+        "| Integration | Options |",
+        "|---|---|",
+        "| `django` | `transaction_style='url'`, `middleware_spans=True` |",
+        "| `redis` | defaults |",
+    ]
+
+
+def test_python_value() -> None:
+    assert macros.python_value("RATES", {"test": 1.0}) == "```python\nRATES = {'test': 1.0}\n```"
+    long = macros.python_value("NAMES", [f"name_{n:02}" for n in range(12)])
+    assert long.splitlines()[1:3] == ["NAMES = ['name_00',", " 'name_01',"]  # wrapped
+
+
+def test_doctor_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(macros, "doctor_checks", lambda: [("dsn", "A DSN."), ("sdk", "Active.")])
+    assert macros.doctor_list() == "- **dsn**: A DSN.\n- **sdk**: Active."
+    monkeypatch.setattr(macros, "doctor_checks", list)
+    assert macros.doctor_list() == "*(The `doctor` command is not available in this build.)*"
+
+
+def test_alert_rule_by_id() -> None:
+    assert macros.alert_rule("high-error-rate").id == "high-error-rate"
+    with pytest.raises(KeyError, match="no alert rule 'no-such-rule'"):
+        macros.alert_rule("no-such-rule")
+
+
+@pytest.mark.parametrize(
+    ("line", "pin"),
+    [
+        ("sentry-sdk[django,celery]==2.75.0   # comment", "2.75.0"),
+        ("  Sentry-SDK == 2.1", "2.1"),
+        ("sentry-sdk>=2", "unpinned"),
+        ("sentry-sdk-extra==1.0", "unpinned"),
+    ],
+)
+def test_sdk_pin_in_requirements(tmp_path: Path, line: str, pin: str) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(f"Django==5.2\n{line}\n", encoding="utf-8")
+    assert macros.sdk_pin_in_requirements(requirements) == pin
+
+
+def test_git_release_is_the_short_sha_of_head(tmp_path: Path) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+
+    git("init", "-q")
+    git("commit", "-q", "--allow-empty", "-m", "release")
+    full = git("rev-parse", "HEAD")
+    release = macros.git_release(tmp_path)
+    assert 7 <= len(release) < len(full)
+    assert full.startswith(release)
+
+
+def test_read_facts(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.yaml"
+    facts.write_text("plans:\n  checked: 2026-11-01\n  note: Équipe\n", encoding="utf-8")
+    assert macros.read_facts(facts)["plans"]["note"] == "Équipe"
+
+
+def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("sentry-sdk==9.9.9\n", encoding="utf-8")
+    values = macros.variables(tmp_path)
+    names = {"environments", "default_environment", "traces_rates", "error_sample_rate",
+             "never_traced", "extra_denylist", "denylist", "integrations", "data_collection",
+             "env_vars", "release_prefix", "release", "sdk_version", "sdk_pin",
+             "sdk_pin_settings", "doctor_checks", "facts", "alerts", "sentry_min_frequency",
+             "build_dsn"}  # fmt: skip
+    assert names <= set(values)
+    assert values["sdk_version"] == metadata.version("sentry-sdk")
+    assert values["sentry_min_frequency"] == 5  # Sentry: "5 minutes" is the shortest interval
+    assert values["never_traced"] == list(settings.NEVER_TRACED)
+    assert values["error_sample_rate"] == settings.ERROR_SAMPLE_RATE
+    assert values["sdk_pin_settings"] == settings.SDK_PIN
+    assert values["release_prefix"] == settings.RELEASE_PREFIX
+    assert values["extra_denylist"] == list(settings.EXTRA_DENYLIST)
+    assert values["integrations"] == settings.INTEGRATIONS
+    assert values["data_collection"] == settings.DATA_COLLECTION
+    assert values["default_environment"] == settings.DEFAULT_ENVIRONMENT
+    assert values["environments"] == list(settings.ENVIRONMENTS)
+    assert values["denylist"] == macros.denylist()
+    assert values["facts"] == macros.read_facts()
+
+
+def test_the_page_source_follows_docs_dir(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "p.md").write_text("# In pages\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "p.md").write_text("# In docs\n", encoding="utf-8")
+    env = Env(SimpleNamespace(path="p.md"), tmp_path)
+    assert macros.page_source(env) == "# In docs\n"  # no docs_dir: MkDocs' default
+    env.conf = {"docs_dir": "pages"}
+    assert macros.page_source(env) == "# In pages\n"
+    env.conf = {}
+    assert macros.page_source(env) == "# In docs\n"
+
+
+def test_python_value_keeps_order_and_wraps_past_88_columns() -> None:
+    assert macros.python_value("R", {"b": 1, "a": 2}) == "```python\nR = {'b': 1, 'a': 2}\n```"
+    fits = ["x" * 40, "y" * 40]  # repr: 88 characters
+    wraps = ["x" * 41, "y" * 40]  # repr: 89 characters
+    assert (len(repr(fits)), len(repr(wraps))) == (88, 89)
+    assert len(macros.python_value("V", fits).splitlines()) == 3
+    assert len(macros.python_value("V", wraps).splitlines()) == 4
+
+
+def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None:
+    table = _env(tmp_path, page=_mkdocs_page("reference/alerts.md")).macros["alerts_table"]()
+    lines = table.splitlines()
+    assert lines[0] == (
+        "| Alert | Kind | Fires when | Environment | Notifies | Repeats | Severity | Runbook |"
+    )
+    rules = load_rules()
+    assert len(lines) == 2 + len(rules)
+    for rule, line in zip(rules, lines[2:], strict=True):
+        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        assert cells[0] == f"**{rule.name}**"
+        assert cells[2] == macros.alert_condition(rule)
+        assert cells[3] == (f"`{rule.environment}`" if rule.environment else "all")
+        assert cells[4] == macros.alert_actions(rule)
+        assert cells[5] == f"at most {macros.every(rule.frequency_minutes)}"
+        label, target = cells[7].removeprefix("[").removesuffix(")").split("](")
+        assert label == rule.id
+        assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
+
+
+def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
+    comparison = import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table()
+    rules = import_module("korrigo_sentry.relay.rules").project_scrubbing_rules()
+    assert macros.scrubbing_comparison_table() == comparison
+    assert macros.project_scrubbing_rules() == rules
+
+
+def test_the_alerts_table_says_all_environments_and_links_from_the_top(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = dataclasses.replace(load_rules()[0], environment=None)
+    monkeypatch.setattr(macros, "load_rules", lambda: [rule])
+    table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["alerts_table"]()
+    cells = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
+    assert cells[3] == "all"
+    assert cells[7] == f"[{rule.id}]({rule.runbook})"  # a page at the top: the path as is
+
+
+def test_alert_actions_are_listed_with_commas() -> None:
+    rule = load_rules()[0]
+    (action,) = rule.actions[:1]
+    twice = dataclasses.replace(rule, actions=(action, action))
+    one = f"{action.type} to `{action.target}`"
+    assert macros.alert_actions(twice) == f"{one}, {one}"
+
+
+def test_doctor_checks_are_the_commands(tmp_path: Path) -> None:
+    from korrigo_sentry import doctor
+
+    assert macros.doctor_checks() == [(str(n), str(d)) for n, d in doctor.CHECKS]
+
+
+def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_git(*args: Any, **kwargs: Any) -> Any:
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(macros.subprocess, "run", no_git)
+    assert macros.git_release(Path()) == "unknown"

@@ -1,0 +1,192 @@
+"""The words the pages are rendered with, against literal expected text.
+
+Expected strings are written as a reader should read them, never read back from the
+constants of `korrigo_sentry`: a filter that says "every 1 hour", a panel that shows a
+trace id, a table that drops a rate, each fails here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import macros
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [
+        (1, "every minute"),
+        (5, "every 5 minutes"),
+        (15, "every 15 minutes"),
+        (60, "every hour"),
+        (90, "every 90 minutes"),
+        (120, "every 2 hours"),
+        (1440, "every day"),
+        (10080, "every 7 days"),
+    ],
+)
+def test_every(minutes: int, text: str) -> None:
+    assert macros.every(minutes) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1, "1 minute"), (10, "10 minutes"), (60, "1 hour"), (180, "3 hours"), (2880, "2 days")],
+)
+def test_minutes(value: int, text: str) -> None:
+    assert macros.minutes(value) == text
+
+
+@pytest.mark.parametrize(
+    ("rate", "text"),
+    [
+        (0.0, "0%"),
+        (0.001, "0.1%"),
+        (0.07, "7%"),  # 0.07 * 100 is 7.000000000000001 in floating point
+        (0.1, "10%"),
+        (0.29, "29%"),  # 28.999999999999996
+        (0.5, "50%"),
+        (0.333, "33.3%"),
+        (1.0, "100%"),
+    ],
+)
+def test_percent(rate: float, text: str) -> None:
+    assert macros.percent(rate) == text
+
+
+@pytest.mark.parametrize(("number", "text"), [(5000, "5,000"), (50000000, "50,000,000"), (7, "7")])
+def test_thousands(number: int, text: str) -> None:
+    assert macros.thousands(number) == text
+
+
+def test_the_rates_table() -> None:
+    """The Sampling and cost page's table, as the handbook states Korrigo's rates."""
+    assert macros.rates_table().splitlines() == [
+        "| Environment | Transactions traced | `traces_sampler` returns |",
+        "|---|---|---|",
+        "| `development` (default) | 100% | `1.0` |",
+        "| `test` | 100% | `1.0` |",
+        "| `staging` | 50% | `0.5` |",
+        "| `production` | 10% | `0.1` |",
+    ]
+
+
+EXAMPLE = """\
+import logging
+import sentry_sdk
+
+def grade(copy_id, score):
+    total = score / 0
+    return total
+
+with sentry_sdk.start_transaction(name="grade-copies", op="task"):
+    with sentry_sdk.start_span(op="db", name="SELECT copy"):
+        sentry_sdk.set_tag("exam", "maths-2026")
+        logging.getLogger("korrigo.grading").warning("grading copy %s", 7)
+        try:
+            grade(7, 12)
+        except ZeroDivisionError as error:
+            sentry_sdk.capture_exception(error)
+"""
+
+#: What the panel of EXAMPLE shows: the event inside a transaction and a span, whose ids
+#: (event, trace, span) and times are masked or left out; two frames, no line numbers.
+PANEL = """\
+??? example "What Sentry receives"
+
+    Captured while this page was built: the example above ran with Korrigo's \
+configuration and a fake transport, and this is the event it sent, trimmed to what \
+matters: the last 2 stack frames, the last 3 breadcrumbs, no SDK metadata, module list \
+or runtime contexts; ids and times masked.
+
+    ```json
+    {
+      "event_id": "<event_id>",
+      "timestamp": "<timestamp>",
+      "level": "error",
+      "exception": {
+        "values": [
+          {
+            "mechanism": {
+              "type": "generic",
+              "handled": true
+            },
+            "type": "ZeroDivisionError",
+            "value": "division by zero",
+            "stacktrace": {
+              "frames": [
+                {
+                  "function": "<module>",
+                  "module": "__main__",
+                  "context_line": "            grade(7, 12)"
+                },
+                {
+                  "function": "grade",
+                  "module": "__main__",
+                  "context_line": "    total = score / 0",
+                  "vars": {
+                    "copy_id": "7",
+                    "score": "12"
+                  }
+                }
+              ]
+            }
+          }
+        ]
+      },
+      "transaction": "grade-copies",
+      "tags": {
+        "exam": "maths-2026"
+      },
+      "breadcrumbs": {
+        "values": [
+          {
+            "type": "log",
+            "level": "warning",
+            "category": "korrigo.grading",
+            "message": "grading copy 7",
+            "timestamp": "<timestamp>",
+            "data": {}
+          }
+        ]
+      },
+      "environment": "test",
+      "release": "korrigo@0123abc"
+    }
+    ```"""
+
+HEX_ID = re.compile(r"\b[0-9a-f]{16}(?:[0-9a-f]{16})?\b")
+
+
+def test_a_what_sentry_receives_panel() -> None:
+    event = macros.capture_example(EXAMPLE)["event"][-1]
+    assert HEX_ID.search(str(event["contexts"]["trace"]))  # the ids are there to be masked
+    assert macros.receives_panel(event) == PANEL
+
+
+def test_nested_ids_are_masked_wherever_they_are() -> None:
+    event = {
+        "event_id": "a" * 32,
+        "level": "info",
+        "message": "nested",
+        "extra": {"job": {"trace_id": "b" * 32, "span_id": "c" * 16, "parent_span_id": "d" * 16}},
+        "breadcrumbs": {"values": [{"message": "m", "data": {"span_id": "e" * 16}}]},
+        "contexts": {"trace": {"trace_id": "f" * 32}, "celery": {"celery_task_id": "g1"}},
+    }
+    shown = macros.trim_event(event)
+    assert shown == {
+        "event_id": "<event_id>",
+        "level": "info",
+        "message": "nested",
+        "contexts": {"celery": {"celery_task_id": "<celery_task_id>"}},
+        "extra": {
+            "job": {
+                "trace_id": "<trace_id>",
+                "span_id": "<span_id>",
+                "parent_span_id": "<parent_span_id>",
+            }
+        },
+        "breadcrumbs": {"values": [{"message": "m", "data": {"span_id": "<span_id>"}}]},
+    }
