@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from korrigo_sentry import build_cache, runbooks, settings
+from korrigo_sentry import build_cache, runbook_layout, runbooks, settings
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE
 from korrigo_sentry.dsn import mask_dsn
@@ -485,3 +485,26 @@ def define_env(env: Any) -> None:
     # The runbook pages' macros (runbooks_table, runbooks_printable, runbook_transcript)
     # live with the runbook parser.
     runbooks.define_macros(env)
+    define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
+
+
+# --- runbook layout (issue 13) ------------------------------------------------------------
+
+
+def define_layout_macros(env: Any) -> None:
+    """`runbook_header()` (reads the page's front matter) and `paged_start()` (home page)."""
+
+    def runbook_header(slug: str = "") -> str:
+        """The runbook's header; `slug` names the runbook when another page shows it."""
+        if slug:
+            meta = runbooks.get_runbook(slug).meta
+        else:
+            slug, meta = posixpath.splitext(posixpath.basename(page_path(env)))[0], env.page.meta
+        return runbook_layout.header(slug, meta)
+
+    def paged_start() -> str:
+        """Alert -> runbook table and the symptom runbooks, linked from the page."""
+        return runbook_layout.paged_block(page_path(env), load_rules(), runbooks.load_runbooks())
+
+    env.macro(runbook_header)
+    env.macro(paged_start)
