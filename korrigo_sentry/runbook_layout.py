@@ -21,7 +21,7 @@ from korrigo_sentry.oncall import OnCall, oncall
 FIRST_COMMAND = "python -m korrigo_sentry runbook {slug}"
 #: Front matter keys the header reads, besides `severity`, `owner` and `last_reviewed`.
 RUNS_IN = "runs_in"
-SEARCH_PHRASES = "search_phrases"
+SEARCH_PHRASES = "tags"  # Material's search indexes page.meta.tags (boost 1e6)
 
 
 def first_command(slug: str, meta: Mapping[str, Any], where: OnCall | None = None) -> str:

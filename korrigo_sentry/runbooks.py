@@ -47,7 +47,7 @@ SECTIONS: tuple[str, ...] = (
     "Related",
 )
 QUICK_CHECKS = SECTIONS[2]
-FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "search_phrases")
+FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
 #: The title of the collapsed block that holds a quick check's assertions (issue 13): the
 #: reader copies the visible block, CI and the runbook command run both.
 CI_CHECK_TITLE = "How CI checks this step"

@@ -74,7 +74,7 @@ def test_pages_do_use_compose_commands() -> None:
 def test_front_matter_says_where_and_what_people_search(book: runbooks.Runbook) -> None:
     place = oncall().place(book.meta["runs_in"])
     assert place.service, "quick checks run in a container"
-    phrases = book.meta["search_phrases"]
+    phrases = book.meta["tags"]
     assert len(phrases) >= 3
     assert all(isinstance(p, str) and p.strip() for p in phrases)
 
@@ -170,7 +170,7 @@ META = {
     "owner": "backend on-call",
     "last_reviewed": dt.date(2026, 1, 10),
     "runs_in": "worker",
-    "search_phrases": ["celery", "tasks stuck"],
+    "tags": ["celery", "tasks stuck"],
 }
 
 
