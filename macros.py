@@ -452,18 +452,17 @@ def define_env(env: Any) -> None:
             link = posixpath.relpath(rule.runbook, here or ".")
             rows.append(
                 (
-                    f"**{rule.name}**",
+                    f"**[{rule.name}]({link})**",  # the name opens its runbook (issue 13)
                     rule.kind,
                     alert_condition(rule),
                     f"`{rule.environment}`" if rule.environment else "all",
                     alert_actions(rule),
                     f"at most {every(rule.frequency_minutes)}",
                     rule.severity,
-                    f"[{rule.id}]({link})",
                 )
             )
         header = ("Alert", "Kind", "Fires when", "Environment", "Notifies", "Repeats",
-                  "Severity", "Runbook")  # fmt: skip
+                  "Severity")  # fmt: skip
         return _table(header, rows)
 
     macros: list[Callable[..., Any]] = [
