@@ -28,6 +28,7 @@ from typing import Any, TextIO
 import yaml
 
 from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.oncall import oncall
 
 #: The repository (the package's parent): runbooks/ and mkdocs.yml live there. Found when
 #: the package is installed editable from the repository, or run from it.
@@ -51,6 +52,7 @@ FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
 #: The title of the collapsed block that holds a quick check's assertions (issue 13): the
 #: reader copies the visible block, CI and the runbook command run both.
 CI_CHECK_TITLE = "How CI checks this step"
+CI_CHECK_PREFIX = "How CI checks this"  # also "How CI checks this: <what>" (CI-only proofs)
 
 
 class RunbookError(ValueError):
@@ -368,10 +370,14 @@ def printable_page(book: Runbook) -> str:
 
 
 def without_ci_checks(text: str) -> str:
-    """`text` without its "How CI checks this step" blocks: what a reader prints and runs."""
+    """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
+    titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints."""
+    ci_title = f'title="{oncall().place("ci").label}"'
     lines = text.split("\n")
     for token in reversed(page_parser().parse(text)):
-        if token.type == "admonition_open" and CI_CHECK_TITLE in token.info and token.map:
+        ci_check = token.type == "admonition_open" and CI_CHECK_PREFIX in token.info
+        ci_fence = token.type == "fence" and ci_title in token.info
+        if (ci_check or ci_fence) and token.map:
             start, end = token.map
             while end < len(lines) and not lines[end].strip():
                 end += 1  # and the blank lines after it

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from korrigo_sentry import runbook_layout, runbooks
+from korrigo_sentry.markdown import page_parser
 from korrigo_sentry.oncall import oncall
 from tests.doc_sources import markdown_files
 
@@ -98,6 +99,17 @@ def test_every_fence_title_is_a_place_of_the_data() -> None:
     used = {t for p in markdown_files() for t in titles.findall(p.read_text(encoding="utf-8"))}
     assert used, "no fence says where it runs"
     assert used <= labels
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=IDS)
+def test_every_runbook_block_says_where_it_runs(book: runbooks.Runbook) -> None:
+    """Every python fence but the CI checks' continuations carries a place as its title."""
+    untitled = []
+    for token in page_parser().parse(book.path.read_text(encoding="utf-8")):
+        python = token.type == "fence" and token.info.strip("{} .").startswith("python")
+        if python and "continuation" not in token.info and "title=" not in token.info:
+            untitled.append(token.map[0] + 1 if token.map else 0)
+    assert untitled == []
 
 
 RUNBOOK = """---
