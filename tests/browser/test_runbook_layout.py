@@ -201,3 +201,20 @@ def pdf_text(pdf: bytes) -> str:
     """The PDF's text, lines joined by spaces."""
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     return " ".join(text.split())
+
+
+def test_a_missing_file_is_still_a_problem_when_cancellations_are_not(
+    page: Page, traffic: chromium.Traffic, base_url: str
+) -> None:
+    """Ignoring `net::ERR_ABORTED` (a cancelled request) leaves real faults reported."""
+    page.goto(f"{base_url}assets/no-such-file.png")
+    assert any("HTTP 404" in line for line in traffic.problems())
+
+
+def test_the_discouraged_command_has_no_copy_button(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}runbooks/sentry-not-capturing-errors/", wait_until="networkidle")
+    shown = page.locator(".md-content .no-copy pre")
+    assert "env | grep SENTRY" in shown.inner_text()
+    assert shown.locator("button[data-md-type='copy']").count() == 0
+    copyable = page.locator(".md-content .highlight:not(.no-copy) pre button[data-md-type='copy']")
+    assert copyable.count() > 5  # Material's copy buttons are there for the others

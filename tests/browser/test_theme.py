@@ -15,7 +15,9 @@ from tests.browser import built_site, chromium
 
 TOGGLE = "label.md-header__button[for^='__palette_']:not([hidden])"
 # For each code block: does its <pre> hold a copy button targeting that very block?
-COPY_BUTTONS = """() => [...document.querySelectorAll(".md-content .highlight pre > code")]
+# (`.no-copy` blocks are shown, never run: the discouraged `env | grep SENTRY`.)
+COPY_BUTTONS = """() => [...document.querySelectorAll(
+    ".md-content .highlight:not(.no-copy) pre > code")]
   .map(code => {
     const button = code.parentElement.querySelector("button[data-md-type='copy']");
     return !!button && document.querySelector(button.dataset.clipboardTarget) === code;
@@ -64,7 +66,7 @@ def test_light_dark_toggle_switches_and_persists(
     assert background(page) != light
 
     # instant navigation (a link click), a reload and a fresh page keep the reader's choice
-    page.locator(".md-nav--primary a.md-nav__link[href]").nth(2).click()
+    page.locator(".md-nav--primary a.md-nav__link[href]:not([href*='#'])").nth(2).click()
     page.wait_for_load_state("networkidle")
     assert page.url != base_url
     assert scheme(page) == "slate"
