@@ -41,8 +41,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint .github/workflows/*.yml
 
-unit: $(STAMP)
-	$(call timed,$(BIN)/pytest -q -n 2 tests --ignore=tests/browser)
+# --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
+# worker; test_links checks the site `make build` wrote instead of building its own.
+unit: $(STAMP) build
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile tests \
+		--ignore=tests/browser)
 
 doctest: $(STAMP)
 	$(call timed,$(BIN)/pytest -q -p no:randomly --markdown-docs \
@@ -65,7 +68,8 @@ pdf: $(STAMP) build
 	@mkdir -p artifacts
 	/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
 		--disable-background-networking --virtual-time-budget=10000 \
-		--print-to-pdf=artifacts/runbooks.pdf "file://$(CURDIR)/$(SITE)/runbooks/print/index.html"
+		--print-to-pdf=artifacts/runbooks.pdf "file://$(CURDIR)/$(SITE)/runbooks/print/index.html" \
+		2>artifacts/chromium-pdf.log
 	@$(BIN)/python -c "from pypdf import PdfReader; \
 		print('artifacts/runbooks.pdf:', len(PdfReader('artifacts/runbooks.pdf').pages), 'A4 pages')"
 
