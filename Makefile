@@ -54,10 +54,12 @@ doctest: $(STAMP)
 build: $(STAMP)
 	$(call timed,$(BIN)/mkdocs build --strict --quiet -d $(SITE))
 
-# One Chromium and one served copy of $(SITE) for the whole session (tests/browser/conftest.py).
+# One Chromium and one served copy of $(SITE) per xdist worker, for the whole session
+# (tests/browser/conftest.py); the tests mostly wait on pages, so two workers overlap them.
 browser: $(STAMP) build
 	@if [ -x /usr/bin/chromium ]; then \
-		t0=$$(date +%s); KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q tests/browser; s=$$?; \
+		t0=$$(date +%s); KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 \
+			tests/browser; s=$$?; \
 		echo "[browser] $$(( $$(date +%s) - t0 )) s"; exit $$s; \
 	else \
 		echo "SKIPPED browser tests: /usr/bin/chromium is missing (apt-get install chromium; CI installs it)"; \

@@ -2,7 +2,7 @@
 what search finds, whether tables fit, and what the printed runbooks look like.
 
 The figures (first command offsets, search ranks, printed pages) go to
-artifacts/runbook-layout.md for the CI artifact.
+artifacts/runbook-layout/ for the CI artifact.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from tests.browser.test_search import search
 
 SLUGS = [book.slug for book in runbooks.load_runbooks()]
 DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
-REPORT = built_site.ARTIFACTS / "runbook-layout.md"
-_figures: dict[str, list[str]] = {}
+# One file per test: the tests may run in different xdist workers.
+REPORT_DIR = built_site.ARTIFACTS / "runbook-layout"
 MAX_PRINTED_PAGES = 20
 
 # What an engineer types when something is wrong, and the runbook that must come up.
@@ -54,14 +54,11 @@ TABLE_WIDTHS = """() => [...document.querySelectorAll(".md-content .md-typeset t
 })"""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report() -> object:
-    yield
-    lines = ["# Runbook layout (issue 13)", ""]
-    for title, rows in _figures.items():
-        lines += [f"## {title}", "", *rows, ""]
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines), encoding="utf-8")
+def report(name: str, title: str, lines: list[str]) -> None:
+    """Write the figures a test measured to artifacts/runbook-layout/<name>.md."""
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    text = "\n".join([f"## {title}", "", *lines, ""])
+    (REPORT_DIR / f"{name}.md").write_text(text, encoding="utf-8")
 
 
 def _new_page(browser: Browser, device: str) -> tuple[Page, chromium.Traffic]:
@@ -88,9 +85,10 @@ def test_every_runbook_shows_its_first_command_in_the_first_screen(
         assert box, slug
         offsets[slug] = (round(box["y"]), round(box["y"] + box["height"]))
     page.context.close()
-    _figures.setdefault("First command: top and bottom, px from the top", []).extend(
-        f"- {device} {DEVICES[device]['width']}x{height}: {slug} {top} to {bottom}"
-        for slug, (top, bottom) in offsets.items()
+    report(
+        f"first-command-{device}",
+        f"First command at {DEVICES[device]['width']}x{height}: top and bottom, px",
+        [f"- {slug}: {top} to {bottom}" for slug, (top, bottom) in offsets.items()],
     )
     late = {slug: bottom for slug, (_, bottom) in offsets.items() if bottom > height}
     assert late == {}, f"below the fold at {device}: {late}"
@@ -113,8 +111,10 @@ def test_the_home_page_starts_with_paged_start_here(
     box = table.bounding_box()
     assert box
     bottom = box["y"] + box["height"]
-    _figures.setdefault("Home page: 'Paged? Start here' table, bottom edge", []).append(
-        f"- {device}: {round(bottom)} px (screen {DEVICES[device]['height']} px)"
+    report(
+        f"home-{device}",
+        f"Home page at {DEVICES[device]['width']}x{DEVICES[device]['height']}",
+        [f"- 'Paged? Start here' table ends {round(bottom)} px from the top"],
     )
     assert bottom <= DEVICES[device]["height"]
     page.context.close()
@@ -127,12 +127,12 @@ def _is_alert(slug: str) -> bool:
 
 @pytest.mark.parametrize("device", list(DEVICES))
 def test_every_table_fits_the_content_column(
-    browser: Browser, base_url: str, all_pages: list[str], device: str
+    browser: Browser, base_url: str, site_dir: Path, device: str
 ) -> None:
     page, traffic = _new_page(browser, device)
     too_wide = {}
     measured = 0
-    for path in all_pages:
+    for path in built_site.pages_containing(site_dir, "<table"):
         page.goto(base_url + path, wait_until="load")
         for table in page.evaluate(TABLE_WIDTHS):
             measured += 1
@@ -154,9 +154,11 @@ def test_symptom_searches_find_the_runbook_in_the_first_three(page: Page, base_u
                 pages.append(path)
         wanted = urlsplit(f"{base_url}runbooks/{slug}/").path
         ranks[query] = pages.index(wanted) + 1 if wanted in pages else None
-    _figures["Search: rank of the runbook"] = [
-        f"- `{query}` -> {QUERIES[query]}: {rank}" for query, rank in ranks.items()
-    ]
+    report(
+        "search",
+        "Search: rank of the runbook",
+        [f"- `{query}` -> {QUERIES[query]}: {rank}" for query, rank in ranks.items()],
+    )
     missed = {q: r for q, r in ranks.items() if r is None or r > TOP}
     assert missed == {}
 
@@ -187,7 +189,7 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_twenty_pages
     printed = pdf_text(pdf)
     for slug in SLUGS:
         assert runbooks.get_runbook(slug).title in printed, f"{slug} is not in the PDF"
-    _figures["Printable runbooks"] = [f"- {pages} A4 pages (limit {MAX_PRINTED_PAGES})"]
+    report("print", "Printable runbooks", [f"- {pages} A4 pages (limit {MAX_PRINTED_PAGES})"])
     assert pages <= MAX_PRINTED_PAGES
     assert traffic.problems() == []
 

@@ -132,7 +132,7 @@ def test_mermaid_diagrams_render_as_svg(browser: Browser, base_url: str, site_di
     for path in with_diagrams:
         page.goto(base_url + path, wait_until="networkidle")
         svg = page.locator("div.mermaid svg").first
-        expect(svg).to_be_visible()
+        expect(svg).to_be_visible(timeout=30_000)  # 3.5 MB of mermaid on a busy machine
         box = svg.bounding_box()
         assert box
         assert box["width"] > 100
