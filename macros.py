@@ -495,10 +495,12 @@ def define_layout_macros(env: Any) -> None:
 
     def runbook_header(slug: str = "") -> str:
         """The runbook's header; `slug` names the runbook when another page shows it."""
-        if slug:
+        meta: Mapping[str, Any] | None = None
+        if not slug:
+            slug = posixpath.splitext(posixpath.basename(page_path(env)))[0]
+            meta = getattr(env.page, "meta", None)  # mkdocs: the page's front matter
+        if slug and not meta:  # another page (printable), or a port without page.meta
             meta = runbooks.get_runbook(slug).meta
-        else:
-            slug, meta = posixpath.splitext(posixpath.basename(page_path(env)))[0], env.page.meta
         return runbook_layout.header(slug, meta)
 
     def paged_start() -> str:
