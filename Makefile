@@ -10,8 +10,17 @@ SERVE_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test lint unit doctest build browser bench zensical clean field
+.PHONY: serve test lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
+
+# `make test` runs these stages at the same time (JOBS of them at once): lint, the unit
+# tests, the doc tests, the strict build followed by the browser tests on that very build,
+# the installed-wheel field test and the incident drills on a live local stack.
+# A new stage adds itself here (`TEST_STAGES += name`) and prints its own wall time.
+TEST_STAGES := lint unit doctest browser field drills
+JOBS ?= 4
+# Run a stage's command, then print "[stage] N s"; the stage's exit status is kept.
+timed = @t0=$$(date +%s); $(1); s=$$?; echo "[$@] $$(( $$(date +%s) - t0 )) s"; exit $$s
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,30 +32,34 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(STAMP) lint unit doctest build field browser drills
-	@echo "make test: all checks passed"
+test: $(STAMP)
+	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
+		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint .github/workflows/*.yml
 
-unit: $(STAMP)
-	$(BIN)/pytest -q -n 2 tests --ignore=tests/browser --ignore=tests/field --ignore=tests/drills
+# --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
+# worker; test_links checks the site `make build` wrote instead of building its own.
+unit: $(STAMP) build
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile tests \
+		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
 field: $(STAMP)
-	$(BIN)/pytest -q -p no:randomly tests/field
+	$(call timed,$(BIN)/pytest -q -p no:randomly tests/field)
 
 doctest: $(STAMP)
-	$(BIN)/pytest -q -p no:randomly --markdown-docs --markdown-docs-syntax=superfences \
-		-o testpaths= docs runbooks --ignore=docs/runbooks
+	$(call timed,$(BIN)/pytest -q -p no:randomly --markdown-docs \
+		--markdown-docs-syntax=superfences -o testpaths= docs runbooks --ignore=docs/runbooks)
 
 # No --quiet: it drops warnings before --strict counts them (a broken link would pass).
 # SITE: where the site goes (tests build a broken copy of the repo into a temporary dir).
 SITE ?= site
 build: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir $(SITE)
+	$(call timed,$(BIN)/mkdocs build --strict --site-dir $(SITE))
 
 # Mutation testing (slow: not in `make test`; CI runs it weekly). MODULES="sampling macros"
 # selects modules (default: all of tests/mutation/run.py's MODULES).
@@ -55,12 +68,26 @@ MODULES ?=
 mutate: $(STAMP)
 	$(BIN)/python -m tests.mutation.run $(MODULES)
 
+# One Chromium and one served copy of $(SITE) per xdist worker, for the whole session
+# (tests/browser/conftest.py); the tests mostly wait on pages, so two workers overlap them.
 browser: $(STAMP) build
 	@if [ -x /usr/bin/chromium ]; then \
-		$(BIN)/pytest -q tests/browser; \
+		t0=$$(date +%s); KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 \
+			tests/browser; s=$$?; \
+		echo "[browser] $$(( $$(date +%s) - t0 )) s"; exit $$s; \
 	else \
 		echo "SKIPPED browser tests: /usr/bin/chromium is missing (apt-get install chromium; CI installs it)"; \
 	fi
+
+# The printable runbooks as a PDF, printed by Chromium from the built site (a CI artifact).
+pdf: $(STAMP) build
+	@mkdir -p artifacts
+	/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+		--disable-background-networking --virtual-time-budget=10000 \
+		--print-to-pdf=artifacts/runbooks.pdf "file://$(CURDIR)/$(SITE)/runbooks/print/index.html" \
+		2>artifacts/chromium-pdf.log
+	@$(BIN)/python -c "from pypdf import PdfReader; \
+		print('artifacts/runbooks.pdf:', len(PdfReader('artifacts/runbooks.pdf').pages), 'A4 pages')"
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.benchmarks
@@ -83,7 +110,7 @@ drill: $(STAMP)
 	PYTHONPATH=. $(BIN)/python -m drills
 
 drills: $(STAMP)
-	PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
+	$(call timed,PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills)
 
 drills-full: $(STAMP)
 	KORRIGO_DRILLS=full PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills

@@ -30,4 +30,9 @@ def _doc_block_sentry(request: pytest.FixtureRequest) -> Iterator[FakeTransport 
         return
     transport = request.getfixturevalue("sentry")
     request.node.funcargs["sentry"] = transport
+    # As in Korrigo's Django shell, where Django has loaded Korrigo's Celery app: blocks
+    # that use `celery.current_app` (high-error-rate's Celery steps) get the demo's.
+    from korrigo_sentry.demo.tasks import celery_app
+
+    celery_app.set_current()
     yield transport

@@ -23,7 +23,7 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from korrigo_sentry import build_cache, facts_markdown, runbooks, settings
+from korrigo_sentry import build_cache, facts_markdown, runbook_layout, runbooks, settings
 from korrigo_sentry import facts as product_facts
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
@@ -549,18 +549,17 @@ def define_env(env: Any) -> None:
             link = posixpath.relpath(rule.runbook, here or ".")
             rows.append(
                 (
-                    f"**{rule.name}**",
+                    f"**[{rule.name}]({link})**",  # the name opens its runbook (issue 13)
                     rule.kind,
                     alert_condition(rule),
                     f"`{rule.environment}`" if rule.environment else "all",
                     alert_actions(rule),
                     alert_repeats(rule),
                     rule.severity,
-                    f"[{rule.id}]({link})",
                 )
             )
         header = ("Alert", "Kind", "Fires when", "Environment", "Notifies", "Repeats",
-                  "Severity", "Runbook")  # fmt: skip
+                  "Severity")  # fmt: skip
         return _table(header, rows)
 
     macros: list[Callable[..., Any]] = [
@@ -594,3 +593,28 @@ def define_env(env: Any) -> None:
     env.macro(transcript_block, "runbook_transcript")
     env.macro(send_test_outcomes)
     env.macro(schema_table, "json_schemas")
+    define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
+
+
+# --- runbook layout (issue 13) ------------------------------------------------------------
+
+
+def define_layout_macros(env: Any) -> None:
+    """`runbook_header()` (reads the page's front matter) and `paged_start()` (home page)."""
+
+    def runbook_header(slug: str = "") -> str:
+        """The runbook's header; `slug` names the runbook when another page shows it."""
+        meta: Mapping[str, Any] | None = None
+        if not slug:
+            slug = posixpath.splitext(posixpath.basename(page_path(env)))[0]
+            meta = getattr(env.page, "meta", None)  # mkdocs: the page's front matter
+        if slug and not meta:  # another page (printable), or a port without page.meta
+            meta = runbooks.get_runbook(slug).meta
+        return runbook_layout.header(slug, meta)
+
+    def paged_start() -> str:
+        """Alert -> runbook table and the symptom runbooks, linked from the page."""
+        return runbook_layout.paged_block(page_path(env), load_rules(), runbooks.load_runbooks())
+
+    env.macro(runbook_header)
+    env.macro(paged_start)

@@ -19,7 +19,7 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from contextlib import redirect_stdout
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,6 +27,7 @@ import yaml
 
 from korrigo_sentry import package_data
 from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.oncall import oncall
 
 #: Where the pages are read: the wheel's copy, or the checkout (`package_data`).
 REPO_ROOT = package_data.REPO_ROOT
@@ -45,7 +46,11 @@ SECTIONS: tuple[str, ...] = (
     "Related",
 )
 QUICK_CHECKS = SECTIONS[2]
-FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed")
+FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
+#: The title of the collapsed block that holds a quick check's assertions (issue 13): the
+#: reader copies the visible block, CI and the runbook command run both.
+CI_CHECK_TITLE = "How CI checks this step"
+CI_CHECK_PREFIX = "How CI checks this"  # also "How CI checks this: <what>" (CI-only proofs)
 
 
 class RunbookError(ValueError):
@@ -62,6 +67,9 @@ class QuickCheck:
     expected: str = ""
     if_not: str = ""
     link: str = ""  # where `if_not` sends the reader: `#anchor` or a relative page link
+    where: str = ""  # the fence's title: where a reader runs it (a label of oncall.yaml)
+    ci_check: str = ""  # the collapsed "How CI checks this step" continuation: the asserts
+    ci_line: int = 0  # its first code line in the page
 
 
 @dataclass(frozen=True)
@@ -176,16 +184,43 @@ def _parse(path: Path, mtime_ns: int) -> Runbook:
             elif checks and paragraph.startswith("If not:"):
                 body = paragraph.removeprefix("If not:")
                 checks[-1] = _with(checks[-1], if_not=body, link=first_link(body))
-        elif (
-            token.type == "fence"
-            and sections
-            and sections[-1] == QUICK_CHECKS
-            and token.info.strip() == "python"
-            and token.level == 0
-            and token.map
-        ):
-            checks.append(QuickCheck(plain(paragraph), token.content, token.map[0] + 2))
+        elif token.type == "fence" and sections and sections[-1] == QUICK_CHECKS and token.map:
+            language, options = _fence_info(token.info)
+            if language != "python":
+                continue
+            if token.level == 0 and "continuation" not in options:
+                where = _TITLE.search(token.info)
+                checks.append(
+                    QuickCheck(
+                        plain(paragraph),
+                        token.content,
+                        token.map[0] + 2,
+                        where=where.group(1) if where else "",
+                    )
+                )
+            elif checks and "continuation" in options and _in_ci_check(tokens, index):
+                checks[-1] = replace(checks[-1], ci_check=token.content, ci_line=token.map[0] + 2)
     return Runbook(path.stem, path, title, meta, tuple(sections), tuple(checks))
+
+
+_TITLE = re.compile(r'title="([^"]*)"')
+
+
+def _fence_info(info: str) -> tuple[str, set[str]]:
+    """(language, bare options) of a fence's info: `python title="x"`, `{.python continuation}`."""
+    words = _TITLE.sub("", info).strip().strip("{}").split()
+    language = words[0].lstrip(".") if words else ""
+    return language, set(words[1:])
+
+
+def _in_ci_check(tokens: list[Any], index: int) -> bool:
+    """True when the fence at `index` sits in a "How CI checks this step" admonition."""
+    for token in reversed(tokens[:index]):
+        if token.type == "admonition_open":
+            return CI_CHECK_TITLE in token.info
+        if token.level == 0:
+            return False
+    return False
 
 
 def _with(check: QuickCheck, **changes: str) -> QuickCheck:
@@ -237,16 +272,18 @@ class CheckResult:
 
 
 def run_check(book: Runbook, check: QuickCheck) -> CheckResult:
-    """Execute one quick check's block in a fresh namespace, capturing what it prints.
-
-    The code is padded so that a traceback's line numbers are the page's.
+    """Execute one quick check's block, then its CI check, in a fresh namespace, capturing
+    what they print. The code is padded so that a traceback's line numbers are the page's.
     """
-    source = "\n" * (check.line - 1) + check.code
     namespace: dict[str, Any] = {"__name__": f"runbook:{book.slug}"}
     printed = io.StringIO()
+    parts = [(check.line, check.code), (check.ci_line, check.ci_check)]
     try:
         with redirect_stdout(printed):
-            exec(compile(source, str(book.path), "exec"), namespace)
+            for line, code in parts:
+                if code:
+                    source = "\n" * (line - 1) + code
+                    exec(compile(source, str(book.path), "exec"), namespace)
     except AssertionError as exc:
         return CheckResult(check, False, f"FAILED: {exc or 'assertion failed'}")
     except Exception as exc:
@@ -314,9 +351,11 @@ _SAME_PAGE_LINK = re.compile(r"\]\(#([^)]+)\)")
 
 
 def printable_page(book: Runbook) -> str:
-    """One runbook's Markdown for the printable page: no front matter, headings one level
-    down, same-page links pointing at the runbook's own page."""
-    text = book.path.read_text(encoding="utf-8")
+    """One runbook's Markdown for the printable page: no front matter, no CI checks,
+    headings one level down, same-page links pointing at the runbook's own page."""
+    text = without_ci_checks(book.path.read_text(encoding="utf-8"))
+    # The header macro reads the page's front matter; here the page is the printable one.
+    text = text.replace("{{ runbook_header() }}", f'{{{{ runbook_header("{book.slug}") }}}}')
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
     out, in_fence = [], False
@@ -328,6 +367,22 @@ def printable_page(book: Runbook) -> str:
             line = _SAME_PAGE_LINK.sub(rf"]({book.slug}.md#\1)", line)
         out.append(line)
     return "\n".join(out).strip() + "\n"
+
+
+def without_ci_checks(text: str) -> str:
+    """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
+    titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints."""
+    ci_title = f'title="{oncall().place("ci").label}"'
+    lines = text.split("\n")
+    for token in reversed(page_parser().parse(text)):
+        ci_check = token.type == "admonition_open" and CI_CHECK_PREFIX in token.info
+        ci_fence = token.type == "fence" and ci_title in token.info
+        if (ci_check or ci_fence) and token.map:
+            start, end = token.map
+            while end < len(lines) and not lines[end].strip():
+                end += 1  # and the blank lines after it
+            del lines[start:end]
+    return "\n".join(lines)
 
 
 def printable(render: Callable[[str], str] = str, directory: Path = RUNBOOK_DIR) -> str:

@@ -21,6 +21,7 @@ import sentry_sdk
 
 from korrigo_sentry import cli, runbooks
 from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.oncall import oncall
 from korrigo_sentry.testing import reset_scopes
 
 SHELL = {"bash", "sh", "shell", "console"}
@@ -28,8 +29,11 @@ ENTRY = "python -m korrigo_sentry"
 PAGES = sorted(runbooks.RUNBOOK_DIR.glob("*.md"))
 #: Shell steps that are not Korrigo commands, each with the reason no command can do it.
 NOT_KORRIGO = {
-    "docker compose logs backend | grep -i sentry": (
+    f"{oncall().compose} logs backend | grep -i sentry": (
         "reads the running server's own SDK log, which a new process cannot see"
+    ),
+    f"{oncall().compose} stop worker": (
+        "stops the worker's container (high-error-rate, Celery): only Compose can"
     ),
 }
 
@@ -111,8 +115,8 @@ def test_every_shell_step_is_a_korrigo_command(page: str, line: str) -> None:
         return
     assert ENTRY in line, f"{page}: `{line}` is not a `{ENTRY}` command"
     prefix = line.split(ENTRY, 1)[0].split()
-    # Before it: nothing (Local), or `docker compose exec SERVICE` (Docker Compose).
-    docker = len(prefix) == 4 and prefix[:3] == ["docker", "compose", "exec"]
+    # Before it: nothing (Local), or `docker compose -f FILE exec SERVICE` (Docker Compose).
+    docker = prefix[:-1] == [*oncall().compose.split(), "exec"]
     assert prefix == [] or docker, f"{page}: unexpected prefix {prefix}"
 
 

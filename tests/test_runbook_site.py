@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -90,3 +91,51 @@ def test_the_command_line_page_shows_a_run_without_a_dsn(site: Build) -> None:
     assert status == 1
     for line in expected.splitlines():
         assert line.strip() in text
+
+
+def _edit_link(site: Build, url_path: str) -> str:
+    html = _page(site, url_path).read_text(encoding="utf-8")
+    match = re.search(r'<a href="([^"]+)" title="Edit this page"', html)
+    assert match, url_path
+    return match.group(1)
+
+
+@pytest.mark.slow
+def test_runbook_edit_links_open_the_file_under_runbooks(site: Build) -> None:
+    repo = "https://github.com/korrigo/korrigo-handbook/edit/main/"
+    for book in BOOKS:
+        assert _edit_link(site, f"runbooks/{book.slug}") == f"{repo}runbooks/{book.slug}.md"
+    assert _edit_link(site, "runbooks") == f"{repo}runbooks/index.md"
+    # every other page keeps its docs/ source
+    assert _edit_link(site, "reference/alerts") == f"{repo}docs/reference/alerts.md"
+
+
+def test_actions_override_is_materials_partial_plus_the_runbooks_path() -> None:
+    """overrides/partials/actions.html differs from Material's only by the edit URL, so a
+    Material upgrade that changes the partial is noticed here."""
+    import material
+
+    theirs = Path(material.__file__).parent / "templates" / "partials" / "actions.html"
+    ours = runbooks.REPO_ROOT / "overrides" / "partials" / "actions.html"
+    body = ours.read_text(encoding="utf-8").split("-#}\n", 1)[1]
+    changed = (
+        '{% set edit_url = page.edit_url | replace("/docs/runbooks/", "/runbooks/") '
+        'if page.edit_url else "" %}\n{% if edit_url %}'
+    )
+    assert body.startswith(changed)
+    restored = body.replace(changed, "{% if page.edit_url %}", 1).replace(
+        "edit_url", "page.edit_url"
+    )
+    restored = restored.replace("page.page.edit_url", "page.edit_url")
+    assert restored == theirs.read_text(encoding="utf-8").split("-#}\n", 1)[1]
+
+
+@pytest.mark.slow
+def test_search_indexes_each_runbooks_phrases_and_skips_the_printable_page(site: Build) -> None:
+    import json
+
+    index = json.loads((site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = {doc["location"]: doc for doc in index["docs"]}
+    for book in BOOKS:
+        assert docs[f"runbooks/{book.slug}/"].get("tags") == book.meta["tags"]
+    assert not [location for location in docs if location.startswith("runbooks/print/")]

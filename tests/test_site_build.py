@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.oncall import oncall
 from tests.test_site_support import SEED, Build, build, copy_repo, loaded_urls, page_code, page_text
 
 pytestmark = pytest.mark.slow
@@ -47,6 +48,9 @@ SEED_FIXES = {
     ),
     # `Hub` is deprecated in sentry-sdk 2.x
     "print(sentry_sdk.Hub.current.client)": "sentry_sdk.get_client()",
+    # Compose commands name the compose file on every line (korrigo_sentry/data/oncall.yaml)
+    "docker-compose exec ": f"{oncall().compose} exec ",
+    "docker-compose logs ": f"{oncall().compose} logs ",
 }
 
 

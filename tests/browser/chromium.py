@@ -113,7 +113,11 @@ def watch(page: Page, traffic: Traffic) -> None:
             traffic.failed.append(f"HTTP {response.status} {response.url}")
 
     def on_failed(request: Request) -> None:
-        if is_loopback(request.url):  # foreign ones are aborted on purpose, reported above
+        # Foreign requests are aborted on purpose (reported above). `net::ERR_ABORTED` is
+        # the browser cancelling a request itself, e.g. the favicon still loading when the
+        # test moves to the next page: a race, not a fault of the site (a missing or broken
+        # file answers 404/500, which `on_response` records).
+        if is_loopback(request.url) and request.failure != "net::ERR_ABORTED":
             traffic.failed.append(f"{request.failure} {request.url}")
 
     page.on("console", on_console)

@@ -2,11 +2,12 @@
 
 No rule is disabled: the full default ruleset runs, best-practice rules included, and no
 violation of impact "serious" or "critical" is allowed. Every count (all impacts) is written
-to artifacts/axe-report.md.
+to artifacts/axe-report.md (one file per worker when the tests run in parallel).
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser import built_site, chromium
 
 BLOCKING = {"serious", "critical"}
-REPORT = built_site.ARTIFACTS / "axe-report.md"
+# Under xdist each worker reports what it ran: axe-report-gw0.md, axe-report-gw1.md...
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+REPORT = built_site.ARTIFACTS / f"axe-report{'-' + _WORKER if _WORKER else ''}.md"
 _findings: dict[str, dict[str, list[dict]]] = {}  # state -> page -> violations, for the report
 
 
@@ -73,16 +76,21 @@ def _report() -> object:
     write_report()
 
 
+# Every page, in two halves (every other page), so that parallel workers share the load.
+HALVES = 2
+
+
+@pytest.mark.parametrize("half", range(HALVES))
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_every_page_passes_axe(
-    browser: Browser, base_url: str, all_pages: list[str], color_scheme: str
+    browser: Browser, base_url: str, all_pages: list[str], color_scheme: str, half: int
 ) -> None:
     context = browser.new_context(viewport=chromium.DESKTOP, color_scheme=color_scheme)
     traffic = chromium.guard(context)
     page = context.new_page()
     failures: dict[str, list[str]] = {}
     ran: dict[str, list[str]] = {}
-    for path in all_pages:
+    for path in all_pages[half::HALVES]:
         page.goto(base_url + path, wait_until="networkidle")
         results = audit(page)
         ran.update(rules_run(results))

@@ -16,7 +16,7 @@ TOP = 5  # the runbook must be among the first results a reader sees
 
 def search(page: Page, base_url: str, query: str) -> list[str]:
     """Type `query` into Material's search box on the home page; the result URLs, in order."""
-    page.goto(base_url, wait_until="networkidle")
+    page.goto(base_url, wait_until="load")  # typing waits for the search index anyway
     box = page.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query, delay=40)

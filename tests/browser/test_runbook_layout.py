@@ -1,0 +1,222 @@
+"""A paged engineer on a desktop (1280x800) or a phone (390x844): what the first screen shows,
+what search finds, whether tables fit, and what the printed runbooks look like.
+
+The figures (first command offsets, search ranks, printed pages) go to
+artifacts/runbook-layout/ for the CI artifact.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page
+from pypdf import PdfReader
+
+from korrigo_sentry import runbooks
+from tests.browser import built_site, chromium
+from tests.browser.test_search import search
+
+SLUGS = [book.slug for book in runbooks.load_runbooks()]
+DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
+# One file per test: the tests may run in different xdist workers.
+REPORT_DIR = built_site.ARTIFACTS / "runbook-layout"
+MAX_PRINTED_PAGES = 20
+
+# What an engineer types when something is wrong, and the runbook that must come up.
+QUERIES = {
+    "stopped": "sentry-not-capturing-errors",
+    "no events": "sentry-not-capturing-errors",
+    "nothing in sentry": "sentry-not-capturing-errors",
+    "after deploy": "sentry-not-capturing-errors",
+    "rate limit": "quota-exhausted",
+    "429": "quota-exhausted",
+    "quota": "quota-exhausted",
+    "slow": "performance-degradation",
+    "celery": "celery-failures-not-reported",
+    "password in event": "sensitive-data-in-event",
+    "no release": "missing-release-or-environment",
+    "retry storm": "high-error-rate",
+    "no transactions": "performance-data-missing",
+}
+TOP = 3
+
+# Each table and its scroll wrapper: content width against visible width.
+TABLE_WIDTHS = """() => [...document.querySelectorAll(".md-content .md-typeset table")].map(t => {
+  const wrap = t.closest(".md-typeset__scrollwrap") || t.parentElement;
+  return {scroll: Math.max(t.scrollWidth, wrap.scrollWidth),
+          client: Math.min(t.clientWidth, wrap.clientWidth) || wrap.clientWidth,
+          wrapScroll: wrap.scrollWidth, wrapClient: wrap.clientWidth,
+          head: t.rows[0].textContent.trim().slice(0, 40)};
+})"""
+
+
+def report(name: str, title: str, lines: list[str]) -> None:
+    """Write the figures a test measured to artifacts/runbook-layout/<name>.md."""
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    text = "\n".join([f"## {title}", "", *lines, ""])
+    (REPORT_DIR / f"{name}.md").write_text(text, encoding="utf-8")
+
+
+def _new_page(browser: Browser, device: str) -> tuple[Page, chromium.Traffic]:
+    context = browser.new_context(viewport=DEVICES[device], device_scale_factor=1)
+    return context.new_page(), chromium.guard(context)
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_every_runbook_shows_its_first_command_in_the_first_screen(
+    browser: Browser, base_url: str, device: str
+) -> None:
+    page, traffic = _new_page(browser, device)
+    height = DEVICES[device]["height"]
+    offsets = {}
+    for slug in SLUGS:
+        page.goto(f"{base_url}runbooks/{slug}/", wait_until="load")
+        header = page.locator(".korrigo-runbook-header")
+        text = header.inner_text()
+        for label in ("Severity", "Owner", "Last reviewed", "Also known as"):
+            assert label in text, f"{slug}: no {label} in the header"
+        command = header.locator("pre code").first
+        assert f"python -m korrigo_sentry runbook {slug}" in command.inner_text()
+        box = command.bounding_box()
+        assert box, slug
+        offsets[slug] = (round(box["y"]), round(box["y"] + box["height"]))
+    page.context.close()
+    report(
+        f"first-command-{device}",
+        f"First command at {DEVICES[device]['width']}x{height}: top and bottom, px",
+        [f"- {slug}: {top} to {bottom}" for slug, (top, bottom) in offsets.items()],
+    )
+    late = {slug: bottom for slug, (_, bottom) in offsets.items() if bottom > height}
+    assert late == {}, f"below the fold at {device}: {late}"
+    assert traffic.problems() == []
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_the_home_page_starts_with_paged_start_here(
+    browser: Browser, base_url: str, device: str
+) -> None:
+    page, traffic = _new_page(browser, device)
+    page.goto(base_url, wait_until="load")
+    heading = page.locator(".md-content h2").first
+    assert heading.inner_text().strip().rstrip("¶").strip() == "Paged? Start here"
+    table = page.locator(".md-content table").first
+    links = table.locator("a")
+    assert links.count() == sum(1 for slug in SLUGS if _is_alert(slug))
+    for index in range(links.count()):
+        assert "/runbooks/" in (links.nth(index).get_attribute("href") or "")
+    box = table.bounding_box()
+    assert box
+    bottom = box["y"] + box["height"]
+    report(
+        f"home-{device}",
+        f"Home page at {DEVICES[device]['width']}x{DEVICES[device]['height']}",
+        [f"- 'Paged? Start here' table ends {round(bottom)} px from the top"],
+    )
+    assert bottom <= DEVICES[device]["height"]
+    page.context.close()
+    assert traffic.problems() == []
+
+
+def _is_alert(slug: str) -> bool:
+    return "alert" in runbooks.get_runbook(slug).meta
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_every_table_fits_the_content_column(
+    browser: Browser, base_url: str, site_dir: Path, device: str
+) -> None:
+    page, traffic = _new_page(browser, device)
+    too_wide = {}
+    measured = 0
+    for path in built_site.pages_containing(site_dir, "<table"):
+        page.goto(base_url + path, wait_until="load")
+        for table in page.evaluate(TABLE_WIDTHS):
+            measured += 1
+            if table["wrapScroll"] > table["wrapClient"]:
+                too_wide.setdefault(path or "(home)", []).append(table)
+    page.context.close()
+    assert measured > 10
+    assert too_wide == {}
+    assert traffic.problems() == []
+
+
+def test_symptom_searches_find_the_runbook_in_the_first_three(page: Page, base_url: str) -> None:
+    ranks = {}
+    for query, slug in QUERIES.items():
+        pages = []
+        for url in search(page, base_url, query):  # a page's sections follow it: keep its first
+            path = urlsplit(url).path
+            if path not in pages:
+                pages.append(path)
+        wanted = urlsplit(f"{base_url}runbooks/{slug}/").path
+        ranks[query] = pages.index(wanted) + 1 if wanted in pages else None
+    report(
+        "search",
+        "Search: rank of the runbook",
+        [f"- `{query}` -> {QUERIES[query]}: {rank}" for query, rank in ranks.items()],
+    )
+    missed = {q: r for q, r in ranks.items() if r is None or r > TOP}
+    assert missed == {}
+
+
+def test_the_printable_page_is_not_in_the_search_index(site_dir: Path) -> None:
+    index = (site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"runbooks/print/' not in index.replace(" ", "")
+    assert '"location":"runbooks/quota-exhausted/' in index.replace(" ", "")
+
+
+def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_twenty_pages(
+    browser: Browser, base_url: str
+) -> None:
+    context = browser.new_context()
+    traffic = chromium.guard(context)
+    page = context.new_page()
+    page.goto(f"{base_url}runbooks/print/", wait_until="networkidle")
+    page.emulate_media(media="print")
+    labels = page.locator(".korrigo-print .tabbed-labels > label")
+    assert labels.count() > 10
+    assert all(labels.nth(i).is_visible() for i in range(labels.count()))
+    text = page.locator(".korrigo-print").inner_text()
+    assert runbooks.CI_CHECK_TITLE not in text
+    assert not re.search(r"^\s*assert ", text, re.MULTILINE), "an assertion in print"
+    pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=False)
+    context.close()
+    pages = count_pdf_pages(pdf)
+    printed = pdf_text(pdf)
+    for slug in SLUGS:
+        assert runbooks.get_runbook(slug).title in printed, f"{slug} is not in the PDF"
+    report("print", "Printable runbooks", [f"- {pages} A4 pages (limit {MAX_PRINTED_PAGES})"])
+    assert pages <= MAX_PRINTED_PAGES
+    assert traffic.problems() == []
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF, read with pypdf."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The PDF's text, lines joined by spaces."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(text.split())
+
+
+def test_a_missing_file_is_still_a_problem_when_cancellations_are_not(
+    page: Page, traffic: chromium.Traffic, base_url: str
+) -> None:
+    """Ignoring `net::ERR_ABORTED` (a cancelled request) leaves real faults reported."""
+    page.goto(f"{base_url}assets/no-such-file.png")
+    assert any("HTTP 404" in line for line in traffic.problems())
+
+
+def test_the_discouraged_command_has_no_copy_button(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}runbooks/sentry-not-capturing-errors/", wait_until="networkidle")
+    shown = page.locator(".md-content .no-copy pre")
+    assert "env | grep SENTRY" in shown.inner_text()
+    assert shown.locator("button[data-md-type='copy']").count() == 0
+    copyable = page.locator(".md-content .highlight:not(.no-copy) pre button[data-md-type='copy']")
+    assert copyable.count() > 5  # Material's copy buttons are there for the others

@@ -1,0 +1,217 @@
+"""Runbooks laid out for a paged engineer (issue 13): the header, where each block runs,
+assertions kept out of what a reader copies, one spelling of compose commands."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from korrigo_sentry import runbook_layout, runbooks
+from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.oncall import oncall
+from tests.doc_sources import markdown_files
+
+BOOKS = runbooks.load_runbooks()
+IDS = [book.slug for book in BOOKS]
+# What the original guide calls the compose file, and Compose v2's command (Docker's docs).
+SEED_COMPOSE_FILE = "infra/docker/docker-compose.local-prod.yml"
+ONE_SPELLING = f"docker compose -f {SEED_COMPOSE_FILE}"
+# `docker compose`/`docker-compose` as a command; not the file names that contain it.
+_COMPOSE = re.compile(r"docker[- ]compose(?![\w.-]*\.ya?ml)")
+
+
+def compose_commands(text: str) -> list[str]:
+    """Every compose command of `text` (fences, inline code and prose), to its line's end.
+
+    A bare mention of the name (`docker-compose`, with no argument) is not a command."""
+    found = []
+    for match in _COMPOSE.finditer(text):
+        line = text[match.start() :].split("\n", 1)[0].split("`", 1)[0]
+        if line[match.end() - match.start() :].startswith(" "):
+            found.append(line.rstrip())
+    return found
+
+
+def test_the_data_holds_the_seed_file_and_compose_v2() -> None:
+    assert oncall().compose == ONE_SPELLING
+    services = {place.service for place in oncall().places.values() if place.service}
+    assert services == {"backend", "worker"}
+
+
+def test_the_scanner_finds_both_spellings_and_skips_file_names() -> None:
+    text = (
+        "run `docker compose exec backend x` or\n    docker-compose -f a.yml up -d\n"
+        "the `.env` next to `docker-compose.yml` and docker-compose.local-prod.yml;"
+        " `docker-compose` is Compose v1"
+    )
+    assert compose_commands(text) == [
+        "docker compose exec backend x",
+        "docker-compose -f a.yml up -d",
+    ]
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: p.name)
+def test_every_compose_command_has_the_one_spelling(path: Path) -> None:
+    found = compose_commands(path.read_text(encoding="utf-8"))
+    wrong = [line for line in found if not line.startswith(ONE_SPELLING + " ")]
+    assert wrong == []
+    services = {p.service for p in oncall().places.values() if p.service}
+    for line in found:
+        words = line.removeprefix(ONE_SPELLING + " ").split()
+        if words[0] == "exec":
+            assert words[1] in services, line
+
+
+def test_pages_do_use_compose_commands() -> None:
+    assert sum(len(compose_commands(p.read_text(encoding="utf-8"))) for p in markdown_files()) > 10
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=IDS)
+def test_front_matter_says_where_and_what_people_search(book: runbooks.Runbook) -> None:
+    place = oncall().place(book.meta["runs_in"])
+    assert place.service, "quick checks run in a container"
+    phrases = book.meta["tags"]
+    assert len(phrases) >= 3
+    assert all(isinstance(p, str) and p.strip() for p in phrases)
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=IDS)
+def test_quick_checks_show_runnable_code_and_keep_assertions_for_ci(
+    book: runbooks.Runbook,
+) -> None:
+    label = oncall().place(book.meta["runs_in"]).label
+    for check in book.checks:
+        visible = [type(n).__name__ for n in ast.walk(ast.parse(check.code))]
+        assert "Assert" not in visible, f"line {check.line}: an assert a reader would copy"
+        assert check.ci_check, f"line {check.line}: no 'How CI checks this step' block"
+        assert any(isinstance(n, ast.Assert) for n in ast.walk(ast.parse(check.ci_check)))
+        assert check.where == label, f"line {check.line}: says {check.where!r}"
+
+
+def test_every_fence_title_is_a_place_of_the_data() -> None:
+    labels = {place.label for place in oncall().places.values()}
+    titles = re.compile(r'^\s*```.*title="([^"]*)"', re.MULTILINE)
+    used = {t for p in markdown_files() for t in titles.findall(p.read_text(encoding="utf-8"))}
+    assert used, "no fence says where it runs"
+    assert used <= labels
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=IDS)
+def test_every_runbook_block_says_where_it_runs(book: runbooks.Runbook) -> None:
+    """Every python fence but the CI checks' continuations carries a place as its title."""
+    untitled = []
+    for token in page_parser().parse(book.path.read_text(encoding="utf-8")):
+        python = token.type == "fence" and token.info.strip("{} .").startswith("python")
+        if python and "continuation" not in token.info and "title=" not in token.info:
+            untitled.append(token.map[0] + 1 if token.map else 0)
+    assert untitled == []
+
+
+RUNBOOK = """---
+symptom: A test page.
+severity: low
+owner: nobody
+last_reviewed: 2026-01-01
+runs_in: backend
+search_phrases: [a, b, c]
+---
+
+# A test page
+
+## Quick checks (first five minutes)
+
+**Visible passes, its CI check fails.**
+
+```python title="Django shell in the backend container"
+value = 41
+print("value:", value)
+```
+
+??? note "How CI checks this step"
+
+    ```{.python continuation}
+    assert value == 42, "value is not 42"
+    ```
+
+Expected: 42.
+
+If not: see [Diagnosis](#diagnosis).
+
+## Diagnosis
+"""
+
+
+def test_the_runbook_command_runs_the_ci_check_after_the_visible_code(tmp_path: Path) -> None:
+    page = tmp_path / "test-page.md"
+    page.write_text(RUNBOOK, encoding="utf-8")
+    book = runbooks.parse(page)
+    [check] = book.checks
+    assert "assert" not in check.code
+    out = io.StringIO()
+    assert runbooks.run_runbook(book, out) is False
+    assert "FAILED: value is not 42" in out.getvalue()
+    page.write_text(RUNBOOK.replace("value = 41", "value = 42"), encoding="utf-8")
+    assert runbooks.run_runbook(runbooks.parse(page), io.StringIO()) is True
+
+
+def test_the_ci_check_failure_points_at_its_line_in_the_page(tmp_path: Path) -> None:
+    page = tmp_path / "test-page.md"
+    page.write_text(RUNBOOK.replace("assert value == 42", "assert vlaue == 42"), encoding="utf-8")
+    result = runbooks.run_check(book := runbooks.parse(page), book.checks[0])
+    assert result.output == "ERROR: NameError: name 'vlaue' is not defined"
+    ci_line = RUNBOOK.split("\n").index('    assert value == 42, "value is not 42"') + 1
+    assert book.checks[0].ci_line == ci_line
+
+
+@pytest.mark.parametrize("book", BOOKS, ids=IDS)
+def test_the_printed_runbook_has_no_ci_check(book: runbooks.Runbook) -> None:
+    printed = runbooks.printable_page(book)
+    assert runbooks.CI_CHECK_TITLE not in printed
+    assert f'runbook_header("{book.slug}")' in printed
+    for check in book.checks:
+        assert check.ci_check.strip() not in printed
+
+
+META = {
+    "severity": "high",
+    "owner": "backend on-call",
+    "last_reviewed": dt.date(2026, 1, 10),
+    "runs_in": "worker",
+    "tags": ["celery", "tasks stuck"],
+}
+
+
+def test_the_header_holds_what_a_paged_engineer_needs_first() -> None:
+    text = runbook_layout.header("celery-failures-not-reported", META, dt.date(2026, 1, 11))
+    assert "**Severity** high" in text
+    assert "**Owner** backend on-call" in text
+    assert "**Last reviewed** 2026-01-10" in text
+    assert "review overdue" not in text
+    command = (
+        "docker compose -f infra/docker/docker-compose.local-prod.yml exec worker "
+        "python -m korrigo_sentry runbook celery-failures-not-reported"
+    )
+    assert f"```bash\n{command}\n```" in text
+    assert "Django shell in the Celery worker container" in text
+    assert "exec worker python manage.py shell" in text
+    assert "*Also known as:* celery, tasks stuck" in text
+
+
+def test_the_review_is_flagged_once_older_than_the_period() -> None:
+    period = oncall().review_period_days
+    assert 30 <= period <= 366
+    reviewed = META["last_reviewed"]
+    due = runbook_layout.header("x", META, reviewed + dt.timedelta(days=period))
+    late = runbook_layout.header("x", META, reviewed + dt.timedelta(days=period + 1))
+    assert "review overdue" not in due
+    assert f"review overdue (older than {period} days)" in late
+
+
+def test_an_unknown_place_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match=r"unknown place 'db'.*backend, worker"):
+        runbook_layout.header("x", {**META, "runs_in": "db"}, dt.date(2026, 1, 11))
