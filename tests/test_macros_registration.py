@@ -219,7 +219,7 @@ def test_doctor_checks_and_denylist_are_read_from_the_package() -> None:
     checks = macros.doctor_checks()
     assert "dsn" in {name for name, _ in checks}
     assert all(text for _, text in checks)
-    assert {"password", "student_name"} <= set(macros.denylist())
+    assert {"password", "student", "ocr_text", "iban"} <= set(macros.denylist())
 
 
 # --- trimming a payload ----------------------------------------------------------------
@@ -367,20 +367,15 @@ def test_git_release_is_the_short_sha_of_head(tmp_path: Path) -> None:
     assert full.startswith(release)
 
 
-def test_read_facts(tmp_path: Path) -> None:
-    facts = tmp_path / "facts.yaml"
-    facts.write_text("plans:\n  checked: 2026-11-01\n  note: Équipe\n", encoding="utf-8")
-    assert macros.read_facts(facts)["plans"]["note"] == "Équipe"
-
-
 def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("sentry-sdk==9.9.9\n", encoding="utf-8")
     values = macros.variables(tmp_path)
     names = {"environments", "default_environment", "traces_rates", "error_sample_rate",
              "never_traced", "extra_denylist", "denylist", "integrations", "data_collection",
              "env_vars", "release_prefix", "release", "sdk_version", "sdk_pin",
-             "sdk_pin_settings", "doctor_checks", "facts", "alerts", "sentry_min_frequency",
-             "build_dsn"}  # fmt: skip
+             "sdk_pin_settings", "doctor_checks", "alerts", "sentry_min_frequency",
+             "build_dsn", "fallback_environment", "deployed_environments", "sha_lengths",
+             "policy", "privacy_fuzz"}  # fmt: skip
     assert names <= set(values)
     assert values["sdk_version"] == metadata.version("sentry-sdk")
     assert values["sentry_min_frequency"] == 5  # Sentry: "5 minutes" is the shortest interval
@@ -394,7 +389,8 @@ def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
     assert values["default_environment"] == settings.DEFAULT_ENVIRONMENT
     assert values["environments"] == list(settings.ENVIRONMENTS)
     assert values["denylist"] == macros.denylist()
-    assert values["facts"] == macros.read_facts()
+    assert values["fallback_environment"] == "production"  # settings' documented fallback
+    assert list(values["sha_lengths"]) == [7, 40]  # git's short SHA to a full SHA-1
 
 
 def test_the_page_source_follows_docs_dir(tmp_path: Path) -> None:
@@ -422,21 +418,23 @@ def test_python_value_keeps_order_and_wraps_past_88_columns() -> None:
 def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None:
     table = _env(tmp_path, page=_mkdocs_page("reference/alerts.md")).macros["alerts_table"]()
     lines = table.splitlines()
-    assert lines[0] == (
-        "| Alert | Kind | Fires when | Environment | Notifies | Repeats | Severity | Runbook |"
-    )
+    assert lines[0] == "| Alert | Kind | Fires when | Environment | Notifies | Repeats | Severity |"
     rules = load_rules()
     assert len(lines) == 2 + len(rules)
+    repeats = {
+        "critical-errors": "per issue, at most every 5 minutes",  # an issue alert throttles
+        "high-error-rate": "on a change of state",  # metric alerts: no action interval
+        "performance-degradation": "on a change of state",
+    }
     for rule, line in zip(rules, lines[2:], strict=True):
         cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-        assert cells[0] == f"**{rule.name}**"
+        label, target = cells[0].removeprefix("**[").removesuffix(")**").split("](")
+        assert label == rule.name
+        assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
         assert cells[2] == macros.alert_condition(rule)
         assert cells[3] == (f"`{rule.environment}`" if rule.environment else "all")
         assert cells[4] == macros.alert_actions(rule)
-        assert cells[5] == f"at most {macros.every(rule.frequency_minutes)}"
-        label, target = cells[7].removeprefix("[").removesuffix(")").split("](")
-        assert label == rule.id
-        assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
+        assert cells[5] == repeats[rule.id]
 
 
 def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
@@ -454,7 +452,7 @@ def test_the_alerts_table_says_all_environments_and_links_from_the_top(
     table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["alerts_table"]()
     cells = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
     assert cells[3] == "all"
-    assert cells[7] == f"[{rule.id}]({rule.runbook})"  # a page at the top: the path as is
+    assert cells[0] == f"**[{rule.name}]({rule.runbook})**"  # a page at the top: path as is
 
 
 def test_alert_actions_are_listed_with_commas() -> None:
