@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sentry_sdk
 
 from korrigo_sentry import cli
 from korrigo_sentry.alerts import load_rules
 from korrigo_sentry.output import SCHEMAS
-from korrigo_sentry.testing import TEST_DSN, reset_scopes
+from korrigo_sentry.testing import TEST_DSN
 
 Capture = pytest.CaptureFixture[str]
 SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
 HEALTHY = {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "production", "GIT_COMMIT_SHA": "01c1541"}
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    for name in list(os.environ):
-        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    yield
-    sentry_sdk.get_client().close(timeout=0)
-    reset_scopes()
+#: No outside configuration, no .env, the SDK left as found (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 
 def document(capsys: Capture, command: str) -> dict:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sentry_sdk
 
 from korrigo_sentry import cli, runbooks
 from korrigo_sentry.commands.transcript import transcript
-from korrigo_sentry.testing import TEST_DSN, reset_scopes
+from korrigo_sentry.testing import TEST_DSN
 
 BOOKS = runbooks.load_runbooks()
 HEALTHY = {
@@ -23,16 +21,8 @@ HEALTHY = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No SENTRY_* variable from the outside, no .env, and the SDK left as found."""
-    for name in list(os.environ):
-        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
-            monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)
-    yield
-    sentry_sdk.get_client().close(timeout=0)
-    reset_scopes()
+#: No outside configuration, no .env, the SDK left as found (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 
 def test_list_shows_every_runbook(capsys: pytest.CaptureFixture[str]) -> None:

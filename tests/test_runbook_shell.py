@@ -7,7 +7,6 @@ healthy configuration whose DSN points at a local stand-in for Sentry's ingest e
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import threading
@@ -22,7 +21,6 @@ import sentry_sdk
 from korrigo_sentry import cli, runbooks
 from korrigo_sentry.markdown import page_parser
 from korrigo_sentry.oncall import oncall
-from korrigo_sentry.testing import reset_scopes
 
 SHELL = {"bash", "sh", "shell", "console"}
 ENTRY = "python -m korrigo_sentry"
@@ -82,24 +80,19 @@ class _Ingest(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def healthy(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[str]]:
+def healthy(monkeypatch: pytest.MonkeyPatch, clean_sentry_env: Path) -> Iterator[list[str]]:
     """A production configuration whose DSN is a local stand-in for Sentry."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    for name in list(os.environ):
-        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
-            monkeypatch.delenv(name)
     monkeypatch.setenv("SENTRY_DSN", f"http://publickey@127.0.0.1:{server.server_port}/1")
     monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
     monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
-    monkeypatch.chdir(tmp_path)
     _Ingest.received = []
     try:
         yield _Ingest.received
     finally:
-        sentry_sdk.get_client().close(timeout=0)
-        reset_scopes()
+        sentry_sdk.get_client().close(timeout=0)  # before the server goes
         server.shutdown()
         server.server_close()
 

@@ -1,0 +1,25 @@
+"""Fixtures shared by the command tests (the doc blocks' fixtures are in the root conftest)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry.testing import reset_scopes
+
+
+@pytest.fixture
+def clean_sentry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """No SENTRY_* variable or GIT_COMMIT_SHA from the outside, no .env (the working
+    directory is an empty temporary one), and the SDK left as it was found."""
+    for name in list(os.environ):
+        if name.startswith("SENTRY_") or name == "GIT_COMMIT_SHA":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    yield tmp_path
+    sentry_sdk.get_client().close(timeout=0)
+    reset_scopes()
