@@ -14,7 +14,7 @@ from korrigo_sentry import runbooks
 from korrigo_sentry.alerts import load_rules
 from korrigo_sentry.alerts.export_sentry import Destination, export_rules
 from korrigo_sentry.commands.transcript import transcript
-from tests.test_site_support import Build, build, copy_repo, page_text
+from tests.test_site_support import Build, page_text, unchanged_site
 
 BOOKS = runbooks.load_runbooks()
 EXTRA_PAGES = ("index", "print", "command-line")
@@ -58,7 +58,7 @@ def test_every_exported_runbook_url_maps_to_a_runbook_in_the_nav() -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    result = build(copy_repo(tmp_path_factory.mktemp("runbooks-site")))
+    result = unchanged_site(tmp_path_factory.mktemp("runbooks-site"))
     assert result.ok, result.output
     return result
 

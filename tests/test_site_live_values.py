@@ -8,6 +8,7 @@ and no page may still state an old one.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 import macros
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import load_rules
-from tests.test_site_support import Build, build, copy_repo, page_text
+from tests.test_site_support import Build, build, copy_repo, page_text, unchanged_site
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +45,19 @@ def _condition(threshold: float) -> re.Pattern[str]:
     return re.compile(re.escape(phrase))
 
 
+@functools.cache
+def _texts(site: Build) -> dict[str, str]:
+    """Each page's visible text, read once per build (every test searches them)."""
+    return {page: page_text(html) for page, html in site.pages().items()}
+
+
 def _stating(site: Build, pattern: re.Pattern[str]) -> set[str]:
-    return {page for page, html in site.pages().items() if pattern.search(page_text(html))}
+    return {page for page, text in _texts(site).items() if pattern.search(text)}
 
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
-    original = build(copy_repo(tmp_path_factory.mktemp("original")))
+    original = unchanged_site(tmp_path_factory.mktemp("original"))
     assert original.ok, original.output
 
     changed = copy_repo(tmp_path_factory.mktemp("changed"))

@@ -74,6 +74,16 @@ def build(project: Path, extra_env: dict[str, str] | None = None) -> Build:
     return Build(result.returncode, result.stdout + result.stderr, site)
 
 
+def unchanged_site(tmp: Path) -> Build:
+    """The handbook as the checkout builds it: the site `make build` wrote when
+    KORRIGO_SITE_DIR names it (`make unit` does), else a build of a fresh copy under `tmp`."""
+    if prebuilt := os.environ.get("KORRIGO_SITE_DIR"):
+        site = Path(prebuilt).resolve()
+        assert (site / "index.html").is_file(), f"KORRIGO_SITE_DIR={prebuilt} holds no built site"
+        return Build(0, f"prebuilt site {site}", site)
+    return build(copy_repo(tmp))
+
+
 class _Text(HTMLParser):
     """Collects an HTML page's visible text, and its code blocks apart."""
 

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.doc_sources import korrigo_commands
-from tests.field.wheel import build_wheel, install
+from tests.field.wheel import CACHE, build_wheel, install
 
 pytestmark = pytest.mark.field
 
@@ -170,6 +170,26 @@ def test_the_package_runs_from_the_virtualenv_not_the_checkout(installed: Instal
     location = Path(done.out.strip())
     assert location.is_relative_to(installed.python.parent.parent)
     assert (location.parent / "_handbook" / "runbooks").is_dir()
+
+
+def test_nothing_of_the_checkout_is_importable_but_the_cached_dependencies(
+    installed: Installed,
+) -> None:
+    """The dependencies come from .cache/field-deps/ (a .pth line); nothing else of the
+    checkout is on the path, and that cache holds no copy of the package."""
+    show = "import json, sys; print(json.dumps(sys.path))"
+    paths = [Path(p) for p in json.loads(_check([str(installed.python), "-c", show]).out) if p]
+    inside = [p for p in paths if p.resolve().is_relative_to(ROOT)]
+    assert inside, "the cached dependencies are not on the path"
+    assert all(p.resolve().is_relative_to(CACHE) for p in inside), inside
+    for entry in inside:
+        assert not (entry / "korrigo_sentry").exists()
+        assert not list(entry.glob("korrigo_sentry*"))
+    checkout = "import tests.field"
+    done = subprocess.run(
+        [str(installed.python), "-c", checkout], cwd=installed.cwd, capture_output=True, check=False
+    )
+    assert done.returncode != 0
 
 
 def test_the_pages_show_the_commands_on_call_needs() -> None:
