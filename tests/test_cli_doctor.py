@@ -439,3 +439,121 @@ def test_ingest_check_fails_when_sentry_is_unreachable(
         f"✗ ingest: The connection to 127.0.0.1:{port} was refused: nothing listens there, "
         "or a firewall rejects it. (send-test says more)"
     )
+
+
+# --- mutation survivors (issue 15, item 5): every line as a reader reads it ------------------
+
+
+def test_a_healthy_server_reads_line_by_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    assert out.splitlines() == [
+        f"✓ env_file: no .env file found from {tmp_path}: the environment only",
+        "✓ dsn: https://***@o0.ingest.sentry.io/0 (SENTRY_DSN from environment)",
+        "✓ environment: production (SENTRY_ENVIRONMENT from environment)",
+        "✓ release: korrigo@01c1541 (GIT_COMMIT_SHA from environment)",
+        "✓ sample_rates: traces 0.1 (production), errors 1.0 (not set: default)",
+        "✓ debug: off (not set: default)",
+        "✓ sdk: active, sending to https://***@o0.ingest.sentry.io/0 (HttpTransport)",
+        "✓ integrations: django, celery, redis, logging",
+        "✓ sdk_version: sentry-sdk 2.75.0",
+        "✓ ingest: not checked (--offline)",
+        "Sentry configuration OK",
+    ]
+
+
+def test_a_laptop_without_dsn_reads_line_by_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "staging")
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", "0.25")
+    monkeypatch.setenv("SENTRY_SAMPLE_RATE", "0.5")
+
+    status = main(["doctor"])  # no DSN: the ingest check has nowhere to go, nothing is reached
+    lines = lines_by_check(capsys.readouterr().out)
+
+    assert status == 1
+    assert lines["dsn"] == "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)"
+    assert lines["release"] == (
+        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), "
+        "or sends none (not set: default)"
+    )
+    assert lines["sample_rates"] == (
+        "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 "
+        "(SENTRY_TRACES_SAMPLE_RATE from environment; SENTRY_SAMPLE_RATE from environment)"
+    )
+    assert lines["sdk"] == "✗ sdk: active but without a transport: events are dropped"
+    assert lines["ingest"] == "✗ ingest: no usable DSN: nowhere to reach"
+
+
+@pytest.mark.parametrize(
+    ("env", "check", "line"),
+    [
+        (
+            {"SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
+            "dsn",
+            "✗ dsn: SENTRY_DSN is malformed (Missing public key); expected "
+            "https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+        (
+            {"SENTRY_ENVIRONMENT": "prod"},
+            "environment",
+            "✗ environment: SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, "
+            "production; using 'production'",
+        ),
+        (
+            {"GIT_COMMIT_SHA": "main"},
+            "release",
+            "✗ release: GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
+            "release left to sentry-sdk's guess",
+        ),
+        (
+            {"SENTRY_TRACES_SAMPLE_RATE": "2", "SENTRY_SAMPLE_RATE": "-1"},
+            "sample_rates",
+            "✗ sample_rates: SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got '2'; "
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '-1'; "
+            "using traces 0.1 (production), errors 1.0",
+        ),
+        (
+            {"SENTRY_DEBUG": "verbose"},
+            "debug",
+            "✗ debug: SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off",
+        ),
+    ],
+    ids=["dsn", "environment", "release", "rates", "debug"],
+)
+def test_each_failure_says_the_problem_and_what_happens_instead(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], check: str, line: str
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, **env})
+
+    assert status == 1
+    assert lines_by_check(out)[check].startswith(line)
+
+
+def test_a_dotenv_one_folder_up_is_named_in_the_singular(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"].startswith(
+        f"! env_file: {tmp_path / '.env'}, found 1 folder above the working directory"
+    )
+
+
+def test_an_env_file_given_on_the_command_line_is_marked(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    _, out, _ = doctor(monkeypatch, capsys, {}, "--env-file", str(env_file))
+
+    assert lines_by_check(out)["env_file"] == f"✓ env_file: {env_file} (--env-file)"

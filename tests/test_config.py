@@ -346,3 +346,71 @@ def test_sentry_debug_words(raw: str, debug: bool) -> None:
 def test_sentry_debug_refuses_other_words() -> None:
     with pytest.raises(ConfigError, match="SENTRY_DEBUG"):
         load_config({"SENTRY_DEBUG": "verbose"}, strict=True)
+
+
+# --- mutation survivors (issue 15, item 5): the exact words and bounds ------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "debug"),
+    [
+        ("1", True),
+        ("true", True),
+        (" True ", True),
+        ("yes", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("off", False),
+        ("  ", False),
+    ],
+)
+def test_every_documented_debug_word(raw: str, debug: bool) -> None:
+    assert load_config({"SENTRY_DEBUG": raw}, strict=True).debug is debug
+
+
+def test_an_unknown_debug_word_turns_debug_off_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DEBUG": "verbose"})
+    assert config.debug is False
+    assert [r.getMessage() for r in caplog.records] == [
+        "SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "message"),
+    [
+        (
+            "SENTRY_TRACES_SAMPLE_RATE",
+            "x" * 16,
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'xxxxxxxxxxxxxxxx'; "
+            "using the default (per environment)",
+        ),
+        (
+            "SENTRY_SAMPLE_RATE",
+            "1.5",
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '1.5'; using the default (1.0)",
+        ),
+        (  # a long value is cut after 16 characters: it may be a pasted secret
+            "SENTRY_SAMPLE_RATE",
+            "abcdefghijklmnopq",
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop...'; "
+            "using the default (1.0)",
+        ),
+    ],
+)
+def test_a_bad_rate_is_quoted_short_with_its_fallback(
+    variable: str, raw: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config({variable: raw})
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+@pytest.mark.parametrize("raw", ["0", "1", "0.5"])
+def test_error_sample_rate_bounds_are_accepted(raw: str) -> None:
+    assert load_config({"SENTRY_SAMPLE_RATE": raw}, strict=True).sample_rate == float(raw)
