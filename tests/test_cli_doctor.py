@@ -557,3 +557,28 @@ def test_an_env_file_given_on_the_command_line_is_marked(
     _, out, _ = doctor(monkeypatch, capsys, {}, "--env-file", str(env_file))
 
     assert lines_by_check(out)["env_file"] == f"✓ env_file: {env_file} (--env-file)"
+
+
+def test_a_missing_package_is_reported_in_process_without_initialising(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    """The same branch as the subprocess test above, in this process (as `run_checks` sees it)."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name in ("redis", "celery") else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["sdk"] == "✗ sdk: not initialised: see integrations"
+    assert lines["integrations"] == (
+        "✗ integrations: celery, redis cannot start: package celery redis is not installed "
+        "(pip install celery redis; korrigo-sentry's own dependencies include it)"
+    )
+    assert list(lines) == NAMES

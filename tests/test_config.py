@@ -414,3 +414,88 @@ def test_a_bad_rate_is_quoted_short_with_its_fallback(
 @pytest.mark.parametrize("raw", ["0", "1", "0.5"])
 def test_error_sample_rate_bounds_are_accepted(raw: str) -> None:
     assert load_config({"SENTRY_SAMPLE_RATE": raw}, strict=True).sample_rate == float(raw)
+
+
+def test_mask_dsn_says_when_no_dsn_is_set() -> None:
+    assert mask_dsn(None) == "(not set)"
+    assert mask_dsn("") == "(not set)"
+    assert mask_dsn(SECRET_KEY) == "*** (malformed)"
+
+
+def test_a_malformed_dsn_shows_the_expected_shape() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"SENTRY_DSN": "https://o0.ingest.sentry.io/42"}, strict=True)
+    assert str(raised.value) == (
+        "SENTRY_DSN is malformed (Missing public key); "
+        "expected https://<public key>@<org>.ingest.sentry.io/<project id>"
+    )
+
+
+def test_read_environ_merges_the_given_environment_over_the_named_file(tmp_path) -> None:
+    from korrigo_sentry.config import read_environ
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nGIT_COMMIT_SHA=01c1541\n")
+
+    values = read_environ({"SENTRY_ENVIRONMENT": "test"}, env_file)
+
+    assert values == {"SENTRY_ENVIRONMENT": "test", "GIT_COMMIT_SHA": "01c1541"}
+
+
+def test_check_config_reads_the_named_dotenv_file(tmp_path) -> None:
+    from korrigo_sentry.config import check_config
+
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nSENTRY_DEBUG=maybe\n")
+
+    config, problems = check_config({}, dotenv_path=env_file)
+
+    assert config.environment == "staging"
+    assert list(problems) == ["SENTRY_DEBUG"]
+
+
+def test_no_dotenv_file_found_is_no_file(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    monkeypatch.chdir(tmp_path)
+
+    dotenv = read_sources().dotenv
+
+    assert dotenv.path is None
+    assert dotenv.cwd == tmp_path
+    assert dotenv.explicit is False
+
+
+def test_a_named_dotenv_file_is_marked_explicit(tmp_path, caplog) -> None:
+    from korrigo_sentry.config import read_sources
+
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    dotenv = read_sources({}, env_file).dotenv
+
+    assert (dotenv.path, dotenv.explicit, dotenv.cwd) == (env_file, True, None)
+    assert dotenv.folders_up == 0
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        read_sources({}, tmp_path / "nope.env")
+    assert [r.getMessage() for r in caplog.records] == [
+        f".env file {tmp_path / 'nope.env'} not found: using the environment only"
+    ]
+
+
+def test_a_value_naming_its_own_variable_keeps_the_line_of_its_name(tmp_path) -> None:
+    from korrigo_sentry.config import read_sources
+
+    env_file = tmp_path / ".env"
+    env_file.write_text('\n\nNOTE="first line\nNOTE again on the second"\n')
+
+    assert read_sources({}, env_file).of("NOTE") == f"{env_file} line 3"
+
+
+def test_an_invalid_sha_says_who_picks_the_release(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config({"GIT_COMMIT_SHA": "main"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
+        "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)"
+    ]
