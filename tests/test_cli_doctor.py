@@ -582,3 +582,90 @@ def test_a_missing_package_is_reported_in_process_without_initialising(
         "(pip install celery redis; korrigo-sentry's own dependencies include it)"
     )
     assert list(lines) == NAMES
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_run_checks_reads_the_environment_it_is_given_and_stays_offline_when_told() -> None:
+    # A loopback DSN on a closed port: were the ingest check made, it would fail.
+    port = _closed_port()
+    dsn = f"http://{KEY}@127.0.0.1:{port}/1"
+    env = {**GOOD, "SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "staging", "SENTRY_DEBUG": "1"}
+
+    results = {r.name: r for r in run_checks(env, network=False)}
+
+    assert results["environment"].detail == "staging"
+    assert results["debug"].source == "SENTRY_DEBUG from environment"
+    assert (results["sdk"].status, results["sdk"].detail) == (
+        "ok",
+        f"active, sending to http://***@127.0.0.1:{port}/1 (HttpTransport)",
+    )
+    assert (results["ingest"].status, results["ingest"].detail) == (
+        "ok",
+        "not checked (--offline)",
+    )
+
+
+def test_run_checks_reaches_for_sentry_unless_told_not_to() -> None:
+    from korrigo_sentry.doctor import CheckResult, diagnose
+
+    unreachable = CheckResult("ingest", "fail", "no usable DSN: nowhere to reach")
+    env = {"SENTRY_ENVIRONMENT": "staging"}  # no DSN: the check has nowhere to go
+
+    assert run_checks(env)[-1] == unreachable
+    assert diagnose(env).results[-1] == unreachable
+
+
+def test_run_checks_reads_the_named_dotenv_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    results = {r.name: r for r in run_checks({}, env_file, network=False)}
+
+    assert results["env_file"].detail == f"{env_file} (--env-file)"
+    assert results["environment"].detail == "staging"
+    assert results["environment"].source == f"SENTRY_ENVIRONMENT from {env_file} line 1"
+
+
+def test_the_doctor_logs_nothing_while_it_initialises_the_sdk(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, caplog: pytest.LogCaptureFixture
+) -> None:
+    """init_sentry would log again each problem the doctor already shows as a line."""
+    import logging
+
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "prod", "SENTRY_DEBUG": "maybe"}
+    with caplog.at_level(logging.DEBUG, logger="korrigo_sentry"):
+        status, _, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "korrigo_sentry"] == []
+    assert logging.getLogger("korrigo_sentry").disabled is False  # and it is on again
+
+
+def test_the_ingest_check_gives_up_after_its_timeout(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import socket
+
+    from korrigo_sentry import doctor as doctor_module
+
+    monkeypatch.setattr(doctor_module, "INGEST_TIMEOUT", 0.3)
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert lines_by_check(out)["ingest"].startswith(
+        f"✗ ingest: 127.0.0.1:{port} did not answer within 0.3 s"
+    )
