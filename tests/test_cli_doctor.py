@@ -669,3 +669,49 @@ def test_the_ingest_check_gives_up_after_its_timeout(
     assert lines_by_check(out)["ingest"].startswith(
         f"✗ ingest: 127.0.0.1:{port} did not answer within 0.3 s"
     )
+
+
+def test_a_missing_named_dotenv_file_reads_as_none_found(tmp_path: Path) -> None:
+    results = {r.name: r for r in run_checks({}, tmp_path / "none.env", network=False)}
+
+    assert results["env_file"].detail == "no .env file found: the environment only"
+
+
+def test_the_ingest_check_names_the_proxy_it_went_through(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # a forward proxy receives the absolute URL
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    proxy = f"http://127.0.0.1:{server.server_address[1]}"
+    port = _closed_port()  # only the proxy listens: an answer came through it
+    try:
+        for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", proxy)
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = capsys.readouterr().out
+
+    assert status == 0, out
+    assert lines_by_check(out)["ingest"] == (
+        f"✓ ingest: 127.0.0.1:{port} answers through the proxy {proxy}"
+    )
+    assert asked == [f"http://127.0.0.1:{port}/api/1/envelope/"]

@@ -499,3 +499,18 @@ def test_an_invalid_sha_says_who_picks_the_release(caplog: pytest.LogCaptureFixt
         "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
         "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)"
     ]
+
+
+@pytest.mark.parametrize("dsn", [f'"{GOOD_DSN}', f"{GOOD_DSN}'"], ids=["leading", "trailing"])
+def test_a_single_stray_quote_is_named_too(dsn: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"}, strict=True)
+    assert str(raised.value).startswith("SENTRY_DSN is wrapped in quotes: remove them")
+
+
+def test_the_missing_dsn_warning_word_for_word(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        load_config({})
+    assert [r.getMessage() for r in caplog.records] == [
+        "SENTRY_DSN is not set: Sentry is disabled, no event will be sent"
+    ]
