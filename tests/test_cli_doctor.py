@@ -715,3 +715,43 @@ def test_the_ingest_check_names_the_proxy_it_went_through(
         f"✓ ingest: 127.0.0.1:{port} answers through the proxy {proxy}"
     )
     assert asked == [f"http://127.0.0.1:{port}/api/1/envelope/"]
+
+
+def test_the_doctor_closes_the_client_it_made() -> None:
+    import sentry_sdk
+
+    from korrigo_sentry.doctor import diagnose
+
+    made: list[Any] = []
+
+    def keep_client(result: Any) -> None:
+        if result.name == "sdk":  # reported while the doctor's own client is active
+            made.append(sentry_sdk.get_client())
+
+    diagnose(
+        {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:9/1"}, network=False, on_result=keep_client
+    )
+
+    (client,) = made
+    assert client is not sentry_sdk.get_client()
+    assert client.transport is None  # closed: its worker thread is gone
+
+
+def test_an_inactive_sdk_and_a_missing_integration_fail() -> None:
+    """Neither happens through init_sentry today; the checks are there for when it does."""
+    from types import SimpleNamespace
+
+    from sentry_sdk.client import NonRecordingClient
+
+    from korrigo_sentry.doctor import CheckResult, _check_integrations, _check_sdk
+    from korrigo_sentry.settings import INTEGRATIONS
+
+    config = SimpleNamespace(dsn=DSN)
+    assert _check_sdk(NonRecordingClient(), config).detail == "init_sentry() left the SDK inactive"
+    assert _check_sdk(NonRecordingClient(), config).status == "fail"
+    without_redis = SimpleNamespace(
+        integrations={n: object() for n in INTEGRATIONS if n != "redis"}
+    )
+    assert _check_integrations(without_redis) == CheckResult(
+        "integrations", "fail", "not enabled: redis"
+    )
