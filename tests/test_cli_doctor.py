@@ -755,3 +755,20 @@ def test_an_inactive_sdk_and_a_missing_integration_fail() -> None:
     assert _check_integrations(without_redis) == CheckResult(
         "integrations", "fail", "not enabled: redis"
     )
+
+
+def test_a_dotenv_above_with_junk_says_both(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nexport this is junk\n")
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {env_file}, found 1 folder above the working directory {tmp_path / 'app'}: "
+        f"is it this server's? Pass --env-file to choose; "
+        f"{env_file} line 2: not a NAME=value line, ignored"
+    )
