@@ -514,3 +514,75 @@ def test_the_missing_dsn_warning_word_for_word(caplog: pytest.LogCaptureFixture)
     assert [r.getMessage() for r in caplog.records] == [
         "SENTRY_DSN is not set: Sentry is disabled, no event will be sent"
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SENTRY_DSN": GOOD_DSN},
+            "SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's "
+            "environment (one of development, test, staging, production); "
+            "reporting as 'production'",
+        ),
+        (
+            {"SENTRY_ENVIRONMENT": "prod"},
+            "SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, production; "
+            "using 'production'",
+        ),
+    ],
+    ids=["unset on a server", "unknown"],
+)
+def test_the_environment_errors_word_for_word(
+    env: dict[str, str], message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config(env)
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+@pytest.mark.parametrize(
+    ("dsn", "message"),
+    [
+        (
+            f'"{GOOD_DSN}"',
+            "SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a "
+            "`docker run -e` keeps quotes as part of the value); Sentry is disabled",
+        ),
+        (
+            f"https://{SECRET_KEY}@o0.ingest.sentry.io /42",
+            "SENTRY_DSN contains a space or a line break: paste it again in one piece; "
+            "Sentry is disabled",
+        ),
+        (
+            f"Xhttps://{SECRET_KEY}@o0.ingest.sentry.io/42",
+            "SENTRY_DSN is malformed (Unsupported scheme 'xhttps'); "
+            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+        (
+            f"https://{SECRET_KEY}@o0.ingest.sentry.io/42X",
+            "SENTRY_DSN is malformed (Invalid project in DSN ('42X')); "
+            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+    ],
+    ids=["quotes", "space", "letter before", "letter after"],
+)
+def test_each_dsn_problem_word_for_word(
+    dsn: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"})
+    assert config.dsn is None
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+def test_a_given_environment_does_not_read_the_dotenv_found_nearby(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    monkeypatch.chdir(tmp_path)
+
+    sources = read_sources({"GIT_COMMIT_SHA": "01c1541"})
+
+    assert sources.values == {"GIT_COMMIT_SHA": "01c1541"}
+    assert sources.dotenv.path is None
