@@ -772,3 +772,16 @@ def test_a_dotenv_above_with_junk_says_both(
         f"is it this server's? Pass --env-file to choose; "
         f"{env_file} line 2: not a NAME=value line, ignored"
     )
+
+
+def test_the_traces_rate_shown_is_the_environment_s_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "staging", "SENTRY_SAMPLE_RATE": "high"}
+
+    _, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert lines_by_check(out)["sample_rates"] == (
+        "✗ sample_rates: SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'high'; "
+        "using traces 0.5 (staging), errors 1.0 (SENTRY_SAMPLE_RATE from environment)"
+    )
