@@ -747,13 +747,14 @@ def test_an_inactive_sdk_and_a_missing_integration_fail() -> None:
     from korrigo_sentry.settings import INTEGRATIONS
 
     config = SimpleNamespace(dsn=DSN)
-    assert _check_sdk(NonRecordingClient(), config).detail == "init_sentry() left the SDK inactive"
-    assert _check_sdk(NonRecordingClient(), config).status == "fail"
-    without_redis = SimpleNamespace(
-        integrations={n: object() for n in INTEGRATIONS if n != "redis"}
+    assert _check_sdk(NonRecordingClient(), config) == CheckResult(
+        "sdk", "fail", "init_sentry() left the SDK inactive"
     )
-    assert _check_integrations(without_redis) == CheckResult(
-        "integrations", "fail", "not enabled: redis"
+    only_two = SimpleNamespace(
+        integrations={n: object() for n in INTEGRATIONS if n not in ("celery", "redis")}
+    )
+    assert _check_integrations(only_two) == CheckResult(
+        "integrations", "fail", "not enabled: celery, redis"
     )
 
 
