@@ -206,7 +206,6 @@ class _Reporter:
     def __init__(self, *, strict: bool, log: bool = True) -> None:
         self.strict, self.log = strict, log
         self.problems: dict[str, ConfigError] = {}
-        self.warnings: list[str] = []
 
     def value(self, parse, env, *args):  # type: ignore[no-untyped-def]
         try:
@@ -221,7 +220,6 @@ class _Reporter:
 
     def warn(self, message: str) -> None:
         """A gap that is not an error (a missing DSN): logged at WARNING, never raised."""
-        self.warnings.append(message)
         if self.log:
             logger.warning("%s", message)
 

@@ -439,3 +439,350 @@ def test_ingest_check_fails_when_sentry_is_unreachable(
         f"✗ ingest: The connection to 127.0.0.1:{port} was refused: nothing listens there, "
         "or a firewall rejects it. (send-test says more)"
     )
+
+
+# --- mutation survivors (issue 15, item 5): every line as a reader reads it ------------------
+
+
+def test_a_healthy_server_reads_line_by_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    assert out.splitlines() == [
+        f"✓ env_file: no .env file found from {tmp_path}: the environment only",
+        "✓ dsn: https://***@o0.ingest.sentry.io/0 (SENTRY_DSN from environment)",
+        "✓ environment: production (SENTRY_ENVIRONMENT from environment)",
+        "✓ release: korrigo@01c1541 (GIT_COMMIT_SHA from environment)",
+        "✓ sample_rates: traces 0.1 (production), errors 1.0 (not set: default)",
+        "✓ debug: off (not set: default)",
+        "✓ sdk: active, sending to https://***@o0.ingest.sentry.io/0 (HttpTransport)",
+        "✓ integrations: django, celery, redis, logging",
+        "✓ sdk_version: sentry-sdk 2.75.0",
+        "✓ ingest: not checked (--offline)",
+        "Sentry configuration OK",
+    ]
+
+
+def test_a_laptop_without_dsn_reads_line_by_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "staging")
+    monkeypatch.setenv("SENTRY_TRACES_SAMPLE_RATE", "0.25")
+    monkeypatch.setenv("SENTRY_SAMPLE_RATE", "0.5")
+
+    status = main(["doctor"])  # no DSN: the ingest check has nowhere to go, nothing is reached
+    lines = lines_by_check(capsys.readouterr().out)
+
+    assert status == 1
+    assert lines["dsn"] == "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)"
+    assert lines["release"] == (
+        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), "
+        "or sends none (not set: default)"
+    )
+    assert lines["sample_rates"] == (
+        "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 "
+        "(SENTRY_TRACES_SAMPLE_RATE from environment; SENTRY_SAMPLE_RATE from environment)"
+    )
+    assert lines["sdk"] == "✗ sdk: active but without a transport: events are dropped"
+    assert lines["ingest"] == "✗ ingest: no usable DSN: nowhere to reach"
+
+
+@pytest.mark.parametrize(
+    ("env", "check", "line"),
+    [
+        (
+            {"SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
+            "dsn",
+            "✗ dsn: SENTRY_DSN is malformed (Missing public key); expected "
+            "https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+        (
+            {"SENTRY_ENVIRONMENT": "prod"},
+            "environment",
+            "✗ environment: SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, "
+            "production; using 'production'",
+        ),
+        (
+            {"GIT_COMMIT_SHA": "main"},
+            "release",
+            "✗ release: GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
+            "release left to sentry-sdk's guess",
+        ),
+        (
+            {"SENTRY_TRACES_SAMPLE_RATE": "2", "SENTRY_SAMPLE_RATE": "-1"},
+            "sample_rates",
+            "✗ sample_rates: SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got '2'; "
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '-1'; "
+            "using traces 0.1 (production), errors 1.0",
+        ),
+        (
+            {"SENTRY_DEBUG": "verbose"},
+            "debug",
+            "✗ debug: SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off",
+        ),
+    ],
+    ids=["dsn", "environment", "release", "rates", "debug"],
+)
+def test_each_failure_says_the_problem_and_what_happens_instead(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], check: str, line: str
+) -> None:
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, **env})
+
+    assert status == 1
+    assert lines_by_check(out)[check].startswith(line)
+
+
+def test_a_dotenv_one_folder_up_is_named_in_the_singular(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"].startswith(
+        f"! env_file: {tmp_path / '.env'}, found 1 folder above the working directory"
+    )
+
+
+def test_an_env_file_given_on_the_command_line_is_marked(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    _, out, _ = doctor(monkeypatch, capsys, {}, "--env-file", str(env_file))
+
+    assert lines_by_check(out)["env_file"] == f"✓ env_file: {env_file} (--env-file)"
+
+
+def test_a_missing_package_is_reported_in_process_without_initialising(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    """The same branch as the subprocess test above, in this process (as `run_checks` sees it)."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name in ("redis", "celery") else real_find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 1
+    lines = lines_by_check(out)
+    assert lines["sdk"] == "✗ sdk: not initialised: see integrations"
+    assert lines["integrations"] == (
+        "✗ integrations: celery, redis cannot start: package celery redis is not installed "
+        "(pip install celery redis; korrigo-sentry's own dependencies include it)"
+    )
+    assert list(lines) == NAMES
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_run_checks_reads_the_environment_it_is_given_and_stays_offline_when_told() -> None:
+    # A loopback DSN on a closed port: were the ingest check made, it would fail.
+    port = _closed_port()
+    dsn = f"http://{KEY}@127.0.0.1:{port}/1"
+    env = {**GOOD, "SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "staging", "SENTRY_DEBUG": "1"}
+
+    results = {r.name: r for r in run_checks(env, network=False)}
+
+    assert results["environment"].detail == "staging"
+    assert results["debug"].source == "SENTRY_DEBUG from environment"
+    assert (results["sdk"].status, results["sdk"].detail) == (
+        "ok",
+        f"active, sending to http://***@127.0.0.1:{port}/1 (HttpTransport)",
+    )
+    assert (results["ingest"].status, results["ingest"].detail) == (
+        "ok",
+        "not checked (--offline)",
+    )
+
+
+def test_run_checks_reaches_for_sentry_unless_told_not_to() -> None:
+    from korrigo_sentry.doctor import CheckResult, diagnose
+
+    unreachable = CheckResult("ingest", "fail", "no usable DSN: nowhere to reach")
+    env = {"SENTRY_ENVIRONMENT": "staging"}  # no DSN: the check has nowhere to go
+
+    assert run_checks(env)[-1] == unreachable
+    assert diagnose(env).results[-1] == unreachable
+
+
+def test_run_checks_reads_the_named_dotenv_file(tmp_path: Path) -> None:
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    results = {r.name: r for r in run_checks({}, env_file, network=False)}
+
+    assert results["env_file"].detail == f"{env_file} (--env-file)"
+    assert results["environment"].detail == "staging"
+    assert results["environment"].source == f"SENTRY_ENVIRONMENT from {env_file} line 1"
+
+
+def test_the_doctor_logs_nothing_while_it_initialises_the_sdk(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, caplog: pytest.LogCaptureFixture
+) -> None:
+    """init_sentry would log again each problem the doctor already shows as a line."""
+    import logging
+
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "prod", "SENTRY_DEBUG": "maybe"}
+    with caplog.at_level(logging.DEBUG, logger="korrigo_sentry"):
+        status, _, _ = doctor(monkeypatch, capsys, env)
+
+    assert status == 1
+    assert [r.getMessage() for r in caplog.records if r.name == "korrigo_sentry"] == []
+    assert logging.getLogger("korrigo_sentry").disabled is False  # and it is on again
+
+
+def test_the_ingest_check_gives_up_after_its_timeout(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import socket
+
+    from korrigo_sentry import doctor as doctor_module
+
+    monkeypatch.setattr(doctor_module, "INGEST_TIMEOUT", 0.3)
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    out = capsys.readouterr().out
+
+    assert status == 1
+    assert lines_by_check(out)["ingest"].startswith(
+        f"✗ ingest: 127.0.0.1:{port} did not answer within 0.3 s"
+    )
+
+
+def test_a_missing_named_dotenv_file_reads_as_none_found(tmp_path: Path) -> None:
+    results = {r.name: r for r in run_checks({}, tmp_path / "none.env", network=False)}
+
+    assert results["env_file"].detail == "no .env file found: the environment only"
+
+
+def test_the_ingest_check_names_the_proxy_it_went_through(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # a forward proxy receives the absolute URL
+            asked.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    proxy = f"http://127.0.0.1:{server.server_address[1]}"
+    port = _closed_port()  # only the proxy listens: an answer came through it
+    try:
+        for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", proxy)
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    out = capsys.readouterr().out
+
+    assert status == 0, out
+    assert lines_by_check(out)["ingest"] == (
+        f"✓ ingest: 127.0.0.1:{port} answers through the proxy {proxy}"
+    )
+    assert asked == [f"http://127.0.0.1:{port}/api/1/envelope/"]
+
+
+def test_the_doctor_closes_the_client_it_made() -> None:
+    import sentry_sdk
+
+    from korrigo_sentry.doctor import diagnose
+
+    made: list[Any] = []
+
+    def keep_client(result: Any) -> None:
+        if result.name == "sdk":  # reported while the doctor's own client is active
+            made.append(sentry_sdk.get_client())
+
+    diagnose(
+        {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:9/1"}, network=False, on_result=keep_client
+    )
+
+    (client,) = made
+    assert client is not sentry_sdk.get_client()
+    assert client.transport is None  # closed: its worker thread is gone
+
+
+def test_an_inactive_sdk_and_a_missing_integration_fail() -> None:
+    """Neither happens through init_sentry today; the checks are there for when it does."""
+    from types import SimpleNamespace
+
+    from sentry_sdk.client import NonRecordingClient
+
+    from korrigo_sentry.doctor import CheckResult, _check_integrations, _check_sdk
+    from korrigo_sentry.settings import INTEGRATIONS
+
+    config = SimpleNamespace(dsn=DSN)
+    assert _check_sdk(NonRecordingClient(), config) == CheckResult(
+        "sdk", "fail", "init_sentry() left the SDK inactive"
+    )
+    only_two = SimpleNamespace(
+        integrations={n: object() for n in INTEGRATIONS if n not in ("celery", "redis")}
+    )
+    assert _check_integrations(only_two) == CheckResult(
+        "integrations", "fail", "not enabled: celery, redis"
+    )
+
+
+def test_a_dotenv_above_with_junk_says_both(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nexport this is junk\n")
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+
+    _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
+
+    assert lines_by_check(out)["env_file"] == (
+        f"! env_file: {env_file}, found 1 folder above the working directory {tmp_path / 'app'}: "
+        f"is it this server's? Pass --env-file to choose; "
+        f"{env_file} line 2: not a NAME=value line, ignored"
+    )
+
+
+def test_the_traces_rate_shown_is_the_environment_s_own(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    env = {**GOOD, "SENTRY_ENVIRONMENT": "staging", "SENTRY_SAMPLE_RATE": "high"}
+
+    _, out, _ = doctor(monkeypatch, capsys, env)
+
+    assert lines_by_check(out)["sample_rates"] == (
+        "✗ sample_rates: SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'high'; "
+        "using traces 0.5 (staging), errors 1.0 (SENTRY_SAMPLE_RATE from environment)"
+    )

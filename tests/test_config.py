@@ -346,3 +346,243 @@ def test_sentry_debug_words(raw: str, debug: bool) -> None:
 def test_sentry_debug_refuses_other_words() -> None:
     with pytest.raises(ConfigError, match="SENTRY_DEBUG"):
         load_config({"SENTRY_DEBUG": "verbose"}, strict=True)
+
+
+# --- mutation survivors (issue 15, item 5): the exact words and bounds ------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "debug"),
+    [
+        ("1", True),
+        ("true", True),
+        (" True ", True),
+        ("yes", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("off", False),
+        ("  ", False),
+    ],
+)
+def test_every_documented_debug_word(raw: str, debug: bool) -> None:
+    assert load_config({"SENTRY_DEBUG": raw}, strict=True).debug is debug
+
+
+def test_an_unknown_debug_word_turns_debug_off_and_says_so(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DEBUG": "verbose"})
+    assert config.debug is False
+    assert [r.getMessage() for r in caplog.records] == [
+        "SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "message"),
+    [
+        (
+            "SENTRY_TRACES_SAMPLE_RATE",
+            "x" * 16,
+            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'xxxxxxxxxxxxxxxx'; "
+            "using the default (per environment)",
+        ),
+        (
+            "SENTRY_SAMPLE_RATE",
+            "1.5",
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '1.5'; using the default (1.0)",
+        ),
+        (  # a long value is cut after 16 characters: it may be a pasted secret
+            "SENTRY_SAMPLE_RATE",
+            "abcdefghijklmnopq",
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop...'; "
+            "using the default (1.0)",
+        ),
+    ],
+)
+def test_a_bad_rate_is_quoted_short_with_its_fallback(
+    variable: str, raw: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config({variable: raw})
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+@pytest.mark.parametrize("raw", ["0", "1", "0.5"])
+def test_error_sample_rate_bounds_are_accepted(raw: str) -> None:
+    assert load_config({"SENTRY_SAMPLE_RATE": raw}, strict=True).sample_rate == float(raw)
+
+
+def test_mask_dsn_says_when_no_dsn_is_set() -> None:
+    assert mask_dsn(None) == "(not set)"
+    assert mask_dsn("") == "(not set)"
+    assert mask_dsn(SECRET_KEY) == "*** (malformed)"
+
+
+def test_a_malformed_dsn_shows_the_expected_shape() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"SENTRY_DSN": "https://o0.ingest.sentry.io/42"}, strict=True)
+    assert str(raised.value) == (
+        "SENTRY_DSN is malformed (Missing public key); "
+        "expected https://<public key>@<org>.ingest.sentry.io/<project id>"
+    )
+
+
+def test_read_environ_merges_the_given_environment_over_the_named_file(tmp_path) -> None:
+    from korrigo_sentry.config import read_environ
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nGIT_COMMIT_SHA=01c1541\n")
+
+    values = read_environ({"SENTRY_ENVIRONMENT": "test"}, env_file)
+
+    assert values == {"SENTRY_ENVIRONMENT": "test", "GIT_COMMIT_SHA": "01c1541"}
+
+
+def test_check_config_reads_the_named_dotenv_file(tmp_path) -> None:
+    from korrigo_sentry.config import check_config
+
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\nSENTRY_DEBUG=maybe\n")
+
+    config, problems = check_config({}, dotenv_path=env_file)
+
+    assert config.environment == "staging"
+    assert list(problems) == ["SENTRY_DEBUG"]
+
+
+def test_no_dotenv_file_found_is_no_file(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    monkeypatch.chdir(tmp_path)
+
+    dotenv = read_sources().dotenv
+
+    assert dotenv.path is None
+    assert dotenv.cwd == tmp_path
+    assert dotenv.explicit is False
+
+
+def test_a_named_dotenv_file_is_marked_explicit(tmp_path, caplog) -> None:
+    from korrigo_sentry.config import read_sources
+
+    env_file = tmp_path / "korrigo.env"
+    env_file.write_text("SENTRY_ENVIRONMENT=staging\n")
+
+    dotenv = read_sources({}, env_file).dotenv
+
+    assert (dotenv.path, dotenv.explicit, dotenv.cwd) == (env_file, True, None)
+    assert dotenv.folders_up == 0
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        read_sources({}, tmp_path / "nope.env")
+    assert [r.getMessage() for r in caplog.records] == [
+        f".env file {tmp_path / 'nope.env'} not found: using the environment only"
+    ]
+
+
+def test_a_value_naming_its_own_variable_keeps_the_line_of_its_name(tmp_path) -> None:
+    from korrigo_sentry.config import read_sources
+
+    env_file = tmp_path / ".env"
+    env_file.write_text('\n\nNOTE="first line\nNOTE again on the second"\n')
+
+    assert read_sources({}, env_file).of("NOTE") == f"{env_file} line 3"
+
+
+def test_an_invalid_sha_says_who_picks_the_release(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config({"GIT_COMMIT_SHA": "main"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
+        "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)"
+    ]
+
+
+@pytest.mark.parametrize("dsn", [f'"{GOOD_DSN}', f"{GOOD_DSN}'"], ids=["leading", "trailing"])
+def test_a_single_stray_quote_is_named_too(dsn: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"}, strict=True)
+    assert str(raised.value).startswith("SENTRY_DSN is wrapped in quotes: remove them")
+
+
+def test_the_missing_dsn_warning_word_for_word(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
+        load_config({})
+    assert [r.getMessage() for r in caplog.records] == [
+        "SENTRY_DSN is not set: Sentry is disabled, no event will be sent"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SENTRY_DSN": GOOD_DSN},
+            "SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's "
+            "environment (one of development, test, staging, production); "
+            "reporting as 'production'",
+        ),
+        (
+            {"SENTRY_ENVIRONMENT": "prod"},
+            "SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, production; "
+            "using 'production'",
+        ),
+    ],
+    ids=["unset on a server", "unknown"],
+)
+def test_the_environment_errors_word_for_word(
+    env: dict[str, str], message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        load_config(env)
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+@pytest.mark.parametrize(
+    ("dsn", "message"),
+    [
+        (
+            f'"{GOOD_DSN}"',
+            "SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a "
+            "`docker run -e` keeps quotes as part of the value); Sentry is disabled",
+        ),
+        (
+            f"https://{SECRET_KEY}@o0.ingest.sentry.io /42",
+            "SENTRY_DSN contains a space or a line break: paste it again in one piece; "
+            "Sentry is disabled",
+        ),
+        (
+            f"Xhttps://{SECRET_KEY}@o0.ingest.sentry.io/42",
+            "SENTRY_DSN is malformed (Unsupported scheme 'xhttps'); "
+            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+        (
+            f"https://{SECRET_KEY}@o0.ingest.sentry.io/42X",
+            "SENTRY_DSN is malformed (Invalid project in DSN ('42X')); "
+            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
+        ),
+    ],
+    ids=["quotes", "space", "letter before", "letter after"],
+)
+def test_each_dsn_problem_word_for_word(
+    dsn: str, message: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+        config = load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"})
+    assert config.dsn is None
+    assert [r.getMessage() for r in caplog.records] == [message]
+
+
+def test_a_given_environment_does_not_read_the_dotenv_found_nearby(tmp_path, monkeypatch) -> None:
+    from korrigo_sentry.config import read_sources
+
+    (tmp_path / ".env").write_text("SENTRY_ENVIRONMENT=staging\n")
+    monkeypatch.chdir(tmp_path)
+
+    sources = read_sources({"GIT_COMMIT_SHA": "01c1541"})
+
+    assert sources.values == {"GIT_COMMIT_SHA": "01c1541"}
+    assert sources.dotenv.path is None
