@@ -354,3 +354,82 @@ def test_each_kind_of_rule_refuses_the_other_notifier() -> None:
         metric_notifications(NEW_ISSUE, [])
     with pytest.raises(ValueError, match="not an issue rule"):
         issue_notifications(RATE, [])
+
+
+# --- edges of the notifiers (each written against a wrong variant of the code) ---------------
+
+
+def test_a_first_seen_evaluation_names_its_rule() -> None:
+    result = evaluate(NEW_ISSUE, [error(0)])
+    assert (result.rule_id, result.fired, result.matched) == ("critical-errors", True, 1)
+
+
+def _since_t0(sent: list[Any]) -> list[tuple[str, float]]:
+    return [(n.status, n.at - T0.timestamp()) for n in sent]
+
+
+def test_a_below_metric_rule_notifies_strictly_under_its_threshold() -> None:
+    # "fewer than 1 error in the window": the window must be empty to notify
+    floor = dataclasses.replace(RATE, comparison="below", threshold=1)
+    w = window()
+    sent = metric_notifications(floor, [error(0), error(1)])
+    # at 0 and 1 the window holds 1 and 2 (not below 1); at w it still holds the event at 1;
+    # at w + 1 it is empty: 0 is below 1
+    assert _since_t0(sent) == [("critical", w + 1)]
+
+
+def test_a_below_metric_rule_resolves_strictly_above_its_resolve_line() -> None:
+    floor = dataclasses.replace(RATE, comparison="below", threshold=1, resolve_threshold=2)
+    w = window()
+    events = [error(0), error(w + 10), error(w + 20), error(w + 30)]
+    sent = metric_notifications(floor, events)
+    # empty at w: critical; 1 then 2 events are not above the resolve line 2; 3 are
+    assert _since_t0(sent) == [("critical", w), ("resolved", w + 30), ("critical", 2 * w + 30)]
+
+
+def test_a_window_without_transactions_leaves_a_p95_alert_as_it_is() -> None:
+    slow = dataclasses.replace(SLOW, threshold=1000)
+    assert SLOW.window_minutes is not None
+    w = SLOW.window_minutes * 60.0
+    # a slow request; the window then empties (no data: no change); a fast one resolves
+    sent = metric_notifications(slow, [transaction(3000, 0), transaction(100, 2 * w)])
+    assert [n.status for n in sent] == ["critical", "resolved"]
+    assert [n.at - T0.timestamp() for n in sent] == pytest.approx([3.0, 2 * w + 0.1])
+
+
+def staging(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "environment": "staging"}
+
+
+def test_notifiers_ignore_other_environments_unless_told() -> None:
+    storm = [staging(e) for e in burst(0, threshold() + 1)]
+    assert metric_notifications(RATE, storm) == []
+    assert [n.status for n in metric_notifications(RATE, storm, check_environment=False)] == [
+        "critical",
+        "resolved",
+    ]
+    assert issue_notifications(NEW_ISSUE, [staging(error(0))]) == []
+    drill = issue_notifications(NEW_ISSUE, [staging(error(0))], check_environment=False)
+    assert [n.status for n in drill] == ["new-issue"]
+
+
+def test_a_rule_of_the_other_kind_is_refused_whatever_its_fields() -> None:
+    # an issue rule with a window, a metric rule with an action interval: still refused
+    frequency = dataclasses.replace(
+        RATE, kind="issue", condition="event_frequency", frequency_minutes=5, threshold=1
+    )
+    with pytest.raises(ValueError, match="'high-error-rate' is not a metric rule"):
+        metric_notifications(frequency, [])
+    with pytest.raises(ValueError, match="'high-error-rate' is not an issue rule"):
+        issue_notifications(dataclasses.replace(RATE, frequency_minutes=5), [])
+
+
+def test_a_frequency_issue_rule_counts_over_its_window_only() -> None:
+    rule = dataclasses.replace(
+        RATE, kind="issue", condition="event_frequency", frequency_minutes=5, threshold=1
+    )
+    w = window()
+    # two events exactly one window apart never share a window: "more than 1" is not reached
+    assert issue_notifications(rule, [error(0), error(w)]) == []
+    sent = issue_notifications(rule, [error(0), error(w - 1)])
+    assert _since_t0(sent) == [("frequency", w - 1)]

@@ -15,6 +15,7 @@ from korrigo_sentry.alerts.rules import (
     METRIC_TIME_WINDOWS,
     AlertRuleError,
     get_rule,
+    load_policy,
     load_rules,
 )
 
@@ -179,3 +180,52 @@ def test_metric_triggers_in_the_right_order_are_accepted(tmp_path: Path) -> None
     assert (rule.threshold, rule.warning_threshold, rule.resolve_threshold) == (10, 5, 2)
     below = _mutated("high-error-rate", comparison="below", resolve_threshold=11)
     assert get_rule("high-error-rate", _write(tmp_path, below)).resolve_threshold == 11
+
+
+# --- the on-call policy block (response times the runbooks quote) ---------------------------
+
+
+def test_the_policy_gives_the_on_call_response_times() -> None:
+    # The runbooks' promise: triage a critical alert within 15 minutes, call the lead after
+    # 30, tell the product owner when copies are stuck for an hour.
+    assert load_policy() == {
+        "triage_minutes": 15,
+        "escalate_minutes": 30,
+        "stuck_tasks_minutes": 60,
+    }
+
+
+def test_a_policy_file_path_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("policy:\n  triage_minutes: 1\n  escalate_minutes: 2\nalerts: []\n")
+    assert load_policy(path) == {"triage_minutes": 1, "escalate_minutes": 2}
+    assert load_policy(str(path)) == {"triage_minutes": 1, "escalate_minutes": 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alerts: []\n",  # no policy block
+        "- policy\n",  # not a mapping at the top
+        "policy: 15\n",  # not a mapping of times
+        "policy:\n  triage_minutes: 0\n",  # zero minutes
+        "policy:\n  triage_minutes: -5\n",
+        "policy:\n  triage_minutes: 15\n  escalate_minutes: 0\n",  # one bad among good
+        "policy:\n  triage_minutes: 1.5\n",  # not whole minutes
+        "policy:\n  triage_minutes: '15'\n",
+        "policy:\n  triage_minutes: true\n",  # a boolean is not a number of minutes
+    ],
+)
+def test_a_bad_policy_is_refused_naming_the_block(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
+        load_policy(path)
+    assert (caught.value.rule_id, caught.value.field) == ("(file)", "policy")
+    assert caught.value.problem == "needs a `policy:` mapping of whole minutes"
+
+
+def test_one_minute_is_a_valid_response_time(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("policy:\n  triage_minutes: 1\n", encoding="utf-8")
+    assert load_policy(path) == {"triage_minutes": 1}
