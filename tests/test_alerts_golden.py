@@ -166,3 +166,60 @@ def test_a_metric_payload_has_no_action_interval() -> None:
         payload = export_rule(get_rule(rule_id), DEST)["payload"]
         assert "frequency" not in payload
         assert "resolveThreshold" not in payload  # Sentry's default resolve applies
+
+
+def test_an_event_frequency_rule_with_a_slack_action_as_sentry_documents_it() -> None:
+    # "Create an Issue Alert Rule for a Project" (docs.sentry.io/api/alerts/, read
+    # 2026-11-29): "The issue is seen more than `value` times in `interval`" is
+    # {"id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition",
+    # "value": ..., "comparisonType": "count", "interval": "1h"}; "Send a Slack notification"
+    # is {"id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
+    # "workspace": <integration id>, "channel": "#channel", "tags": "...", "notes": "..."}.
+    rule = dataclasses.replace(
+        get_rule("high-error-rate"),
+        kind="issue",
+        condition="event_frequency",
+        query="",
+        window_minutes=60,
+        threshold=100,
+        comparison="above",
+        frequency_minutes=30,
+    )
+    payload = export_rule(rule, DEST)["payload"]
+    url = "https://example.test/handbook/runbooks/high-error-rate/"
+    assert payload["conditions"] == [
+        {
+            "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition",
+            "interval": "1h",
+            "value": 100,
+            "comparisonType": "count",
+        }
+    ]
+    assert payload["frequency"] == 30
+    assert payload["actions"] == [
+        {
+            "id": "sentry.mail.actions.NotifyEmailAction",
+            "targetType": "Team",
+            "targetIdentifier": 12,
+            "fallthroughType": "ActiveMembers",
+        },
+        {
+            "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
+            "workspace": 7,
+            "channel": "#korrigo-alerts",
+            # the tags a responder needs first in the Slack message: where, and which deploy
+            "tags": "environment,release",
+            "notes": f"Runbook: {url}",
+        },
+    ]
+
+
+def test_the_event_type_term_moves_to_event_types_and_the_rest_of_the_query_stays() -> None:
+    # Sentry's metric alert API takes the event type apart (`eventTypes`) and the other
+    # search terms as `query`, space-separated like the search bar writes them.
+    rule = dataclasses.replace(
+        get_rule("high-error-rate"), query="event.type:error transaction:/grade level:error"
+    )
+    payload = export_rule(rule, DEST)["payload"]
+    assert payload["eventTypes"] == ["error"]
+    assert payload["query"] == "transaction:/grade level:error"
