@@ -229,3 +229,122 @@ def test_one_minute_is_a_valid_response_time(tmp_path: Path) -> None:
     path = tmp_path / "alerts.yaml"
     path.write_text("policy:\n  triage_minutes: 1\n", encoding="utf-8")
     assert load_policy(path) == {"triage_minutes": 1}
+
+
+# --- what the person fixing alerts.yaml reads ----------------------------------------------
+
+#: critical-errors turned into "an issue is seen more than 10 times in 1h" (Sentry's
+#: event-frequency condition), valid as it is.
+EVENT_FREQUENCY = {
+    "condition": "event_frequency",
+    "aggregate": "count()",
+    "threshold": 10,
+    "unit": "events",
+    "comparison": "above",
+    "window_minutes": 60,
+}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "message"),
+    [
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "aggregate": "p95(transaction.duration)"},
+            "field 'aggregate': an event-frequency rule counts",
+        ),
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "comparison": "below"},
+            "field 'comparison': Sentry only offers `above` here",
+        ),
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "window_minutes": 7},
+            "field 'window_minutes': is 7, Sentry's event-frequency intervals are "
+            "1m, 5m, 15m, 1h, 1d, 1w, 30d (1, 5, 15, 60, 1440, 10080, 43200 minutes)",
+        ),
+        (
+            "high-error-rate",
+            {"aggregate": "avg(x)"},
+            "field 'aggregate': is 'avg(x)', expected one of count(), p95(transaction.duration)",
+        ),
+        (
+            "high-error-rate",
+            {"dataset": "transactions"},
+            "field 'dataset': count() is computed on events",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": "five"},
+            "field 'warning_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": True},  # YAML's `yes` is not a number of events
+            "field 'warning_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": 10},
+            "field 'warning_threshold': must be reached before the critical threshold",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "below", "warning_threshold": 10},
+            "field 'warning_threshold': must be reached before the critical threshold",
+        ),
+        (
+            "high-error-rate",
+            {"resolve_threshold": "x"},
+            "field 'resolve_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"resolve_threshold": 11},
+            "field 'resolve_threshold': must be at or below the lowest trigger (10)",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "below", "resolve_threshold": 9},
+            "field 'resolve_threshold': must be at or above the lowest trigger (10)",
+        ),
+    ],
+)
+def test_a_bad_rule_says_what_to_fix(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated(rule_id, **changes)))
+    assert str(caught.value) == f"alert rule {rule_id!r}, {message}"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes"),
+    [
+        ("critical-errors", EVENT_FREQUENCY),
+        # a resolve line exactly at the lowest trigger is allowed, both ways
+        ("high-error-rate", {"resolve_threshold": 10}),
+        ("high-error-rate", {"comparison": "below", "resolve_threshold": 10}),
+        # a floor: the warning comes first from above (12), the resolve line above it
+        ("high-error-rate", {"comparison": "below", "warning_threshold": 12}),
+        (
+            "high-error-rate",
+            {"comparison": "below", "warning_threshold": 12, "resolve_threshold": 13},
+        ),
+    ],
+)
+def test_rules_within_sentrys_limits_are_accepted(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any]
+) -> None:
+    rule = get_rule(rule_id, _write(tmp_path, _mutated(rule_id, **changes)))
+    assert {name: getattr(rule, name) for name in changes} == changes
+
+
+def test_an_unknown_rule_id_lists_the_known_ones() -> None:
+    with pytest.raises(KeyError) as caught:
+        get_rule("no-such-alert")
+    assert caught.value.args[0] == (
+        "no alert rule 'no-such-alert'; known: critical-errors, high-error-rate, "
+        "performance-degradation"
+    )
