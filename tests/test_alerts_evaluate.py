@@ -11,6 +11,7 @@ import sentry_sdk
 
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import (
+    Evaluation,
     aggregate,
     duration_ms,
     evaluate,
@@ -433,3 +434,82 @@ def test_a_frequency_issue_rule_counts_over_its_window_only() -> None:
     assert issue_notifications(rule, [error(0), error(w)]) == []
     sent = issue_notifications(rule, [error(0), error(w - 1)])
     assert _since_t0(sent) == [("frequency", w - 1)]
+
+
+# --- the issue keys and the evaluation a drill prints ----------------------------------------
+
+
+def test_grouping_keys_read_as_documented() -> None:
+    # `module.Type@mod.outer>mod.inner`, the raised exception first, then its causes
+    raised = {
+        "type": "GradingError",
+        "module": "korrigo.grading",
+        "stacktrace": {
+            "frames": [
+                {"module": "korrigo.views", "function": "grade", "in_app": True},
+                {"filename": "korrigo/ocr.py", "function": "read", "in_app": True},
+            ]
+        },
+    }
+    cause = {"type": "KeyError", "stacktrace": {"frames": _frames("ocr")}}
+    event = {"exception": {"values": [cause, raised]}}
+    assert grouping_key(event) == (
+        "korrigo.grading.GradingError@korrigo.views.grade>korrigo/ocr.py.read"
+        " <- KeyError@korrigo.views.ocr"
+    )
+    assert grouping_key({"fingerprint": ["ocr", 7]}) == "fingerprint:ocr|7"
+    logged = {"logentry": {"message": "OCR failed for %s"}, "message": "OCR failed for 12"}
+    assert grouping_key(logged) == "message:OCR failed for %s"
+    assert grouping_key({"message": "OCR failed"}) == "message:OCR failed"
+    assert grouping_key({}) == "message:"
+
+
+def test_timestamps_are_read_from_every_form_the_sdk_uses() -> None:
+    assert timestamp(1767603600) == 1767603600.0
+    assert timestamp(1767603600.5) == 1767603600.5
+    assert timestamp("2026-01-05T09:00:00Z") == T0.timestamp()
+    assert timestamp(T0) == T0.timestamp()
+    with pytest.raises(ValueError, match="not a timestamp") as caught:
+        timestamp(True)  # a flag is not a moment
+    assert str(caught.value) == "not a timestamp: True"
+
+
+def test_refusals_name_the_rule_and_what_is_supported() -> None:
+    rule = dataclasses.replace(RATE, query="level:fatal")
+    with pytest.raises(ValueError, match="does not understand") as caught:
+        evaluate(rule, [error()])
+    assert str(caught.value) == (
+        "alert rule 'high-error-rate': the local evaluator does not understand query "
+        "'level:fatal' (supported: '', 'event.type:error', 'event.type:default', "
+        "'event.type:transaction')"
+    )
+    avg = dataclasses.replace(RATE, aggregate="avg(x)")
+    with pytest.raises(ValueError, match="no local evaluation") as caught:
+        aggregate(avg, [])
+    assert str(caught.value) == "alert rule 'high-error-rate': no local evaluation for 'avg(x)'"
+
+
+def test_an_evaluation_reports_everything_a_drill_prints() -> None:
+    events = [error(i) for i in range(11)]
+    assert evaluate(RATE, events) == Evaluation(
+        "high-error-rate", True, 11.0, 10, 11, "2026-01-05T09:00:00Z"
+    )
+    slow = dataclasses.replace(SLOW, threshold=1000)
+    nothing = evaluate(slow, [])
+    assert nothing == Evaluation("performance-degradation", False, None, 1000, 0)
+    assert nothing.fired is False
+
+
+def test_the_first_of_equally_busy_windows_is_reported() -> None:
+    w = window()
+    events = [error(0), error(1), error(3 * w), error(3 * w + 1)]
+    result = evaluate(RATE, events)
+    assert (result.value, result.window_start) == (2, "2026-01-05T09:00:00Z")
+
+
+def test_the_busiest_window_wins_over_a_later_smaller_one() -> None:
+    w = window()
+    events = [error(0), *burst(3 * w, 4), error(6 * w), error(6 * w + 1)]
+    result = evaluate(RATE, events)
+    assert result.value == 4
+    assert result.window_start == _iso(T0 + timedelta(seconds=3 * w))

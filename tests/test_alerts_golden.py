@@ -223,3 +223,20 @@ def test_the_event_type_term_moves_to_event_types_and_the_rest_of_the_query_stay
     payload = export_rule(rule, DEST)["payload"]
     assert payload["eventTypes"] == ["error"]
     assert payload["query"] == "transaction:/grade level:error"
+
+
+def test_a_site_url_without_trailing_slash_gives_the_same_runbook_links() -> None:
+    dest = dataclasses.replace(DEST, site_url="https://example.test/handbook")
+    exported = export_rule(get_rule("critical-errors"), dest)
+    assert exported["runbook_url"] == "https://example.test/handbook/runbooks/critical-errors/"
+
+
+def test_a_rule_name_fills_sentrys_256_characters_and_no_more() -> None:
+    # "Critical errors | runbook: " is 27 characters: a 229-character URL fills the limit
+    rule = get_rule("critical-errors")
+    site = "https://example.test/" + "h" * 182  # + "/runbooks/critical-errors/": 229
+    name = export_rule(rule, dataclasses.replace(DEST, site_url=site + "/"))["payload"]["name"]
+    assert len(name) == 256
+    with pytest.raises(ValueError, match="exceeds") as caught:
+        export_rule(rule, dataclasses.replace(DEST, site_url=site + "h/"))
+    assert str(caught.value) == "alert rule 'critical-errors': name with runbook URL exceeds 256"
