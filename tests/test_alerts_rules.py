@@ -348,3 +348,85 @@ def test_an_unknown_rule_id_lists_the_known_ones() -> None:
         "no alert rule 'no-such-alert'; known: critical-errors, high-error-rate, "
         "performance-degradation"
     )
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "message"),
+    [
+        (
+            "critical-errors",
+            {"id": "Critical_Errors"},
+            "alert rule 'Critical_Errors', field 'id': 'Critical_Errors' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
+            "critical-errors",
+            {"name": ""},
+            "alert rule 'critical-errors', field 'name': must not be empty",
+        ),
+        (
+            "critical-errors",
+            {"name": 5},
+            "alert rule 'critical-errors', field 'name': must not be empty",
+        ),
+        (
+            "critical-errors",
+            {"kind": "log"},
+            "alert rule 'critical-errors', field 'kind': is 'log', expected one of issue, metric",
+        ),
+        (
+            "critical-errors",
+            {"frequency_minutes": 4},
+            "alert rule 'critical-errors', field 'frequency_minutes': is 4, Sentry accepts whole "
+            "minutes from 5 to 43200",
+        ),
+        (
+            "critical-errors",
+            {"threshold": 3},
+            "alert rule 'critical-errors', field 'threshold': must be null for a first-seen rule",
+        ),
+        (
+            "critical-errors",
+            {"dataset": "transactions"},
+            "alert rule 'critical-errors', field 'dataset': a first-seen rule watches `events`",
+        ),
+        (
+            "high-error-rate",
+            {"threshold": -1},
+            "alert rule 'high-error-rate', field 'threshold': is -1, expected a number >= 0",
+        ),
+        (
+            "performance-degradation",
+            {"unit": "s"},
+            "alert rule 'performance-degradation', field 'unit': is 's', expected 'ms'",
+        ),
+    ],
+)
+def test_each_field_check_says_what_is_wrong(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated(rule_id, **changes)))
+    assert str(caught.value) == message
+
+
+def test_a_rationale_indexing_a_placeholder_is_refused(tmp_path: Path) -> None:
+    # placeholders are filled with words: `{threshold[0]}` cannot be rendered
+    path = _write(tmp_path, _mutated("high-error-rate", rationale="over {threshold[0]}"))
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert (caught.value.rule_id, caught.value.field) == ("high-error-rate", "rationale")
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes"),
+    [
+        ("critical-errors", {"frequency_minutes": 43200}),  # Sentry's longest: 30 days
+        ("high-error-rate", {"threshold": 0}),  # "more than 0 errors": any error
+    ],
+)
+def test_the_edges_of_sentrys_ranges_are_accepted(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any]
+) -> None:
+    rule = get_rule(rule_id, _write(tmp_path, _mutated(rule_id, **changes)))
+    assert {name: getattr(rule, name) for name in changes} == changes
