@@ -391,6 +391,35 @@ def test_an_unknown_rule_id_lists_the_known_ones() -> None:
             "alert rule 'critical-errors', field 'dataset': a first-seen rule watches `events`",
         ),
         (
+            "critical-errors",
+            {"condition": "threshold"},
+            "alert rule 'critical-errors', field 'condition': is 'threshold', expected one of "
+            "first_seen_event, event_frequency",
+        ),
+        (
+            "critical-errors",
+            {"dataset": "logs"},
+            "alert rule 'critical-errors', field 'dataset': is 'logs', expected one of events, "
+            "transactions",
+        ),
+        (
+            "critical-errors",
+            {"query": 5},
+            "alert rule 'critical-errors', field 'query': must be a string",
+        ),
+        (
+            "critical-errors",
+            {"severity": "urgent"},
+            "alert rule 'critical-errors', field 'severity': is 'urgent', expected one of "
+            "critical, high, medium, low",
+        ),
+        (
+            "critical-errors",
+            {"id": "-critical-errors"},
+            "alert rule '-critical-errors', field 'id': '-critical-errors' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
             "high-error-rate",
             {"threshold": -1},
             "alert rule 'high-error-rate', field 'threshold': is -1, expected a number >= 0",
