@@ -229,3 +229,11 @@ def test_query_strings_with_bare_names_and_padded_values() -> None:
 def test_cache_keys_without_prefix_keep_only_ids_and_short_names(key: str, expected: str) -> None:
     # three characters name a cache (`ocr`), not a person; longer plain keys may be anything
     assert reduce_key(key) == expected
+
+
+def test_redis_command_lines_keep_each_quoted_keys_prefix() -> None:
+    rule = description_rule("db.redis")
+    assert rule is not None
+    assert rule("GET 'student:eleve@lycee.fr'") == f"GET 'student:{F}'"
+    assert rule('SET "exam:7:copies" 1') == f"SET 'exam:7:{F}' 1"  # either quote
+    assert rule("MGET '' 'ocr'") == "MGET '' 'ocr'"
