@@ -420,6 +420,58 @@ def test_an_unknown_rule_id_lists_the_known_ones() -> None:
             "(a-z, 0-9, -)",
         ),
         (
+            "critical-errors",
+            {"actions": []},
+            "alert rule 'critical-errors', field 'actions': needs at least one action",
+        ),
+        (
+            "critical-errors",
+            {"actions": [{"type": "email"}]},
+            "alert rule 'critical-errors', field 'actions[1]': "
+            "must have exactly `type` and `target`",
+        ),
+        (
+            "critical-errors",
+            {"resolve_threshold": 1},
+            "alert rule 'critical-errors', field 'resolve_threshold': only metric rules have it",
+        ),
+        (
+            "high-error-rate",
+            {"frequency_minutes": 60},
+            "alert rule 'high-error-rate', field 'frequency_minutes': a metric alert has no action "
+            "interval: Sentry notifies when its state changes (critical, warning, resolved); "
+            "remove the field",
+        ),
+        (
+            "critical-errors",
+            {"runbook": "runbooks/other.md"},
+            "alert rule 'critical-errors', field 'runbook': must be 'runbooks/critical-errors.md'",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "equal"},
+            "alert rule 'high-error-rate', field 'comparison': is 'equal', "
+            "expected one of above, below",
+        ),
+        (
+            "high-error-rate",
+            {"window_minutes": 7},
+            "alert rule 'high-error-rate', field 'window_minutes': is 7, Sentry's metric time "
+            "windows are 1, 5, 10, 15, 30, 60, 120, 240, 1440 minutes",
+        ),
+        (
+            "high-error-rate",
+            {"rationale": "{threshold} in {minutes}"},
+            "alert rule 'high-error-rate', field 'rationale': unknown placeholder 'minutes' "
+            "(known: ('window', 'frequency', 'threshold'))",
+        ),
+        (
+            "critical-errors",
+            {"id": "critical-errorZ"},
+            "alert rule 'critical-errorZ', field 'id': 'critical-errorZ' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
             "high-error-rate",
             {"threshold": -1},
             "alert rule 'high-error-rate', field 'threshold': is -1, expected a number >= 0",
@@ -459,3 +511,8 @@ def test_the_edges_of_sentrys_ranges_are_accepted(
 ) -> None:
     rule = get_rule(rule_id, _write(tmp_path, _mutated(rule_id, **changes)))
     assert {name: getattr(rule, name) for name in changes} == changes
+
+
+def test_a_slug_may_use_every_letter_a_to_z_and_digits(tmp_path: Path) -> None:
+    alerts = _mutated("critical-errors", id="zone-9", runbook="runbooks/zone-9.md")
+    assert get_rule("zone-9", _write(tmp_path, alerts)).slug == "zone-9"
