@@ -11,6 +11,7 @@ import sentry_sdk
 
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import (
+    Evaluation,
     aggregate,
     duration_ms,
     evaluate,
@@ -354,3 +355,161 @@ def test_each_kind_of_rule_refuses_the_other_notifier() -> None:
         metric_notifications(NEW_ISSUE, [])
     with pytest.raises(ValueError, match="not an issue rule"):
         issue_notifications(RATE, [])
+
+
+# --- edges of the notifiers (each written against a wrong variant of the code) ---------------
+
+
+def test_a_first_seen_evaluation_names_its_rule() -> None:
+    result = evaluate(NEW_ISSUE, [error(0)])
+    assert (result.rule_id, result.fired, result.matched) == ("critical-errors", True, 1)
+
+
+def _since_t0(sent: list[Any]) -> list[tuple[str, float]]:
+    return [(n.status, n.at - T0.timestamp()) for n in sent]
+
+
+def test_a_below_metric_rule_notifies_strictly_under_its_threshold() -> None:
+    # "fewer than 1 error in the window": the window must be empty to notify
+    floor = dataclasses.replace(RATE, comparison="below", threshold=1)
+    w = window()
+    sent = metric_notifications(floor, [error(0), error(1)])
+    # at 0 and 1 the window holds 1 and 2 (not below 1); at w it still holds the event at 1;
+    # at w + 1 it is empty: 0 is below 1
+    assert _since_t0(sent) == [("critical", w + 1)]
+
+
+def test_a_below_metric_rule_resolves_strictly_above_its_resolve_line() -> None:
+    floor = dataclasses.replace(RATE, comparison="below", threshold=1, resolve_threshold=2)
+    w = window()
+    events = [error(0), error(w + 10), error(w + 20), error(w + 30)]
+    sent = metric_notifications(floor, events)
+    # empty at w: critical; 1 then 2 events are not above the resolve line 2; 3 are
+    assert _since_t0(sent) == [("critical", w), ("resolved", w + 30), ("critical", 2 * w + 30)]
+
+
+def test_a_window_without_transactions_leaves_a_p95_alert_as_it_is() -> None:
+    slow = dataclasses.replace(SLOW, threshold=1000)
+    assert SLOW.window_minutes is not None
+    w = SLOW.window_minutes * 60.0
+    # a slow request; the window then empties (no data: no change); a fast one resolves
+    sent = metric_notifications(slow, [transaction(3000, 0), transaction(100, 2 * w)])
+    assert [n.status for n in sent] == ["critical", "resolved"]
+    assert [n.at - T0.timestamp() for n in sent] == pytest.approx([3.0, 2 * w + 0.1])
+
+
+def staging(event: dict[str, Any]) -> dict[str, Any]:
+    return {**event, "environment": "staging"}
+
+
+def test_notifiers_ignore_other_environments_unless_told() -> None:
+    storm = [staging(e) for e in burst(0, threshold() + 1)]
+    assert metric_notifications(RATE, storm) == []
+    assert [n.status for n in metric_notifications(RATE, storm, check_environment=False)] == [
+        "critical",
+        "resolved",
+    ]
+    assert issue_notifications(NEW_ISSUE, [staging(error(0))]) == []
+    drill = issue_notifications(NEW_ISSUE, [staging(error(0))], check_environment=False)
+    assert [n.status for n in drill] == ["new-issue"]
+
+
+def test_a_rule_of_the_other_kind_is_refused_whatever_its_fields() -> None:
+    # an issue rule with a window, a metric rule with an action interval: still refused
+    frequency = dataclasses.replace(
+        RATE, kind="issue", condition="event_frequency", frequency_minutes=5, threshold=1
+    )
+    with pytest.raises(ValueError, match="'high-error-rate' is not a metric rule"):
+        metric_notifications(frequency, [])
+    with pytest.raises(ValueError, match="'high-error-rate' is not an issue rule"):
+        issue_notifications(dataclasses.replace(RATE, frequency_minutes=5), [])
+
+
+def test_a_frequency_issue_rule_counts_over_its_window_only() -> None:
+    rule = dataclasses.replace(
+        RATE, kind="issue", condition="event_frequency", frequency_minutes=5, threshold=1
+    )
+    w = window()
+    # two events exactly one window apart never share a window: "more than 1" is not reached
+    assert issue_notifications(rule, [error(0), error(w)]) == []
+    sent = issue_notifications(rule, [error(0), error(w - 1)])
+    assert _since_t0(sent) == [("frequency", w - 1)]
+
+
+# --- the issue keys and the evaluation a drill prints ----------------------------------------
+
+
+def test_grouping_keys_read_as_documented() -> None:
+    # `module.Type@mod.outer>mod.inner`, the raised exception first, then its causes
+    raised = {
+        "type": "GradingError",
+        "module": "korrigo.grading",
+        "stacktrace": {
+            "frames": [
+                {"module": "korrigo.views", "function": "grade", "in_app": True},
+                {"filename": "korrigo/ocr.py", "function": "read", "in_app": True},
+            ]
+        },
+    }
+    cause = {"type": "KeyError", "stacktrace": {"frames": _frames("ocr")}}
+    event = {"exception": {"values": [cause, raised]}}
+    assert grouping_key(event) == (
+        "korrigo.grading.GradingError@korrigo.views.grade>korrigo/ocr.py.read"
+        " <- KeyError@korrigo.views.ocr"
+    )
+    assert grouping_key({"fingerprint": ["ocr", 7]}) == "fingerprint:ocr|7"
+    logged = {"logentry": {"message": "OCR failed for %s"}, "message": "OCR failed for 12"}
+    assert grouping_key(logged) == "message:OCR failed for %s"
+    assert grouping_key({"message": "OCR failed"}) == "message:OCR failed"
+    assert grouping_key({}) == "message:"
+
+
+def test_timestamps_are_read_from_every_form_the_sdk_uses() -> None:
+    assert timestamp(1767603600) == 1767603600.0
+    assert timestamp(1767603600.5) == 1767603600.5
+    assert timestamp("2026-01-05T09:00:00Z") == T0.timestamp()
+    assert timestamp(T0) == T0.timestamp()
+    with pytest.raises(ValueError, match="not a timestamp") as caught:
+        timestamp(True)  # a flag is not a moment
+    assert str(caught.value) == "not a timestamp: True"
+
+
+def test_refusals_name_the_rule_and_what_is_supported() -> None:
+    rule = dataclasses.replace(RATE, query="level:fatal")
+    with pytest.raises(ValueError, match="does not understand") as caught:
+        evaluate(rule, [error()])
+    assert str(caught.value) == (
+        "alert rule 'high-error-rate': the local evaluator does not understand query "
+        "'level:fatal' (supported: '', 'event.type:error', 'event.type:default', "
+        "'event.type:transaction')"
+    )
+    avg = dataclasses.replace(RATE, aggregate="avg(x)")
+    with pytest.raises(ValueError, match="no local evaluation") as caught:
+        aggregate(avg, [])
+    assert str(caught.value) == "alert rule 'high-error-rate': no local evaluation for 'avg(x)'"
+
+
+def test_an_evaluation_reports_everything_a_drill_prints() -> None:
+    events = [error(i) for i in range(11)]
+    assert evaluate(RATE, events) == Evaluation(
+        "high-error-rate", True, 11.0, 10, 11, "2026-01-05T09:00:00Z"
+    )
+    slow = dataclasses.replace(SLOW, threshold=1000)
+    nothing = evaluate(slow, [])
+    assert nothing == Evaluation("performance-degradation", False, None, 1000, 0)
+    assert nothing.fired is False
+
+
+def test_the_first_of_equally_busy_windows_is_reported() -> None:
+    w = window()
+    events = [error(0), error(1), error(3 * w), error(3 * w + 1)]
+    result = evaluate(RATE, events)
+    assert (result.value, result.window_start) == (2, "2026-01-05T09:00:00Z")
+
+
+def test_the_busiest_window_wins_over_a_later_smaller_one() -> None:
+    w = window()
+    events = [error(0), *burst(3 * w, 4), error(6 * w), error(6 * w + 1)]
+    result = evaluate(RATE, events)
+    assert result.value == 4
+    assert result.window_start == _iso(T0 + timedelta(seconds=3 * w))

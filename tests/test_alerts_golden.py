@@ -166,3 +166,77 @@ def test_a_metric_payload_has_no_action_interval() -> None:
         payload = export_rule(get_rule(rule_id), DEST)["payload"]
         assert "frequency" not in payload
         assert "resolveThreshold" not in payload  # Sentry's default resolve applies
+
+
+def test_an_event_frequency_rule_with_a_slack_action_as_sentry_documents_it() -> None:
+    # "Create an Issue Alert Rule for a Project" (docs.sentry.io/api/alerts/, read
+    # 2026-11-29): "The issue is seen more than `value` times in `interval`" is
+    # {"id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition",
+    # "value": ..., "comparisonType": "count", "interval": "1h"}; "Send a Slack notification"
+    # is {"id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
+    # "workspace": <integration id>, "channel": "#channel", "tags": "...", "notes": "..."}.
+    rule = dataclasses.replace(
+        get_rule("high-error-rate"),
+        kind="issue",
+        condition="event_frequency",
+        query="",
+        window_minutes=60,
+        threshold=100,
+        comparison="above",
+        frequency_minutes=30,
+    )
+    payload = export_rule(rule, DEST)["payload"]
+    url = "https://example.test/handbook/runbooks/high-error-rate/"
+    assert payload["conditions"] == [
+        {
+            "id": "sentry.rules.conditions.event_frequency.EventFrequencyCondition",
+            "interval": "1h",
+            "value": 100,
+            "comparisonType": "count",
+        }
+    ]
+    assert payload["frequency"] == 30
+    assert payload["actions"] == [
+        {
+            "id": "sentry.mail.actions.NotifyEmailAction",
+            "targetType": "Team",
+            "targetIdentifier": 12,
+            "fallthroughType": "ActiveMembers",
+        },
+        {
+            "id": "sentry.integrations.slack.notify_action.SlackNotifyServiceAction",
+            "workspace": 7,
+            "channel": "#korrigo-alerts",
+            # the tags a responder needs first in the Slack message: where, and which deploy
+            "tags": "environment,release",
+            "notes": f"Runbook: {url}",
+        },
+    ]
+
+
+def test_the_event_type_term_moves_to_event_types_and_the_rest_of_the_query_stays() -> None:
+    # Sentry's metric alert API takes the event type apart (`eventTypes`) and the other
+    # search terms as `query`, space-separated like the search bar writes them.
+    rule = dataclasses.replace(
+        get_rule("high-error-rate"), query="event.type:error transaction:/grade level:error"
+    )
+    payload = export_rule(rule, DEST)["payload"]
+    assert payload["eventTypes"] == ["error"]
+    assert payload["query"] == "transaction:/grade level:error"
+
+
+def test_a_site_url_without_trailing_slash_gives_the_same_runbook_links() -> None:
+    dest = dataclasses.replace(DEST, site_url="https://example.test/handbook")
+    exported = export_rule(get_rule("critical-errors"), dest)
+    assert exported["runbook_url"] == "https://example.test/handbook/runbooks/critical-errors/"
+
+
+def test_a_rule_name_fills_sentrys_256_characters_and_no_more() -> None:
+    # "Critical errors | runbook: " is 27 characters: a 229-character URL fills the limit
+    rule = get_rule("critical-errors")
+    site = "https://example.test/" + "h" * 182  # + "/runbooks/critical-errors/": 229
+    name = export_rule(rule, dataclasses.replace(DEST, site_url=site + "/"))["payload"]["name"]
+    assert len(name) == 256
+    with pytest.raises(ValueError, match="exceeds") as caught:
+        export_rule(rule, dataclasses.replace(DEST, site_url=site + "h/"))
+    assert str(caught.value) == "alert rule 'critical-errors': name with runbook URL exceeds 256"

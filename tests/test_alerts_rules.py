@@ -15,6 +15,7 @@ from korrigo_sentry.alerts.rules import (
     METRIC_TIME_WINDOWS,
     AlertRuleError,
     get_rule,
+    load_policy,
     load_rules,
 )
 
@@ -179,3 +180,339 @@ def test_metric_triggers_in_the_right_order_are_accepted(tmp_path: Path) -> None
     assert (rule.threshold, rule.warning_threshold, rule.resolve_threshold) == (10, 5, 2)
     below = _mutated("high-error-rate", comparison="below", resolve_threshold=11)
     assert get_rule("high-error-rate", _write(tmp_path, below)).resolve_threshold == 11
+
+
+# --- the on-call policy block (response times the runbooks quote) ---------------------------
+
+
+def test_the_policy_gives_the_on_call_response_times() -> None:
+    # The runbooks' promise: triage a critical alert within 15 minutes, call the lead after
+    # 30, tell the product owner when copies are stuck for an hour.
+    assert load_policy() == {
+        "triage_minutes": 15,
+        "escalate_minutes": 30,
+        "stuck_tasks_minutes": 60,
+    }
+
+
+def test_a_policy_file_path_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("policy:\n  triage_minutes: 1\n  escalate_minutes: 2\nalerts: []\n")
+    assert load_policy(path) == {"triage_minutes": 1, "escalate_minutes": 2}
+    assert load_policy(str(path)) == {"triage_minutes": 1, "escalate_minutes": 2}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "alerts: []\n",  # no policy block
+        "- policy\n",  # not a mapping at the top
+        "policy: 15\n",  # not a mapping of times
+        "policy:\n  triage_minutes: 0\n",  # zero minutes
+        "policy:\n  triage_minutes: -5\n",
+        "policy:\n  triage_minutes: 15\n  escalate_minutes: 0\n",  # one bad among good
+        "policy:\n  triage_minutes: 1.5\n",  # not whole minutes
+        "policy:\n  triage_minutes: '15'\n",
+        "policy:\n  triage_minutes: true\n",  # a boolean is not a number of minutes
+    ],
+)
+def test_a_bad_policy_is_refused_naming_the_block(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
+        load_policy(path)
+    assert (caught.value.rule_id, caught.value.field) == ("(file)", "policy")
+    assert caught.value.problem == "needs a `policy:` mapping of whole minutes"
+
+
+def test_one_minute_is_a_valid_response_time(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("policy:\n  triage_minutes: 1\n", encoding="utf-8")
+    assert load_policy(path) == {"triage_minutes": 1}
+
+
+# --- what the person fixing alerts.yaml reads ----------------------------------------------
+
+#: critical-errors turned into "an issue is seen more than 10 times in 1h" (Sentry's
+#: event-frequency condition), valid as it is.
+EVENT_FREQUENCY = {
+    "condition": "event_frequency",
+    "aggregate": "count()",
+    "threshold": 10,
+    "unit": "events",
+    "comparison": "above",
+    "window_minutes": 60,
+}
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "message"),
+    [
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "aggregate": "p95(transaction.duration)"},
+            "field 'aggregate': an event-frequency rule counts",
+        ),
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "comparison": "below"},
+            "field 'comparison': Sentry only offers `above` here",
+        ),
+        (
+            "critical-errors",
+            {**EVENT_FREQUENCY, "window_minutes": 7},
+            "field 'window_minutes': is 7, Sentry's event-frequency intervals are "
+            "1m, 5m, 15m, 1h, 1d, 1w, 30d (1, 5, 15, 60, 1440, 10080, 43200 minutes)",
+        ),
+        (
+            "high-error-rate",
+            {"aggregate": "avg(x)"},
+            "field 'aggregate': is 'avg(x)', expected one of count(), p95(transaction.duration)",
+        ),
+        (
+            "high-error-rate",
+            {"dataset": "transactions"},
+            "field 'dataset': count() is computed on events",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": "five"},
+            "field 'warning_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": True},  # YAML's `yes` is not a number of events
+            "field 'warning_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"warning_threshold": 10},
+            "field 'warning_threshold': must be reached before the critical threshold",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "below", "warning_threshold": 10},
+            "field 'warning_threshold': must be reached before the critical threshold",
+        ),
+        (
+            "high-error-rate",
+            {"resolve_threshold": "x"},
+            "field 'resolve_threshold': must be a number",
+        ),
+        (
+            "high-error-rate",
+            {"resolve_threshold": 11},
+            "field 'resolve_threshold': must be at or below the lowest trigger (10)",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "below", "resolve_threshold": 9},
+            "field 'resolve_threshold': must be at or above the lowest trigger (10)",
+        ),
+    ],
+)
+def test_a_bad_rule_says_what_to_fix(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated(rule_id, **changes)))
+    assert str(caught.value) == f"alert rule {rule_id!r}, {message}"
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes"),
+    [
+        ("critical-errors", EVENT_FREQUENCY),
+        # a resolve line exactly at the lowest trigger is allowed, both ways
+        ("high-error-rate", {"resolve_threshold": 10}),
+        ("high-error-rate", {"comparison": "below", "resolve_threshold": 10}),
+        # a floor: the warning comes first from above (12), the resolve line above it
+        ("high-error-rate", {"comparison": "below", "warning_threshold": 12}),
+        (
+            "high-error-rate",
+            {"comparison": "below", "warning_threshold": 12, "resolve_threshold": 13},
+        ),
+    ],
+)
+def test_rules_within_sentrys_limits_are_accepted(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any]
+) -> None:
+    rule = get_rule(rule_id, _write(tmp_path, _mutated(rule_id, **changes)))
+    assert {name: getattr(rule, name) for name in changes} == changes
+
+
+def test_an_unknown_rule_id_lists_the_known_ones() -> None:
+    with pytest.raises(KeyError) as caught:
+        get_rule("no-such-alert")
+    assert caught.value.args[0] == (
+        "no alert rule 'no-such-alert'; known: critical-errors, high-error-rate, "
+        "performance-degradation"
+    )
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes", "message"),
+    [
+        (
+            "critical-errors",
+            {"id": "Critical_Errors"},
+            "alert rule 'Critical_Errors', field 'id': 'Critical_Errors' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
+            "critical-errors",
+            {"name": ""},
+            "alert rule 'critical-errors', field 'name': must not be empty",
+        ),
+        (
+            "critical-errors",
+            {"name": 5},
+            "alert rule 'critical-errors', field 'name': must not be empty",
+        ),
+        (
+            "critical-errors",
+            {"kind": "log"},
+            "alert rule 'critical-errors', field 'kind': is 'log', expected one of issue, metric",
+        ),
+        (
+            "critical-errors",
+            {"frequency_minutes": 4},
+            "alert rule 'critical-errors', field 'frequency_minutes': is 4, Sentry accepts whole "
+            "minutes from 5 to 43200",
+        ),
+        (
+            "critical-errors",
+            {"threshold": 3},
+            "alert rule 'critical-errors', field 'threshold': must be null for a first-seen rule",
+        ),
+        (
+            "critical-errors",
+            {"dataset": "transactions"},
+            "alert rule 'critical-errors', field 'dataset': a first-seen rule watches `events`",
+        ),
+        (
+            "critical-errors",
+            {"condition": "threshold"},
+            "alert rule 'critical-errors', field 'condition': is 'threshold', expected one of "
+            "first_seen_event, event_frequency",
+        ),
+        (
+            "critical-errors",
+            {"dataset": "logs"},
+            "alert rule 'critical-errors', field 'dataset': is 'logs', expected one of events, "
+            "transactions",
+        ),
+        (
+            "critical-errors",
+            {"query": 5},
+            "alert rule 'critical-errors', field 'query': must be a string",
+        ),
+        (
+            "critical-errors",
+            {"severity": "urgent"},
+            "alert rule 'critical-errors', field 'severity': is 'urgent', expected one of "
+            "critical, high, medium, low",
+        ),
+        (
+            "critical-errors",
+            {"id": "-critical-errors"},
+            "alert rule '-critical-errors', field 'id': '-critical-errors' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
+            "critical-errors",
+            {"actions": []},
+            "alert rule 'critical-errors', field 'actions': needs at least one action",
+        ),
+        (
+            "critical-errors",
+            {"actions": [{"type": "email"}]},
+            "alert rule 'critical-errors', field 'actions[1]': "
+            "must have exactly `type` and `target`",
+        ),
+        (
+            "critical-errors",
+            {"resolve_threshold": 1},
+            "alert rule 'critical-errors', field 'resolve_threshold': only metric rules have it",
+        ),
+        (
+            "high-error-rate",
+            {"frequency_minutes": 60},
+            "alert rule 'high-error-rate', field 'frequency_minutes': a metric alert has no action "
+            "interval: Sentry notifies when its state changes (critical, warning, resolved); "
+            "remove the field",
+        ),
+        (
+            "critical-errors",
+            {"runbook": "runbooks/other.md"},
+            "alert rule 'critical-errors', field 'runbook': must be 'runbooks/critical-errors.md'",
+        ),
+        (
+            "high-error-rate",
+            {"comparison": "equal"},
+            "alert rule 'high-error-rate', field 'comparison': is 'equal', "
+            "expected one of above, below",
+        ),
+        (
+            "high-error-rate",
+            {"window_minutes": 7},
+            "alert rule 'high-error-rate', field 'window_minutes': is 7, Sentry's metric time "
+            "windows are 1, 5, 10, 15, 30, 60, 120, 240, 1440 minutes",
+        ),
+        (
+            "high-error-rate",
+            {"rationale": "{threshold} in {minutes}"},
+            "alert rule 'high-error-rate', field 'rationale': unknown placeholder 'minutes' "
+            "(known: ('window', 'frequency', 'threshold'))",
+        ),
+        (
+            "critical-errors",
+            {"id": "critical-errorZ"},
+            "alert rule 'critical-errorZ', field 'id': 'critical-errorZ' is not a slug "
+            "(a-z, 0-9, -)",
+        ),
+        (
+            "high-error-rate",
+            {"threshold": -1},
+            "alert rule 'high-error-rate', field 'threshold': is -1, expected a number >= 0",
+        ),
+        (
+            "performance-degradation",
+            {"unit": "s"},
+            "alert rule 'performance-degradation', field 'unit': is 's', expected 'ms'",
+        ),
+    ],
+)
+def test_each_field_check_says_what_is_wrong(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated(rule_id, **changes)))
+    assert str(caught.value) == message
+
+
+def test_a_rationale_indexing_a_placeholder_is_refused(tmp_path: Path) -> None:
+    # placeholders are filled with words: `{threshold[0]}` cannot be rendered
+    path = _write(tmp_path, _mutated("high-error-rate", rationale="over {threshold[0]}"))
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert (caught.value.rule_id, caught.value.field) == ("high-error-rate", "rationale")
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "changes"),
+    [
+        ("critical-errors", {"frequency_minutes": 43200}),  # Sentry's longest: 30 days
+        ("high-error-rate", {"threshold": 0}),  # "more than 0 errors": any error
+    ],
+)
+def test_the_edges_of_sentrys_ranges_are_accepted(
+    tmp_path: Path, rule_id: str, changes: dict[str, Any]
+) -> None:
+    rule = get_rule(rule_id, _write(tmp_path, _mutated(rule_id, **changes)))
+    assert {name: getattr(rule, name) for name in changes} == changes
+
+
+def test_a_slug_may_use_every_letter_a_to_z_and_digits(tmp_path: Path) -> None:
+    alerts = _mutated("critical-errors", id="zone-9", runbook="runbooks/zone-9.md")
+    assert get_rule("zone-9", _write(tmp_path, alerts)).slug == "zone-9"

@@ -65,3 +65,37 @@ def test_the_check_reads_a_real_file(tmp_path: Path) -> None:
     )
     (finding,) = check_tree(tmp_path)
     assert str(finding) == (f"{bad}:2: `student_name` formatted into an exception message")
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ('raise ValueError("first letter: %s" % email[0])', "email"),  # a slice of it still is it
+        ('raise ValueError("copy %s of %s" % (copy.pk, student.email))', "email"),
+        ('log.error("mail " + f"to {student.email}")', "email"),
+        ('log.error("mail " + ("to " + student.email))', "email"),
+    ],
+)
+def test_fields_inside_slices_tuples_and_nested_concatenation_are_found(
+    code: str, name: str
+) -> None:
+    (finding,) = findings(code)
+    assert finding.name == name
+
+
+def test_a_sentry_calls_level_argument_is_not_a_message() -> None:
+    # capture_message(message, level): only the first argument is read by people
+    assert findings('sentry_sdk.capture_message("copy graded", level_for_email)') == []
+
+
+def test_several_findings_come_out_in_line_order() -> None:
+    code = (
+        "def f(copy):\n"
+        "    log.error(f'{copy.email}')\n"
+        "    raise ValueError(f'{copy.student_name} / {copy.phone}')\n"
+    )
+    assert [(f.line, f.name) for f in findings(code, "bad.py")] == [
+        (2, "email"),
+        (3, "phone"),
+        (3, "student_name"),
+    ]

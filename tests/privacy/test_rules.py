@@ -14,7 +14,7 @@ import sentry_sdk
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 from korrigo_sentry import privacy
-from korrigo_sentry.privacy.places import parametrize_sql, reduce_key
+from korrigo_sentry.privacy.places import description_rule, parametrize_sql, reduce_key
 from korrigo_sentry.privacy.text import iban_valid, luhn_valid
 from korrigo_sentry.privacy.urls import scrub_query, scrub_url
 from korrigo_sentry.testing import FakeTransport
@@ -83,6 +83,9 @@ def test_checksums_match_their_definitions() -> None:
     assert not luhn_valid("4111111111111112")
     assert iban_valid("GB82WEST12345698765432")
     assert not iban_valid("GB83WEST12345698765432")
+    # a character outside ISO 13616's alphabet (0-9, A-Z) is no IBAN, whatever the digits
+    assert not iban_valid("GB82WEST1234569876543!")
+    assert not iban_valid("GB82 WEST 1234 5698 7654 32")  # spaces are removed before the check
 
 
 @pytest.mark.parametrize(
@@ -124,6 +127,14 @@ def test_sql_keeps_the_statement_without_literals() -> None:
 )
 def test_cache_keys_are_reduced_to_their_prefix(key: str, expected: str) -> None:
     assert reduce_key(key) == expected
+
+
+def test_a_cache_span_with_several_keys_reduces_each() -> None:
+    # Django's cache spans (`cache.get_many`) list their keys, comma-separated
+    rule = description_rule("cache.get_many")
+    assert rule is not None
+    keys = "student:eleve@lycee.fr, exam:7:copies, 42"
+    assert rule(keys) == f"student:{F}, exam:7:{F}, 42"
 
 
 def test_extra_lists_and_hyphenated_keys_are_filtered(sentry: FakeTransport) -> None:
@@ -177,3 +188,52 @@ def test_the_envelope_pass_is_installed_once_and_keeps_the_transport(
     (attachment,) = [i for i in sentry.envelopes[0].items if i.type == "attachment"]
     assert attachment.get_bytes() == f"to {F}".encode()
     assert json.loads(sentry.envelopes[0].items[0].get_bytes())["message"] == "with attachment"
+
+
+def test_the_privacy_page_lists_each_rule_with_its_kind_and_reason() -> None:
+    # The privacy page's table, in its order: the kind column tells a reader where the rule
+    # looks (a key, a value's shape, a URL part, an allowlist, a place in the event).
+    value = "value"
+    expected = [
+        ("secret_or_personal_key", "key"), ("key_in_text", "key"),
+        ("pem_private_key", value), ("urls", value), ("authorization_header", value),
+        ("bearer_credentials", value), ("jwt", value), ("provider_tokens", value),
+        ("key_value_in_text", value), ("command_line_flag", value), ("email", value),
+        ("iban", value), ("payment_card", value), ("phone_number", value),
+        ("ip_address", value), ("query_parameter", value), ("token_path_segment", value),
+        ("high_entropy_token", value),
+        ("url_userinfo", "url"), ("query_allowlist", "allowlist"),
+        ("korrigo_route_secrets", "url"), ("url_fragment", "url"),
+        ("sql_literals", "place"), ("cache_key_prefix", "place"),
+        ("celery_task_arguments", "place"), ("user_id_only", "place"),
+        ("request_headers_allowlist", "allowlist"), ("envelope_trace_header", "place"),
+        ("attachments", "place"), ("source_context", "place"),
+    ]  # fmt: skip
+    assert [(r.name, r.kind) for r in privacy.RULES] == expected
+    for rule in privacy.RULES:  # each row says what it matches and why, in a sentence
+        assert isinstance(rule.matches, str), rule.name
+        assert len(rule.matches) > 10, rule.name
+        assert isinstance(rule.reason, str), rule.name
+        assert len(rule.reason) > 10, rule.name
+
+
+def test_query_strings_with_bare_names_and_padded_values() -> None:
+    # a value holding `=` (base64 padding) is one value; a bare name may itself be a token
+    assert scrub_query("page=2&code=abc=def&a1b2c3d4&") == f"page=2&code={F}&{F}&"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("abc", "abc"), ("abcd", F), ("ab", "ab"), ("1234", "1234"), ("eleve@lycee.fr", F)],
+)
+def test_cache_keys_without_prefix_keep_only_ids_and_short_names(key: str, expected: str) -> None:
+    # three characters name a cache (`ocr`), not a person; longer plain keys may be anything
+    assert reduce_key(key) == expected
+
+
+def test_redis_command_lines_keep_each_quoted_keys_prefix() -> None:
+    rule = description_rule("db.redis")
+    assert rule is not None
+    assert rule("GET 'student:eleve@lycee.fr'") == f"GET 'student:{F}'"
+    assert rule('SET "exam:7:copies" 1') == f"SET 'exam:7:{F}' 1"  # either quote
+    assert rule("MGET '' 'ocr'") == "MGET '' 'ocr'"
