@@ -175,8 +175,6 @@ FORBIDDEN = {
         r"\bInsights\b|\*\*Performance\*\*|\bPerformance page\b|\*\*Stats\*\*|\bStats page\b"
     ),
 }
-#: Files another issue owns; their Sentry-side steps move to facts when that work merges.
-EXEMPT: dict[str, str] = {}
 MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|<!--.*?-->", re.DOTALL)
 
 
@@ -217,8 +215,6 @@ def test_pages_state_plans_prices_and_ui_paths_only_through_the_data() -> None:
     problems = []
     for page in pages:
         relative = page.relative_to(ROOT).as_posix()
-        if relative in EXEMPT:
-            continue
         for line, kind, text in hand_typed(page.read_text(encoding="utf-8")):
             problems.append(f"{relative}:{line}: {kind} typed by hand: {text!r}")
     assert problems == [], "\n".join(problems)
