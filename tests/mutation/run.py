@@ -80,6 +80,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/privacy/test_rules.py",
             "tests/privacy/test_pipeline.py",
             "tests/privacy/test_message_check.py",
+            "tests/privacy/test_unit_*.py",  # focused tests per event part and per rule
             "tests/test_scrubbing_property.py",
             "tests/test_demo_privacy.py",
             "tests/test_relay_floor.py",  # parity.relay_filter against Relay's default scrub
