@@ -1,9 +1,11 @@
 """`make build`, the target CI's deploy job runs, refuses a broken handbook.
 
-tests/test_site_strict.py calls mkdocs itself; this runs the Makefile target, so the flags
-the target passes are under test too (`--quiet` once hid every warning from `--strict`).
-Each test breaks one thing in a copy of the repository and runs `make build` there with
-this checkout's virtualenv.
+This runs the Makefile target, so both the flags it passes (`--quiet` once hid every
+warning from `--strict`) and mkdocs.yml's validation settings are under test. A build takes
+seconds, so the breakages that mkdocs reports as warnings share one broken copy: strict mode
+lists every warning, then aborts with their count, and that count proves nothing else in
+the copy went wrong. An undefined macro variable is an error that stops the build at once:
+it gets a copy of its own.
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from tests.test_site_support import ROOT, copy_repo
 pytestmark = pytest.mark.slow
 
 VENV = ROOT / ".venv"
+#: Lines appended to docs/index.md -> what the warning must name.
+WARNED = {
+    "broken-link": ("See [the missing page](no-such-page.md).", "no-such-page.md"),
+    "missing-anchor": ("See [privacy](reference/privacy.md#no-such-anchor).", "no-such-anchor"),
+    "absolute-link": ("See [the alerts](/reference/alerts/).", "/reference/alerts/"),
+}
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = copy_repo(tmp_path / "handbook")
+def _copy(base: Path) -> Path:
+    copy = copy_repo(base / "handbook")
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy2(ROOT / name, copy / name)
     return copy
@@ -51,26 +58,53 @@ def _append(path: Path, text: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
 
 
-def test_the_intact_copy_builds(project: Path) -> None:
-    """The breakages below are what fails the build, not the copy or the command."""
-    result = make_build(project)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert (project / "site" / "index.html").is_file()
+@pytest.fixture(scope="module")
+def warned(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """`make build` on a copy with every warning-level breakage at once."""
+    project = _copy(tmp_path_factory.mktemp("warned"))
+    for line, _ in WARNED.values():
+        _append(project / "docs" / "index.md", line)
+    (project / "docs" / "orphan.md").write_text("# Orphan\n\nNot in the nav.\n", encoding="utf-8")
+    return make_build(project)
 
 
-@pytest.mark.parametrize(
-    ("broken", "named"),
-    [
-        ("See [the missing page](no-such-page.md).", "no-such-page.md"),
-        ("See [privacy](reference/privacy.md#no-such-anchor).", "no-such-anchor"),
-        ("See [the alerts](/reference/alerts/).", "/reference/alerts/"),
-        ("The rate is {{ no_such_variable }}.", "no_such_variable"),
-    ],
-    ids=["broken-link", "missing-anchor", "absolute-link", "undefined-variable"],
-)
-def test_make_build_fails_on_a_broken_page(project: Path, broken: str, named: str) -> None:
-    _append(project / "docs" / "index.md", broken)
+def _warnings(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """mkdocs' warnings, each with its indented continuation lines (the orphan list)."""
+    found: list[str] = []
+    continuing = False
+    for line in (result.stdout + result.stderr).splitlines():
+        if line.startswith("WARNING"):
+            found.append(line)
+            continuing = True
+        elif continuing and line.startswith(" "):
+            found[-1] += "\n" + line
+        else:
+            continuing = False
+    return found
+
+
+@pytest.mark.parametrize("breakage", [*WARNED, "page-left-out-of-the-nav"])
+def test_make_build_names_each_broken_thing(
+    warned: subprocess.CompletedProcess[str], breakage: str
+) -> None:
+    named = WARNED[breakage][1] if breakage in WARNED else "orphan.md"
+    assert any(named in line for line in _warnings(warned)), warned.stdout + warned.stderr
+
+
+def test_make_build_fails_on_those_warnings_and_on_nothing_else(
+    warned: subprocess.CompletedProcess[str],
+) -> None:
+    output = warned.stdout + warned.stderr
+    assert warned.returncode != 0, output
+    # mkdocs' own closing line: four planted breakages, four warnings, no other.
+    assert "Aborted with 4 warnings in strict mode!" in output, output
+    assert len(_warnings(warned)) == 4, _warnings(warned)
+
+
+def test_make_build_fails_on_an_undefined_macro_variable(tmp_path: Path) -> None:
+    project = _copy(tmp_path)
+    _append(project / "docs" / "index.md", "The rate is {{ no_such_variable }}.")
     result = make_build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert named in output
+    assert "no_such_variable" in output

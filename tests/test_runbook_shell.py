@@ -83,7 +83,7 @@ class _Ingest(BaseHTTPRequestHandler):
 def healthy(monkeypatch: pytest.MonkeyPatch, clean_sentry_env: Path) -> Iterator[list[str]]:
     """A production configuration whose DSN is a local stand-in for Sentry."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     monkeypatch.setenv("SENTRY_DSN", f"http://publickey@127.0.0.1:{server.server_port}/1")
     monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")

@@ -56,7 +56,7 @@ class _Ok(BaseHTTPRequestHandler):
 @contextmanager
 def loopback() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"
