@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.browser import built_site, chromium
+from tests.browser import axe, built_site, chromium
 
 SKIP_REASON = "Debian's Chromium is missing: apt-get install chromium (CI installs it)"
 
@@ -98,3 +98,10 @@ def screenshots_dir() -> Path:
     path = built_site.ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_report() -> Iterator[None]:
+    """artifacts/axe-report*.md once this worker's tests are done."""
+    yield
+    axe.write_report()

@@ -1,0 +1,84 @@
+"""axe-core in the browser tests: the audit, what it ran, what blocks, and the report.
+
+Every count (all impacts) goes to artifacts/axe-report.md, one file per xdist worker
+(axe-report-gw0.md, ...), written when the session ends (tests/browser/conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from tests.browser import built_site
+
+BLOCKING = {"serious", "critical"}
+#: The rules of axe-core's default ruleset that read colours (axe-core's
+#: doc/rule-descriptions.md; color-contrast-enhanced, the AAA one, is off by default).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+REPORT = built_site.ARTIFACTS / f"axe-report{'-' + _WORKER if _WORKER else ''}.md"
+#: state -> page -> violations, for the report.
+findings: dict[str, dict[str, list[dict]]] = {}
+
+
+#: axe-core's script, as axe-playwright-python ships it (read once).
+_SCRIPT = Axe().axe_script
+
+
+def audit(page: Page, rules: list[str] | None = None) -> dict:
+    """Run axe-core on the page as it is now (its default ruleset, or only `rules`); the raw
+    axe results. The script is injected once per loaded page (the wrapper's `Axe.run`
+    injects its 500 kB on every call)."""
+    options: dict = {"resultTypes": ["violations"]}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(_SCRIPT)
+    return page.evaluate("options => axe.run(document, options)", options)
+
+
+def rules_run(results: dict) -> dict[str, list[str]]:
+    """Rule id -> tags, for every rule axe evaluated (whatever its outcome)."""
+    kinds = ("violations", "passes", "incomplete", "inapplicable")
+    return {rule["id"]: rule["tags"] for kind in kinds for rule in results[kind]}
+
+
+def blocking(violations: list[dict]) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}, {len(v['nodes'])} nodes): {v['help']}"
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+
+
+def write_report() -> None:
+    """artifacts/axe-report*.md from what this worker audited (nothing when it audited none)."""
+    if not findings:
+        return
+    lines = [
+        "# axe-core report",
+        "",
+        "| state | page | critical | serious | moderate | minor | rules |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for state, by_page in sorted(findings.items()):
+        for path, violations in sorted(by_page.items()):
+            impacts = Counter(v["impact"] for v in violations)
+            rules = ", ".join(sorted(f"{v['id']} ({v['impact']})" for v in violations)) or "-"
+            counts = " | ".join(
+                str(impacts[i]) for i in ("critical", "serious", "moderate", "minor")
+            )
+            lines.append(f"| {state} | {path or '(home)'} | {counts} | {rules} |")
+    totals = Counter(
+        v["impact"] for pages in findings.values() for vs in pages.values() for v in vs
+    )
+    lines += [
+        "",
+        "Totals: "
+        + ", ".join(f"{k} {totals[k]}" for k in ("critical", "serious", "moderate", "minor")),
+    ]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
