@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import sentry_sdk
+
 from korrigo_sentry.privacy import scrub_event
 from korrigo_sentry.privacy.event import scrub_node
+from korrigo_sentry.testing import FakeTransport
 
 #: A library's path as pex installs it: a directory named by a 40-digit hash.
 PEX_PATH = (
@@ -73,6 +76,14 @@ def test_key_holding_an_address_is_renamed_whatever_its_value() -> None:
     assert scrub_event({"extra": extra})["extra"] == {
         "copies": {"count": 1, "[Filtered]": ["copy 3"]}
     }
+
+
+def test_address_key_never_reaches_the_wire(sentry: FakeTransport) -> None:
+    # Through the SDK: a mark keyed by a student's address, as an export job might log it.
+    sentry_sdk.set_extra("grades", {"alice.martin@lycee.example.fr": 17})
+    sentry_sdk.capture_message("grades exported")
+    assert b"alice.martin" not in sentry.wire
+    assert sentry.events[0]["extra"]["grades"] == {"[Filtered]": 17}
 
 
 def test_trace_ids_in_a_list_stay_linkable() -> None:
