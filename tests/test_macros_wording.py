@@ -7,11 +7,14 @@ trace id, a table that drops a rate, each fails here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 import macros
+from korrigo_sentry.alerts import get_rule
+from korrigo_sentry.alerts.rules import AlertRule
 
 
 @pytest.mark.parametrize(
@@ -71,6 +74,43 @@ def test_the_rates_table() -> None:
         "| `staging` | 50% | `0.5` |",
         "| `production` | 10% | `0.1` |",
     ]
+
+
+#: The three seed rules with their numbers set here, so the sentences below do not follow
+#: alerts.yaml's values: an issue rule on new issues, a count, and a 95th percentile.
+NEW_ISSUE = dataclasses.replace(get_rule("critical-errors"), frequency_minutes=5)
+COUNT = dataclasses.replace(get_rule("high-error-rate"), threshold=10, window_minutes=5)
+P95 = dataclasses.replace(get_rule("performance-degradation"), threshold=2000, window_minutes=60)
+#: critical-errors as Sentry's "an issue is seen more than 100 times in 1h" condition.
+BURST = dataclasses.replace(
+    NEW_ISSUE,
+    condition="event_frequency",
+    aggregate="count()",
+    threshold=100,
+    unit="events",
+    comparison="above",
+    window_minutes=60,
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (NEW_ISSUE, "a new issue is created (on its first event)"),
+        (COUNT, "more than 10 events in 5 minutes"),
+        (dataclasses.replace(COUNT, comparison="below"), "fewer than 10 events in 5 minutes"),
+        (dataclasses.replace(COUNT, threshold=2.5), "more than 2.5 events in 5 minutes"),
+        (BURST, "more than 100 events in 1 hour"),
+        (P95, "`p95(transaction.duration)` above 2000 ms over 1 hour"),
+        (
+            dataclasses.replace(P95, comparison="below", threshold=300, window_minutes=15),
+            "`p95(transaction.duration)` below 300 ms over 15 minutes",
+        ),
+    ],
+)
+def test_alert_condition(rule: AlertRule, text: str) -> None:
+    """The trigger sentence of the alert tables and runbooks."""
+    assert macros.alert_condition(rule) == text
 
 
 EXAMPLE = """\
