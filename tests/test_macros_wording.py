@@ -113,6 +113,57 @@ def test_alert_condition(rule: AlertRule, text: str) -> None:
     assert macros.alert_condition(rule) == text
 
 
+#: How an issue rule repeats: per issue, after its action interval; another issue on its own.
+PER_ISSUE = "per issue: another issue notifies on its own"
+#: How a metric rule repeats: on a change of state only.
+ON_CHANGE = (
+    "and again when it resolves, never while it stays in one state "
+    "(a metric alert has no action interval)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "notifies", "repeats"),
+    [
+        (
+            NEW_ISSUE,
+            "on the first event of each new issue, then at most once every 5 minutes "
+            f"(Sentry's shortest) {PER_ISSUE}",
+            "per issue, at most every 5 minutes",
+        ),
+        (
+            dataclasses.replace(BURST, frequency_minutes=60),
+            f"on each issue that meets the condition, then at most once every hour {PER_ISSUE}",
+            "per issue, at most every hour",
+        ),
+        (COUNT, f"when the rule turns critical {ON_CHANGE}", "on a change of state"),
+        (
+            dataclasses.replace(COUNT, warning_threshold=5),
+            f"when the rule turns critical or warning {ON_CHANGE}",
+            "on a change of state",
+        ),
+    ],
+)
+def test_alert_notifies_and_repeats(rule: AlertRule, notifies: str, repeats: str) -> None:
+    """The runbook's "Who is told" sentence and the alerts table's Repeats column."""
+    assert macros.alert_notifies(rule) == notifies
+    assert macros.alert_repeats(rule) == repeats
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (COUNT, "[10|5 minutes|]"),  # a metric rule has no action interval
+        (NEW_ISSUE, "[||5 minutes]"),  # a first-seen rule has no threshold and no window
+        (dataclasses.replace(COUNT, threshold=0), "[0|5 minutes|]"),  # 0 is a threshold
+        (dataclasses.replace(P95, threshold=2000.5), "[2000.5|1 hour|]"),
+    ],
+)
+def test_alert_rationale_fills_each_placeholder(rule: AlertRule, text: str) -> None:
+    rule = dataclasses.replace(rule, rationale="[{threshold}|{window}|{frequency}]")
+    assert macros.alert_rationale(rule) == text
+
+
 EXAMPLE = """\
 import logging
 import sentry_sdk
