@@ -80,3 +80,10 @@ def test_a_detector_is_a_named_value_rule() -> None:
 
     custom = text._d("s", "m", "r", r"ab+c", shout)
     assert custom.pattern.sub(custom.replace, "xabcx") == "xABCx"
+
+
+def test_luhn_counts_an_undoubled_nine_as_nine() -> None:
+    # The worked example of the Luhn algorithm (ISO/IEC 7812-1, as Wikipedia gives it):
+    # 7992739871 takes the check digit 3; the undoubled 9s count as 9, not 0.
+    assert text.luhn_valid("79927398713")
+    assert not text.luhn_valid("79927398710")
