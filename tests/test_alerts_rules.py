@@ -13,10 +13,12 @@ from korrigo_sentry.alerts.rules import (
     EVENT_FREQUENCY_INTERVALS,
     FREQUENCY_RANGE,
     METRIC_TIME_WINDOWS,
+    AlertAction,
     AlertRuleError,
     get_rule,
     load_policy,
     load_rules,
+    parse_rule,
 )
 
 SEED_ALERTS = {"critical-errors", "high-error-rate", "performance-degradation"}
@@ -516,3 +518,139 @@ def test_the_edges_of_sentrys_ranges_are_accepted(
 def test_a_slug_may_use_every_letter_a_to_z_and_digits(tmp_path: Path) -> None:
     alerts = _mutated("critical-errors", id="zone-9", runbook="runbooks/zone-9.md")
     assert get_rule("zone-9", _write(tmp_path, alerts)).slug == "zone-9"
+
+
+# --- what the loader says before a rule's fields are checked --------------------------------
+
+#: Every field a rule may have (alerts.yaml's comment block describes them), as the message
+#: lists them: the identity first, the optional metric triggers last.
+KNOWN_FIELDS = (
+    "id, name, description, kind, condition, aggregate, dataset, query, threshold, unit, "
+    "comparison, window_minutes, frequency_minutes, environment, actions, runbook, severity, "
+    "rationale, warning_threshold, resolve_threshold"
+)
+
+
+@pytest.mark.parametrize(
+    ("actions", "message"),
+    [
+        (
+            [{"type": "pager", "target": "oncall"}],
+            "field 'actions[1].type': is 'pager', expected one of email, slack",
+        ),
+        (
+            [{"type": "email", "target": "admins"}, {"type": "email", "target": "  "}],
+            "field 'actions[2].target': must not be empty",
+        ),
+        (
+            [{"type": "email", "target": 5}],  # YAML `target: 5` is a number, not a team
+            "field 'actions[1].target': must not be empty",
+        ),
+        (
+            [{"type": "slack", "target": "korrigo-alerts"}],
+            "field 'actions[1].target': a Slack target is a #channel",
+        ),
+        (
+            [{"type": "email", "target": "admins"}, "admins"],
+            "field 'actions[2]': must have exactly `type` and `target`",
+        ),
+    ],
+)
+def test_a_bad_action_says_which_one_and_what_to_fix(
+    tmp_path: Path, actions: list[Any], message: str
+) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated("high-error-rate", actions=actions)))
+    assert str(caught.value) == f"alert rule 'high-error-rate', {message}"
+
+
+def test_actions_are_kept_in_order_as_written(tmp_path: Path) -> None:
+    actions = [{"type": "slack", "target": "#ops"}, {"type": "email", "target": "dev-team"}]
+    rule = get_rule(
+        "high-error-rate", _write(tmp_path, _mutated("high-error-rate", actions=actions))
+    )
+    assert rule.actions == (
+        AlertAction(type="slack", target="#ops"),
+        AlertAction(type="email", target="dev-team"),
+    )
+
+
+def test_a_rule_that_is_not_a_mapping_is_named_by_its_position() -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        parse_rule(["id", "name"])  # type: ignore[arg-type]
+    assert str(caught.value) == "alert rule '#1', field '(rule)': must be a mapping of fields"
+    with pytest.raises(AlertRuleError) as caught:
+        parse_rule("critical-errors", 4)  # type: ignore[arg-type]
+    assert str(caught.value) == "alert rule '#5', field '(rule)': must be a mapping of fields"
+
+
+def test_a_rule_without_id_is_named_by_its_position() -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        parse_rule({"name": "Nameless"}, 2)
+    assert str(caught.value) == "alert rule '#3', field 'id': is missing"
+
+
+def test_a_missing_field_names_the_first_one_missing(tmp_path: Path) -> None:
+    alerts = _raw_rules()
+    del alerts[0]["severity"], alerts[0]["runbook"]
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, alerts))
+    assert str(caught.value) == "alert rule 'critical-errors', field 'runbook': is missing"
+
+
+def test_an_unknown_field_lists_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, _mutated("critical-errors", colour="red")))
+    assert str(caught.value) == (
+        f"alert rule 'critical-errors', field 'colour': unknown field (known: {KNOWN_FIELDS})"
+    )
+
+
+def test_the_second_entry_of_the_file_is_named_number_two(tmp_path: Path) -> None:
+    alerts: list[Any] = [_raw_rules()[0], "high-error-rate"]
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, alerts))
+    assert str(caught.value) == "alert rule '#2', field '(rule)': must be a mapping of fields"
+
+
+def test_optional_text_fields_left_out_or_null_read_as_empty(tmp_path: Path) -> None:
+    raw = _raw_rules()[0]
+    del raw["description"], raw["rationale"]
+    raw["query"] = None  # `query:` left empty in YAML
+    rule = load_rules(_write(tmp_path, [raw]))[0]
+    assert (rule.description, rule.rationale, rule.query) == ("", "", "")
+
+
+def test_optional_text_fields_are_kept_as_written(tmp_path: Path) -> None:
+    changes = {"description": "New failures", "rationale": "Each one at once, {frequency}."}
+    rule = get_rule("critical-errors", _write(tmp_path, _mutated("critical-errors", **changes)))
+    assert (rule.description, rule.rationale) == ("New failures", "Each one at once, {frequency}.")
+
+
+def test_a_duplicate_id_says_so(tmp_path: Path) -> None:
+    alerts = _raw_rules()
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(_write(tmp_path, [*alerts, alerts[1]]))
+    assert str(caught.value) == "alert rule 'high-error-rate', field 'id': is used by two rules"
+
+
+def test_a_file_that_is_not_yaml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text("alerts: [", encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert (caught.value.rule_id, caught.value.field) == ("(file)", str(path))
+    assert str(caught.value).startswith(
+        f"alert rule '(file)', field {str(path)!r}: is not valid YAML: while parsing"
+    )
+
+
+@pytest.mark.parametrize("text", ["rules: []\n", "alerts: 3\n", "- alerts\n"])
+def test_a_file_without_an_alerts_list_says_what_it_needs(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "alerts.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert str(caught.value) == (
+        f"alert rule '(file)', field 'alerts': {path} needs a top-level `alerts:` list"
+    )

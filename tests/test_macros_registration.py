@@ -375,8 +375,15 @@ def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
              "env_vars", "release_prefix", "release", "sdk_version", "sdk_pin",
              "sdk_pin_settings", "doctor_checks", "alerts", "sentry_min_frequency",
              "build_dsn", "fallback_environment", "deployed_environments", "sha_lengths",
-             "policy", "privacy_fuzz"}  # fmt: skip
+             "policy", "privacy_fuzz", "header_allowlist", "query_allowlist",
+             "logging_levels", "test_release", "pricing_page"}  # fmt: skip
     assert names <= set(values)
+    # The logging integration's thresholds as the pages name them (Python's level names).
+    assert values["logging_levels"] == {"breadcrumbs": "INFO", "events": "ERROR"}
+    assert values["test_release"] == "korrigo@0123abc"  # the doc examples' fixed commit
+    assert values["pricing_page"] == "https://sentry.io/pricing/"
+    assert values["header_allowlist"] == list(settings.HEADER_ALLOWLIST)
+    assert values["query_allowlist"] == list(settings.QUERY_ALLOWLIST)
     assert values["sdk_version"] == metadata.version("sentry-sdk")
     assert values["sentry_min_frequency"] == 5  # Sentry: "5 minutes" is the shortest interval
     assert values["never_traced"] == list(settings.NEVER_TRACED)
@@ -475,3 +482,138 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 
     monkeypatch.setattr(macros.subprocess, "run", no_git)
     assert macros.git_release(Path()) == "unknown"
+
+
+# --- every macro a page may call, by the name the pages use ---------------------------------
+
+#: The names the pages call: each is used by at least one page of docs/ or runbooks/.
+PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
+               "alert_rule", "alerts_table", "doctor_list", "env_vars_table", "fact",
+               "integrations_table", "json_schemas", "paged_start", "plan",
+               "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
+               "python_value", "rates_table", "runbook_header", "runbook_transcript",
+               "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
+               "send_test_outcomes", "ui", "what_sentry_receives"}  # fmt: skip
+
+
+def test_define_env_registers_every_macro_the_pages_call(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    assert set(env.macros) == PAGE_MACROS
+    assert all(callable(function) for function in env.macros.values())
+    # The short names stand for the product facts, the CLI transcripts and the JSON schemas.
+    facts_markdown = import_module("korrigo_sentry.facts_markdown")
+    assert env.macros["fact"] is facts_markdown.render_fact
+    assert env.macros["ui"] is facts_markdown.render_ui
+    assert env.macros["plan"] is facts_markdown.render_plan
+    transcript = import_module("korrigo_sentry.commands.transcript")
+    assert env.macros["runbook_transcript"] is transcript.transcript_block
+    assert env.macros["json_schemas"] is import_module("korrigo_sentry.output").schema_table
+
+
+@pytest.fixture
+def layout_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """What the layout macros hand to korrigo_sentry.runbook_layout (recorded, not rendered)."""
+    calls: list[tuple[Any, ...]] = []
+    layout = import_module("korrigo_sentry.runbook_layout")
+    monkeypatch.setattr(layout, "header", lambda *args: calls.append(("header", *args)) or "")
+    monkeypatch.setattr(layout, "paged_block", lambda *args: calls.append(("paged", *args)) or "")
+    return calls
+
+
+#: Front matter a page hands over itself (mkdocs' page.meta), unlike the runbook file's.
+PAGE_META = {"alert": "critical-errors", "severity": "critical", "owner": "the page itself"}
+
+
+def test_a_runbook_header_reads_its_pages_front_matter(
+    tmp_path: Path, layout_calls: list[tuple[Any, ...]]
+) -> None:
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="runbooks/critical-errors.md"))
+    page.meta = PAGE_META
+    _env(tmp_path, page=page).macros["runbook_header"]()
+    assert layout_calls == [("header", "critical-errors", PAGE_META)]
+
+
+def test_a_runbook_header_without_page_meta_reads_the_runbook_file(
+    tmp_path: Path, layout_calls: list[tuple[Any, ...]]
+) -> None:
+    """Zensical's page has no `meta`; another page names the runbook by its slug."""
+    runbooks = import_module("korrigo_sentry.runbooks")
+    page = SimpleNamespace(path="runbooks/critical-errors.md")  # no `file`, no `meta`
+    (tmp_path / "docs" / "runbooks").mkdir(parents=True)
+    header = _env(tmp_path, markdown=None, page=page).macros["runbook_header"]
+    header()
+    other = _mkdocs_page("runbooks/printable.md")
+    other.meta = PAGE_META
+    _env(tmp_path, page=other).macros["runbook_header"]("high-error-rate")
+    assert layout_calls == [
+        ("header", "critical-errors", runbooks.get_runbook("critical-errors").meta),
+        ("header", "high-error-rate", runbooks.get_runbook("high-error-rate").meta),
+    ]
+    assert layout_calls[1][2]["alert"] == "high-error-rate"  # not the page's own
+
+
+def test_paged_start_links_from_its_page_every_rule_and_runbook(
+    tmp_path: Path, layout_calls: list[tuple[Any, ...]]
+) -> None:
+    _env(tmp_path, page=_mkdocs_page("index.md")).macros["paged_start"]()
+    [(kind, here, rules, books)] = layout_calls
+    assert (kind, here) == ("paged", "index.md")
+    assert [rule.id for rule in rules] == ["critical-errors", "high-error-rate",
+                                           "performance-degradation"]  # fmt: skip
+    assert {"critical-errors", "sentry-not-capturing-errors", "quota-exhausted"} <= {
+        book.slug for book in books
+    }
+
+
+# --- the privacy and send-test tables, on stand-in rows -------------------------------------
+
+
+def test_privacy_rules_table_escapes_pipes(monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = SimpleNamespace(name="card", kind="value", matches="13|19 digits", reason="PCI|DSS")
+    monkeypatch.setattr(import_module("korrigo_sentry.privacy"), "RULES", [rule])
+    assert macros.privacy_rules_table().splitlines() == [
+        "| Rule | Kind | Matches | Why |",
+        "|---|---|---|---|",
+        "| `card` | value | 13\\|19 digits | PCI\\|DSS |",
+    ]
+
+
+def test_privacy_fuzz_table_words_each_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    places = [
+        {"area": "logging", "secret": "password", "outcome": "masked", "kept": "user.id"},
+        {"area": "celery", "secret": "token", "outcome": "dropped", "kept": ""},
+        {"area": "django", "secret": "IBAN", "outcome": "leaked", "kept": ""},
+        {"area": "httpx", "secret": "card", "outcome": "truncated", "kept": ""},
+    ]
+    monkeypatch.setattr(macros, "read_privacy_fuzz", lambda: {"places": places})
+    assert macros.privacy_fuzz_table().splitlines() == [
+        "| Integration | Secret planted | Korrigo | Context kept |",
+        "|---|---|---|---|",
+        "| logging | password | masked (`[Filtered]`) | `user.id` kept |",
+        "| celery | token | dropped |  |",
+        "| django | IBAN | **LEAKED** |  |",
+        "| httpx | card | truncated |  |",  # an outcome with no wording is shown as it is
+    ]
+
+
+def test_read_privacy_fuzz_reads_the_json_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "fuzz.json"
+    path.write_text('{"places": [{"area": "logging", "secret": "clé"}]}', encoding="utf-8")
+    assert macros.read_privacy_fuzz(path) == {"places": [{"area": "logging", "secret": "clé"}]}
+
+
+def test_send_test_outcomes_link_each_next_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    kinds = [
+        SimpleNamespace(exit_code=0, name="accepted", summary="Sentry accepted it", next_step=""),
+        SimpleNamespace(
+            exit_code=13, name="rate_limited", summary="HTTP 429", next_step="quota.md#diagnosis"
+        ),
+    ]
+    monkeypatch.setattr(import_module("korrigo_sentry.delivery"), "KINDS", kinds)
+    assert macros.send_test_outcomes().splitlines() == [
+        "| Exit status | Outcome | What happened | Next step |",
+        "|---|---|---|---|",
+        "| `2` | `unusable` | no usable `SENTRY_DSN`: nothing was sent |  |",
+        "| `0` | `accepted` | Sentry accepted it |  |",
+        "| `13` | `rate_limited` | HTTP 429 | [diagnosis](quota.md#diagnosis) |",
+    ]

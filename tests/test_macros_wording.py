@@ -7,11 +7,14 @@ trace id, a table that drops a rate, each fails here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 import macros
+from korrigo_sentry.alerts import get_rule
+from korrigo_sentry.alerts.rules import AlertRule
 
 
 @pytest.mark.parametrize(
@@ -71,6 +74,94 @@ def test_the_rates_table() -> None:
         "| `staging` | 50% | `0.5` |",
         "| `production` | 10% | `0.1` |",
     ]
+
+
+#: The three seed rules with their numbers set here, so the sentences below do not follow
+#: alerts.yaml's values: an issue rule on new issues, a count, and a 95th percentile.
+NEW_ISSUE = dataclasses.replace(get_rule("critical-errors"), frequency_minutes=5)
+COUNT = dataclasses.replace(get_rule("high-error-rate"), threshold=10, window_minutes=5)
+P95 = dataclasses.replace(get_rule("performance-degradation"), threshold=2000, window_minutes=60)
+#: critical-errors as Sentry's "an issue is seen more than 100 times in 1h" condition.
+BURST = dataclasses.replace(
+    NEW_ISSUE,
+    condition="event_frequency",
+    aggregate="count()",
+    threshold=100,
+    unit="events",
+    comparison="above",
+    window_minutes=60,
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (NEW_ISSUE, "a new issue is created (on its first event)"),
+        (COUNT, "more than 10 events in 5 minutes"),
+        (dataclasses.replace(COUNT, comparison="below"), "fewer than 10 events in 5 minutes"),
+        (dataclasses.replace(COUNT, threshold=2.5), "more than 2.5 events in 5 minutes"),
+        (BURST, "more than 100 events in 1 hour"),
+        (P95, "`p95(transaction.duration)` above 2000 ms over 1 hour"),
+        (
+            dataclasses.replace(P95, comparison="below", threshold=300, window_minutes=15),
+            "`p95(transaction.duration)` below 300 ms over 15 minutes",
+        ),
+    ],
+)
+def test_alert_condition(rule: AlertRule, text: str) -> None:
+    """The trigger sentence of the alert tables and runbooks."""
+    assert macros.alert_condition(rule) == text
+
+
+#: How an issue rule repeats: per issue, after its action interval; another issue on its own.
+PER_ISSUE = "per issue: another issue notifies on its own"
+#: How a metric rule repeats: on a change of state only.
+ON_CHANGE = (
+    "and again when it resolves, never while it stays in one state "
+    "(a metric alert has no action interval)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rule", "notifies", "repeats"),
+    [
+        (
+            NEW_ISSUE,
+            "on the first event of each new issue, then at most once every 5 minutes "
+            f"(Sentry's shortest) {PER_ISSUE}",
+            "per issue, at most every 5 minutes",
+        ),
+        (
+            dataclasses.replace(BURST, frequency_minutes=60),
+            f"on each issue that meets the condition, then at most once every hour {PER_ISSUE}",
+            "per issue, at most every hour",
+        ),
+        (COUNT, f"when the rule turns critical {ON_CHANGE}", "on a change of state"),
+        (
+            dataclasses.replace(COUNT, warning_threshold=5),
+            f"when the rule turns critical or warning {ON_CHANGE}",
+            "on a change of state",
+        ),
+    ],
+)
+def test_alert_notifies_and_repeats(rule: AlertRule, notifies: str, repeats: str) -> None:
+    """The runbook's "Who is told" sentence and the alerts table's Repeats column."""
+    assert macros.alert_notifies(rule) == notifies
+    assert macros.alert_repeats(rule) == repeats
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (COUNT, "[10|5 minutes|]"),  # a metric rule has no action interval
+        (NEW_ISSUE, "[||5 minutes]"),  # a first-seen rule has no threshold and no window
+        (dataclasses.replace(COUNT, threshold=0), "[0|5 minutes|]"),  # 0 is a threshold
+        (dataclasses.replace(P95, threshold=2000.5), "[2000.5|1 hour|]"),
+    ],
+)
+def test_alert_rationale_fills_each_placeholder(rule: AlertRule, text: str) -> None:
+    rule = dataclasses.replace(rule, rationale="[{threshold}|{window}|{frequency}]")
+    assert macros.alert_rationale(rule) == text
 
 
 EXAMPLE = """\

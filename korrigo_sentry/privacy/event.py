@@ -98,13 +98,13 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False) -> An
                 continue
             if library_frame and k in _SOURCE_LINES:
                 continue  # installed libraries' source holds none of Korrigo's secrets
-            if type(v) in _SCALARS:
-                continue
-            value = scrub_node(v, k, user_data or k in _USER_DATA)
+            scalar = type(v) in _SCALARS
             new_key = scrub_text(k) if user_data and type(k) is str else k
-            if new_key != k:
+            if new_key != k:  # a key that is itself an address or a token, whatever its value
                 del node[k]
-            node[new_key] = value
+            elif scalar:
+                continue
+            node[new_key] = v if scalar else scrub_node(v, k, user_data or k in _USER_DATA)
     elif kind is list:
         for i, v in enumerate(node):
             if type(v) not in _SCALARS:

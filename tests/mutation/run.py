@@ -81,7 +81,11 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/privacy/test_pipeline.py",
             "tests/privacy/test_message_check.py",
             "tests/privacy/test_unit_*.py",  # focused tests per event part and per rule
-            "tests/test_scrubbing_property.py",
+            # Not tests/test_scrubbing_property.py: Hypothesis draws string constants from the
+            # local sources, which in the mutated copy include mutmut's own names
+            # (`x_install__mutmut_1`); the SDK sends the mutated file's source lines, so the
+            # property fails on those names with no real leak (false kills, or a failed
+            # clean run). It still runs in `make unit`; test_unit_* cover what it did here.
             "tests/test_demo_privacy.py",
             "tests/test_relay_floor.py",  # parity.relay_filter against Relay's default scrub
             "tests/test_config.py",  # init_sentry: the options sdk_init gives the SDK

@@ -1,0 +1,48 @@
+"""`init_sentry` and the options it gives the SDK, read from the outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sentry_sdk
+
+from korrigo_sentry import ConfigError, load_config
+from korrigo_sentry.sdk_init import sdk_options
+from korrigo_sentry.testing import TEST_COMMIT_SHA, TEST_DSN, sentry_capture
+
+F = "[Filtered]"
+
+
+def test_the_traces_rate_override_reaches_the_sampler() -> None:
+    # SENTRY_TRACES_SAMPLE_RATE "overrides the environment's traces rate" (ENV_VARS)
+    config = load_config({"SENTRY_ENVIRONMENT": "production", "SENTRY_TRACES_SAMPLE_RATE": "0.25"})
+    sampler = sdk_options(config)["traces_sampler"]
+    assert sampler({"transaction_context": {"name": "/exams/7/"}}) == 0.25
+
+
+def test_no_integration_is_switched_on_because_its_package_is_installed() -> None:
+    assert sdk_options(load_config({}))["auto_enabling_integrations"] is False
+
+
+def test_strict_init_raises_on_a_bad_dsn() -> None:
+    with pytest.raises(ConfigError), sentry_capture(environ={"SENTRY_DSN": "x"}, strict=True):
+        pass
+
+
+def test_a_named_dotenv_file_is_read(tmp_path: Path) -> None:
+    dotenv = tmp_path / "sentry.env"
+    dotenv.write_text("SENTRY_ENVIRONMENT=staging\n", encoding="utf-8")
+    environ = {"SENTRY_DSN": TEST_DSN, "GIT_COMMIT_SHA": TEST_COMMIT_SHA}
+    with sentry_capture(environ=environ, dotenv_path=dotenv) as sent:
+        sentry_sdk.capture_message("x")
+    assert sent.events[0]["environment"] == "staging"
+
+
+def test_the_transport_init_sentry_builds_scrubs_attachments() -> None:
+    with sentry_capture() as sent:
+        scope = sentry_sdk.get_isolation_scope()
+        scope.add_attachment(bytes=b"to eleve@lycee.fr", filename="x.txt")
+        sentry_sdk.capture_message("with attachment")
+    (attachment,) = [i for i in sent.envelopes[0].items if i.type == "attachment"]
+    assert attachment.get_bytes() == f"to {F}".encode()
