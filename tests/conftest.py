@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 import sentry_sdk
+from hypothesis import settings
 
 from korrigo_sentry.testing import reset_scopes
+
+# No per-example deadline for the property tests: Hypothesis' default (200 ms) is a timed
+# assertion, and `make test` runs its stages side by side on two cores, where a slow example
+# is the machine, not the code. Speed is measured in `make bench`.
+settings.register_profile("korrigo", deadline=None)
+settings.load_profile("korrigo")
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ BLOCKING = {"serious", "critical"}
 #: The rules of axe-core's default ruleset that read colours (axe-core's
 #: doc/rule-descriptions.md; color-contrast-enhanced, the AAA one, is off by default).
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+#: The scheme Material shows under each system preference (its palette's "automatic" mode):
+#: the light one is audited with the full ruleset, the dark one with COLOUR_RULES.
+SCHEMES = {"light": "default", "dark": "slate"}
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 REPORT = built_site.ARTIFACTS / f"axe-report{'-' + _WORKER if _WORKER else ''}.md"
 #: state -> page -> violations, for the report.

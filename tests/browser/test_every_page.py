@@ -22,8 +22,6 @@ from tests.browser import axe, chromium
 from tests.browser.page_scripts import COPY_BUTTONS, TABLE_WIDTHS, too_wide
 
 PARTS = 4
-#: The scheme Material shows under each system preference (its palette's "automatic" mode).
-SCHEMES = {"light": "default", "dark": "slate"}
 
 
 @dataclass(frozen=True)
@@ -57,7 +55,7 @@ def _visit_part(browser: Browser, base_url: str, site_dir: Path, paths: list[str
         copy_buttons = page.evaluate(COPY_BUTTONS)
         tables = page.evaluate(TABLE_WIDTHS)
         audits = {}
-        for color_scheme, material_scheme in SCHEMES.items():
+        for color_scheme, material_scheme in axe.SCHEMES.items():
             page.emulate_media(color_scheme=color_scheme)
             expect(body).to_have_attribute("data-md-color-scheme", material_scheme)
             # Material lifts its no-transition switch a frame later: audit the settled colours

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from korrigo_sentry import runbooks
 from tests.browser import built_site, chromium
 from tests.browser.page_scripts import TABLE_WIDTHS, too_wide
-from tests.browser.test_search import search
+from tests.browser.test_search import search_each
 
 SLUGS = [book.slug for book in runbooks.load_runbooks()]
 DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
@@ -138,9 +138,10 @@ def test_every_table_fits_the_content_column_on_a_phone(
 
 def test_symptom_searches_find_the_runbook_in_the_first_three(page: Page, base_url: str) -> None:
     ranks = {}
+    found = search_each(page, base_url, list(QUERIES))
     for query, slug in QUERIES.items():
         pages = []
-        for url in search(page, base_url, query):  # a page's sections follow it: keep its first
+        for url in found[query]:  # a page's sections follow it: keep its first
             path = urlsplit(url).path
             if path not in pages:
                 pages.append(path)

@@ -26,6 +26,31 @@ def search(page: Page, base_url: str, query: str) -> list[str]:
     return links.evaluate_all("links => links.map(a => a.href)")
 
 
+def search_each(page: Page, base_url: str, queries: list[str]) -> dict[str, list[str]]:
+    """Each query in turn in the search box of one loaded home page; query -> result URLs.
+
+    The page (and Material's search index, built by its worker at each page load) is loaded
+    once. Each query goes in whole, with one keyup (Material searches on keyup): the worker
+    gets that one query, so the first results shown are its own (typed key by key, each
+    prefix's results would show on the way). The box is emptied first, and the list with it.
+    """
+    page.goto(base_url, wait_until="load")
+    box = page.locator("input.md-search__input")
+    box.click()
+    items = page.locator(".md-search-result__list > .md-search-result__item")
+    links = page.locator(".md-search-result__list > .md-search-result__item > a")
+    found = {}
+    for query in queries:
+        box.fill("")
+        box.press("End")
+        expect(items).to_have_count(0)
+        box.fill(query)
+        box.press("End")
+        expect(items.first).to_be_visible()
+        found[query] = links.evaluate_all("links => links.map(a => a.href)")
+    return found
+
+
 @pytest.mark.parametrize(
     ("query", "runbook"),
     [
