@@ -11,13 +11,12 @@ it gets a copy of its own.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.test_site_support import ROOT, copy_repo
+from tests.test_site_support import ROOT, SITE_SOURCES, copy_sources
 
 pytestmark = pytest.mark.slow
 
@@ -31,10 +30,8 @@ WARNED = {
 
 
 def _copy(base: Path) -> Path:
-    copy = copy_repo(base / "handbook")
-    for name in ("Makefile", "pyproject.toml"):
-        shutil.copy2(ROOT / name, copy / name)
-    return copy
+    """What a build needs, and the Makefile with what it reads."""
+    return copy_sources([*SITE_SOURCES, "Makefile", "pyproject.toml"], base / "handbook")
 
 
 def make_build(project: Path) -> subprocess.CompletedProcess[str]:

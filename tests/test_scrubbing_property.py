@@ -170,9 +170,7 @@ def _send(s: Secrets, **overrides: Any) -> FakeTransport:
     return transport
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(s=_secrets)
 def test_no_secret_reaches_the_wire(s: Secrets) -> None:
     transport = _send(s)
@@ -181,7 +179,7 @@ def test_no_secret_reaches_the_wire(s: Secrets) -> None:
     assert leaks(transport, s) == []
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(s=_secrets)
 def test_harmless_text_survives_scrubbing(s: Secrets) -> None:
     transport = _send(s)
@@ -195,7 +193,7 @@ def test_harmless_text_survives_scrubbing(s: Secrets) -> None:
 
 
 @pytest.mark.parametrize("switched_off", ["before_send", "before_send_transaction"])
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(s=_secrets)
 def test_switching_scrubbing_off_makes_the_check_fail(switched_off: str, s: Secrets) -> None:
     # Without Korrigo's scrubbing, the privacy floor would also object: keep only the leak check.

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,17 +24,24 @@ SITE_SOURCES = ("mkdocs.yml", "docs", "runbooks", "macros.py", "korrigo_sentry",
 SEED = ROOT / "tests" / "data" / "seed_sentry_guide.md"
 
 
-def copy_repo(destination: Path) -> Path:
-    """Copy what a build needs into `destination`; returns it."""
+def copy_sources(names: Iterable[str], destination: Path, *ignored: str) -> Path:
+    """Copy the checkout's files and folders `names` into `destination` (symlinks stay
+    symlinks; `__pycache__`, `*.pyc` and the `ignored` patterns are left out; a name the
+    checkout lacks is skipped); returns `destination`."""
     destination.mkdir(parents=True, exist_ok=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in SITE_SOURCES:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *ignored)
+    for name in names:
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, destination / name, symlinks=True, ignore=ignore)
         elif source.exists():
             shutil.copy2(source, destination / name)
     return destination
+
+
+def copy_repo(destination: Path) -> Path:
+    """Copy what a build needs into `destination`; returns it."""
+    return copy_sources(SITE_SOURCES, destination)
 
 
 @dataclass(frozen=True)

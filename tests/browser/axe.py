@@ -10,7 +10,7 @@ import os
 from collections import Counter
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser import built_site
 
@@ -41,6 +41,25 @@ def audit(page: Page, rules: list[str] | None = None) -> dict:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_SCRIPT)
     return page.evaluate("options => axe.run(document, options)", options)
+
+
+def audit_in_each_scheme(page: Page, name: str) -> dict[str, dict]:
+    """Audit the loaded page in each of SCHEMES (light: the default ruleset; dark:
+    COLOUR_RULES); scheme -> raw axe results, also kept for the report under `name`.
+
+    The system preference is switched on the page as it is (Material's automatic palette
+    follows it), which costs no second load; the page's own scheme attribute proves which
+    one axe saw."""
+    body = page.locator("body")
+    audits = {}
+    for color_scheme, material_scheme in SCHEMES.items():
+        page.emulate_media(color_scheme=color_scheme)
+        expect(body).to_have_attribute("data-md-color-scheme", material_scheme)
+        # Material lifts its no-transition switch a frame later: audit the settled colours
+        expect(body).not_to_have_attribute("data-md-color-switching", "")
+        audits[color_scheme] = audit(page, COLOUR_RULES if color_scheme == "dark" else None)
+        findings.setdefault(color_scheme, {})[name] = audits[color_scheme]["violations"]
+    return audits
 
 
 def rules_run(results: dict) -> dict[str, list[str]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser import axe, chromium
@@ -42,7 +42,6 @@ def _visit_part(browser: Browser, base_url: str, site_dir: Path, paths: list[str
     context = browser.new_context(viewport=chromium.DESKTOP, color_scheme="light")
     traffic = chromium.guard(context)
     page = context.new_page()
-    body = page.locator("body")
     visits = []
     for path in paths:
         traffic.clear()
@@ -54,15 +53,7 @@ def _visit_part(browser: Browser, base_url: str, site_dir: Path, paths: list[str
             page.wait_for_function(f"({COPY_BUTTONS})().every(Boolean)", timeout=10_000)
         copy_buttons = page.evaluate(COPY_BUTTONS)
         tables = page.evaluate(TABLE_WIDTHS)
-        audits = {}
-        for color_scheme, material_scheme in axe.SCHEMES.items():
-            page.emulate_media(color_scheme=color_scheme)
-            expect(body).to_have_attribute("data-md-color-scheme", material_scheme)
-            # Material lifts its no-transition switch a frame later: audit the settled colours
-            expect(body).not_to_have_attribute("data-md-color-switching", "")
-            rules = axe.COLOUR_RULES if color_scheme == "dark" else None
-            audits[color_scheme] = axe.audit(page, rules)
-            axe.findings.setdefault(color_scheme, {})[path] = audits[color_scheme]["violations"]
+        audits = axe.audit_in_each_scheme(page, path)
         html = site_dir / (path if path.endswith(".html") else path + "index.html")
         visits.append(
             Visit(

@@ -20,6 +20,8 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
+from tests.test_site_support import copy_sources
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("pyproject.toml", "setup.py", "mkdocs.yml", "runbooks", "korrigo_sentry")
 CACHE = ROOT / ".cache" / "field-deps"
@@ -36,13 +38,7 @@ def _check(args: list[str], cwd: Path | None = None) -> str:
 def build_wheel(base: Path) -> Path:
     """The wheel built from a copy of the sources under `base` (outside the checkout)."""
     src, dist = base / "src", base / "dist"
-    src.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "_handbook", "*.pyc")
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, src / name, ignore=ignore)
-        else:
-            shutil.copy2(ROOT / name, src / name)
+    copy_sources(SOURCES, src, "_handbook")
     built = _check([sys.executable, "-c", BUILD, str(dist)], cwd=src)
     return dist / built.strip().splitlines()[-1]
 

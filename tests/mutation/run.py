@@ -31,6 +31,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.test_site_support import copy_sources
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 WORK = ROOT / ".cache" / "mutation"
@@ -124,14 +126,7 @@ def _expand(patterns: tuple[str, ...]) -> list[str]:
 
 def _copy(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "mutation")
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, work / name, symlinks=True, ignore=ignore)
-        elif source.exists():
-            shutil.copy2(source, work / name)
+    copy_sources(COPIED, work, "mutation")
 
 
 def _setup_cfg(mutated: list[str], tests: list[str]) -> str:
