@@ -24,3 +24,25 @@ TABLE_WIDTHS = """() => [...document.querySelectorAll(".md-content .md-typeset t
 def too_wide(tables: list[dict]) -> list[dict]:
     """The tables whose scroll wrapper scrolls sideways: wider than the content column."""
     return [table for table in tables if table["wrapScroll"] > table["wrapClient"]]
+
+
+# A runbook's header (null on other pages): its text, and where its first command sits,
+# in px from the top of the document (read right after the load, before any scroll).
+RUNBOOK_HEADER = """() => {
+  const header = document.querySelector(".korrigo-runbook-header");
+  if (!header) return null;
+  const code = header.querySelector("pre code");
+  const box = code && code.getBoundingClientRect();
+  return {text: header.innerText, command: code ? code.innerText : "",
+          top: box ? box.top + scrollY : null, bottom: box ? box.bottom + scrollY : null};
+}"""
+
+# The home page's first section: its heading, the links of its table, where the table ends.
+START_HERE = """() => {
+  const heading = document.querySelector(".md-content h2");
+  const table = document.querySelector(".md-content table");
+  if (!heading || !table) return null;
+  return {heading: heading.innerText.replace("\\u00b6", "").trim(),
+          hrefs: [...table.querySelectorAll("a")].map(a => a.getAttribute("href") || ""),
+          bottom: table.getBoundingClientRect().bottom + scrollY};
+}"""

@@ -1,16 +1,25 @@
-"""Every page, loaded once at desktop size, and what each load must show.
+"""Every page, loaded once per device, and what each load must show.
 
 A page load costs Chromium most of a second (Material's bundle, the search worker building
-its index), so each page is visited once and everything these tests check is read during
-that visit: the responses and console, the copy buttons, the tables' widths, and axe-core
-in the light scheme (full default ruleset) and the dark one (the colour rules: Material's
-`slate` changes colours only). The pages are split into parts that xdist workers share;
-each part is one test that reports every failed check, by check and page.
+its index), so each page is visited once per device and everything these tests check is read
+during that visit.
+
+- On a desktop (1280x800), every page: the responses and console, the copy buttons, the
+  tables' widths, axe-core in the light scheme (full default ruleset) and the dark one (the
+  colour rules: Material's `slate` changes colours only), each runbook's header with its first
+  command in the first screen, and the home page's "Paged? Start here".
+- On a phone (390x844), the pages where the narrow screen matters: those with a table, the
+  runbooks and the home page; the same checks but axe.
+
+The pages are split into parts that xdist workers share; each part is one test that reports
+every failed check, by check and page. The figures (first command offsets, where the home
+page's table ends) go to artifacts/runbook-layout/.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,46 +27,80 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser import axe, chromium
-from tests.browser.page_scripts import COPY_BUTTONS, TABLE_WIDTHS, too_wide
+from korrigo_sentry import runbooks
+from tests.browser import axe, built_site, chromium
+from tests.browser.page_scripts import (
+    COPY_BUTTONS,
+    RUNBOOK_HEADER,
+    START_HERE,
+    TABLE_WIDTHS,
+    too_wide,
+)
 
-PARTS = 4
+DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
+PARTS = {"desktop": 4, "phone": 2}
+BOOKS = runbooks.load_runbooks()
+RUNBOOK_PAGES = {f"runbooks/{book.slug}/": book.slug for book in BOOKS}
+ALERT_RUNBOOKS = sum(1 for book in BOOKS if "alert" in book.meta)
+HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
+REPORT_DIR = built_site.ARTIFACTS / "runbook-layout"
 
 
 @dataclass(frozen=True)
 class Visit:
-    """What one page showed while it was loaded and audited."""
+    """What one page showed while it was loaded (and, on a desktop, audited)."""
 
     path: str
+    height: int  # the viewport's: the first screen ends there
     status: int
     requests: int
     problems: list[str]
     copy_buttons: list[bool]
     tables: list[dict]
     has_table: bool  # the built HTML has a <table>: the visit must have measured one
-    axe: dict[str, dict]  # "light" / "dark" -> axe's raw results
+    axe: dict[str, dict]  # "light" / "dark" -> axe's raw results (desktop only)
+    runbook: dict | None  # RUNBOOK_HEADER's reading
+    start_here: dict | None  # START_HERE's reading, on the home page
 
 
-def _visit_part(browser: Browser, base_url: str, site_dir: Path, paths: list[str]) -> list[Visit]:
-    context = browser.new_context(viewport=chromium.DESKTOP, color_scheme="light")
+def pages_for(device: str, site_dir: Path, all_pages: list[str]) -> list[str]:
+    """Every page on a desktop; on a phone, those with a table, the runbooks and home."""
+    if device == "desktop":
+        return all_pages
+    narrow = {*built_site.pages_containing(site_dir, "<table"), *RUNBOOK_PAGES, ""}
+    return [path for path in all_pages if path in narrow]
+
+
+def _visit_part(
+    browser: Browser, base_url: str, site_dir: Path, device: str, paths: list[str]
+) -> list[Visit]:
+    viewport = DEVICES[device]
+    context = browser.new_context(viewport=viewport, color_scheme="light", device_scale_factor=1)
     traffic = chromium.guard(context)
     page = context.new_page()
     visits = []
     for path in paths:
         traffic.clear()
         page.emulate_media(color_scheme="light")
-        response = page.goto(base_url + path, wait_until="networkidle")
+        # networkidle on a desktop: a late request to another host is still seen. On a
+        # phone the checks read the layout, which is settled once Material's script has run.
+        wait = "networkidle" if device == "desktop" else "load"
+        response = page.goto(base_url + path, wait_until=wait)
         assert response is not None
         # Material adds the copy buttons once its script has run: wait (up to 10 s) for them.
         with contextlib.suppress(PlaywrightTimeoutError):
             page.wait_for_function(f"({COPY_BUTTONS})().every(Boolean)", timeout=10_000)
+        # read the layout first, at the top of the page, before an audit moves anything
+        runbook = page.evaluate(RUNBOOK_HEADER)
+        start_here = page.evaluate(START_HERE) if path == "" else None
         copy_buttons = page.evaluate(COPY_BUTTONS)
         tables = page.evaluate(TABLE_WIDTHS)
-        audits = axe.audit_in_each_scheme(page, path)
+        audits = axe.audit_in_each_scheme(page, path) if device == "desktop" else {}
         html = site_dir / (path if path.endswith(".html") else path + "index.html")
         visits.append(
             Visit(
-                path=path or "(home)",
+                path=path,
+                height=viewport["height"],
                 status=response.status,
                 requests=len(traffic.requests),
                 problems=traffic.problems(),
@@ -65,6 +108,8 @@ def _visit_part(browser: Browser, base_url: str, site_dir: Path, paths: list[str
                 tables=tables,
                 has_table="<table" in html.read_text(encoding="utf-8"),
                 axe=audits,
+                runbook=runbook,
+                start_here=start_here,
             )
         )
     context.close()
@@ -90,6 +135,8 @@ def _table_problems(v: Visit) -> list[str]:
 
 
 def _axe_problems(v: Visit) -> list[str]:
+    if not v.axe:  # not audited on a phone
+        return []
     found = [
         f"{scheme}: {line}" for scheme, r in v.axe.items() for line in axe.blocking(r["violations"])
     ]
@@ -99,27 +146,90 @@ def _axe_problems(v: Visit) -> list[str]:
     return found
 
 
-CHECKS = {
+def _runbook_header_problems(v: Visit) -> list[str]:
+    slug = RUNBOOK_PAGES.get(v.path)
+    if slug is None:
+        return []
+    header = v.runbook
+    if header is None:
+        return ["no runbook header"]
+    found = [f"no {label} in the header" for label in HEADER_LABELS if label not in header["text"]]
+    if f"python -m korrigo_sentry runbook {slug}" not in header["command"]:
+        found.append(f"the header's first command is {header['command']!r}")
+    elif header["bottom"] > v.height:
+        found.append(f"the first command ends at {header['bottom']:.0f} px, below the fold")
+    return found
+
+
+def _start_here_problems(v: Visit) -> list[str]:
+    if v.path != "":
+        return []
+    first = v.start_here
+    if first is None:
+        return ["no section with a table"]
+    found = []
+    if first["heading"] != "Paged? Start here":
+        found.append(f"the first section is {first['heading']!r}")
+    if len(first["hrefs"]) != ALERT_RUNBOOKS or not all("/runbooks/" in h for h in first["hrefs"]):
+        found.append(f"its table links {first['hrefs']}, not the {ALERT_RUNBOOKS} alert runbooks")
+    if first["bottom"] > v.height:
+        found.append(f"its table ends at {first['bottom']:.0f} px, below the fold")
+    return found
+
+
+CHECKS: dict[str, Callable[[Visit], list[str]]] = {
     "loads without errors or foreign requests": _load_problems,
     "every code block has a copy button": _copy_problems,
-    "every table fits the content column (desktop)": _table_problems,
-    "no serious or critical axe-core violation, light and dark": _axe_problems,
+    "every table fits the content column": _table_problems,
+    "no serious or critical axe-core violation, light and dark (desktop)": _axe_problems,
+    "a runbook's header and first command are in the first screen": _runbook_header_problems,
+    "the home page starts with 'Paged? Start here' in the first screen": _start_here_problems,
 }
 
 
-@pytest.mark.parametrize("part", range(PARTS), ids=lambda n: f"part{n}")
+def report(device: str, part: int, visits: list[Visit]) -> None:
+    """The figures this part measured: artifacts/runbook-layout/visits-<device>-part<n>.md."""
+    size = f"{DEVICES[device]['width']}x{DEVICES[device]['height']}"
+    lines = [f"## At {size}, part {part}", ""]
+    for v in visits:
+        if v.path in RUNBOOK_PAGES and v.runbook and v.runbook["top"] is not None:
+            top, bottom = round(v.runbook["top"]), round(v.runbook["bottom"])
+            lines.append(f"- {v.path}: first command from {top} to {bottom} px")
+        if v.start_here:
+            bottom = round(v.start_here["bottom"])
+            lines.append(f"- home: 'Paged? Start here' table ends at {bottom} px")
+    REPORT_DIR.mkdir(parents=True, exist_ok=True)
+    (REPORT_DIR / f"visits-{device}-part{part}.md").write_text("\n".join(lines) + "\n", "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("device", "part"),
+    [(device, part) for device, parts in PARTS.items() for part in range(parts)],
+    ids=lambda value: value if isinstance(value, str) else f"part{value}",
+)
 def test_every_page(
-    browser: Browser, base_url: str, site_dir: Path, all_pages: list[str], part: int
+    browser: Browser, base_url: str, site_dir: Path, all_pages: list[str], device: str, part: int
 ) -> None:
-    visits = _visit_part(browser, base_url, site_dir, all_pages[part::PARTS])
+    paths = pages_for(device, site_dir, all_pages)[part :: PARTS[device]]
+    visits = _visit_part(browser, base_url, site_dir, device, paths)
+    report(device, part, visits)
     assert visits
     assert all(v.requests >= 1 for v in visits)  # the request listener did see the traffic
-    ran = {rule: tags for v in visits for rule, tags in axe.rules_run(v.axe["light"]).items()}
-    best_practice = {rule for rule, tags in ran.items() if "best-practice" in tags}
-    assert {"aria-dialog-name", "landmark-one-main", "region", "heading-order"} <= best_practice
+    if device == "desktop":
+        ran = {rule: tags for v in visits for rule, tags in axe.rules_run(v.axe["light"]).items()}
+        best_practice = {rule for rule, tags in ran.items() if "best-practice" in tags}
+        assert {"aria-dialog-name", "landmark-one-main", "region", "heading-order"} <= best_practice
     failed = {
         check: problems
         for check, find in CHECKS.items()
-        if (problems := {v.path: found for v in visits if (found := find(v))})
+        if (problems := {v.path or "(home)": found for v in visits if (found := find(v))})
     }
     assert failed == {}
+
+
+def test_the_phone_pass_covers_the_runbooks_the_tables_and_home(
+    site_dir: Path, all_pages: list[str]
+) -> None:
+    phone = set(pages_for("phone", site_dir, all_pages))
+    assert {"", "runbooks/quota-exhausted/", "reference/alerts/"} <= phone
+    assert "getting-started/install/" not in phone  # no table there

@@ -1,7 +1,8 @@
-"""A paged engineer on a desktop (1280x800) or a phone (390x844): what the first screen shows,
-what search finds, whether tables fit, and what the printed runbooks look like.
+"""A paged engineer's search and print: what search finds for a symptom, what the printed
+runbooks look like, and which command is shown but not copyable.
 
-The figures (first command offsets, search ranks, printed pages) go to
+What the first screen shows and whether tables fit are read while test_every_page.py visits
+each page on a desktop and a phone. The figures (search ranks, printed pages) go to
 artifacts/runbook-layout/ for the CI artifact.
 """
 
@@ -12,17 +13,14 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
 from korrigo_sentry import runbooks
 from tests.browser import built_site, chromium
-from tests.browser.page_scripts import TABLE_WIDTHS, too_wide
 from tests.browser.test_search import search_each
 
 SLUGS = [book.slug for book in runbooks.load_runbooks()]
-DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
 # One file per test: the tests may run in different xdist workers.
 REPORT_DIR = built_site.ARTIFACTS / "runbook-layout"
 MAX_PRINTED_PAGES = 20
@@ -51,89 +49,6 @@ def report(name: str, title: str, lines: list[str]) -> None:
     REPORT_DIR.mkdir(parents=True, exist_ok=True)
     text = "\n".join([f"## {title}", "", *lines, ""])
     (REPORT_DIR / f"{name}.md").write_text(text, encoding="utf-8")
-
-
-def _new_page(browser: Browser, device: str) -> tuple[Page, chromium.Traffic]:
-    context = browser.new_context(viewport=DEVICES[device], device_scale_factor=1)
-    return context.new_page(), chromium.guard(context)
-
-
-@pytest.mark.parametrize("device", list(DEVICES))
-def test_every_runbook_shows_its_first_command_in_the_first_screen(
-    browser: Browser, base_url: str, device: str
-) -> None:
-    page, traffic = _new_page(browser, device)
-    height = DEVICES[device]["height"]
-    offsets = {}
-    for slug in SLUGS:
-        page.goto(f"{base_url}runbooks/{slug}/", wait_until="load")
-        header = page.locator(".korrigo-runbook-header")
-        text = header.inner_text()
-        for label in ("Severity", "Owner", "Last reviewed", "Also known as"):
-            assert label in text, f"{slug}: no {label} in the header"
-        command = header.locator("pre code").first
-        assert f"python -m korrigo_sentry runbook {slug}" in command.inner_text()
-        box = command.bounding_box()
-        assert box, slug
-        offsets[slug] = (round(box["y"]), round(box["y"] + box["height"]))
-    page.context.close()
-    report(
-        f"first-command-{device}",
-        f"First command at {DEVICES[device]['width']}x{height}: top and bottom, px",
-        [f"- {slug}: {top} to {bottom}" for slug, (top, bottom) in offsets.items()],
-    )
-    late = {slug: bottom for slug, (_, bottom) in offsets.items() if bottom > height}
-    assert late == {}, f"below the fold at {device}: {late}"
-    assert traffic.problems() == []
-
-
-@pytest.mark.parametrize("device", list(DEVICES))
-def test_the_home_page_starts_with_paged_start_here(
-    browser: Browser, base_url: str, device: str
-) -> None:
-    page, traffic = _new_page(browser, device)
-    page.goto(base_url, wait_until="load")
-    heading = page.locator(".md-content h2").first
-    assert heading.inner_text().strip().rstrip("¶").strip() == "Paged? Start here"
-    table = page.locator(".md-content table").first
-    links = table.locator("a")
-    assert links.count() == sum(1 for slug in SLUGS if _is_alert(slug))
-    for index in range(links.count()):
-        assert "/runbooks/" in (links.nth(index).get_attribute("href") or "")
-    box = table.bounding_box()
-    assert box
-    bottom = box["y"] + box["height"]
-    report(
-        f"home-{device}",
-        f"Home page at {DEVICES[device]['width']}x{DEVICES[device]['height']}",
-        [f"- 'Paged? Start here' table ends {round(bottom)} px from the top"],
-    )
-    assert bottom <= DEVICES[device]["height"]
-    page.context.close()
-    assert traffic.problems() == []
-
-
-def _is_alert(slug: str) -> bool:
-    return "alert" in runbooks.get_runbook(slug).meta
-
-
-def test_every_table_fits_the_content_column_on_a_phone(
-    browser: Browser, base_url: str, site_dir: Path
-) -> None:
-    """(On a desktop: test_every_page.py.)"""
-    page, traffic = _new_page(browser, "phone")
-    wide = {}
-    measured = 0
-    for path in built_site.pages_containing(site_dir, "<table"):
-        page.goto(base_url + path, wait_until="load")
-        tables = page.evaluate(TABLE_WIDTHS)
-        measured += len(tables)
-        if found := too_wide(tables):
-            wide[path or "(home)"] = found
-    page.context.close()
-    assert measured > 10
-    assert wide == {}
-    assert traffic.problems() == []
 
 
 def test_symptom_searches_find_the_runbook_in_the_first_three(page: Page, base_url: str) -> None:
