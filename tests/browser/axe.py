@@ -31,21 +31,26 @@ findings: dict[str, dict[str, list[dict]]] = {}
 _SCRIPT = Axe().axe_script
 
 
-def audit(page: Page, rules: list[str] | None = None) -> dict:
-    """Run axe-core on the page as it is now (its default ruleset, or only `rules`); the raw
-    axe results. The script is injected once per loaded page (the wrapper's `Axe.run`
-    injects its 500 kB on every call)."""
+def audit(page: Page, rules: list[str] | None = None, within: str | None = None) -> dict:
+    """Run axe-core on the page as it is now (its default ruleset, or only `rules`), on the
+    whole document or only on the element `within` selects; the raw axe results. The script
+    is injected once per loaded page (the wrapper's `Axe.run` injects its 500 kB on every
+    call)."""
     options: dict = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(_SCRIPT)
-    return page.evaluate("options => axe.run(document, options)", options)
+    return page.evaluate(
+        "([within, options]) => axe.run(within ? {include: [within]} : document, options)",
+        [within, options],
+    )
 
 
-def audit_in_each_scheme(page: Page, name: str) -> dict[str, dict]:
-    """Audit the loaded page in each of SCHEMES (light: the default ruleset; dark:
-    COLOUR_RULES); scheme -> raw axe results, also kept for the report under `name`.
+def audit_in_each_scheme(page: Page, name: str, within: str | None = None) -> dict[str, dict]:
+    """Audit the loaded page (or the element `within` selects) in each of SCHEMES (light: the
+    default ruleset; dark: COLOUR_RULES); scheme -> raw axe results, also kept for the report
+    under `name`.
 
     The system preference is switched on the page as it is (Material's automatic palette
     follows it), which costs no second load; the page's own scheme attribute proves which
@@ -57,7 +62,8 @@ def audit_in_each_scheme(page: Page, name: str) -> dict[str, dict]:
         expect(body).to_have_attribute("data-md-color-scheme", material_scheme)
         # Material lifts its no-transition switch a frame later: audit the settled colours
         expect(body).not_to_have_attribute("data-md-color-switching", "")
-        audits[color_scheme] = audit(page, COLOUR_RULES if color_scheme == "dark" else None)
+        rules = COLOUR_RULES if color_scheme == "dark" else None
+        audits[color_scheme] = audit(page, rules, within)
         findings.setdefault(color_scheme, {})[name] = audits[color_scheme]["violations"]
     return audits
 
