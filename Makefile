@@ -8,7 +8,6 @@ STAMP  := $(VENV)/.installed
 SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
-export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: serve test lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
@@ -122,3 +121,4 @@ drill-screenshots: $(STAMP)
 
 clean:
 	rm -rf site $(VENV) .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './.venv/*' -not -path './.cache/*' -prune -exec rm -rf {} +

@@ -12,8 +12,8 @@ import functools
 import re
 from pathlib import Path
 
-import inflect
 import pytest
+from num2words import num2words
 
 import macros
 from korrigo_sentry import settings
@@ -21,14 +21,13 @@ from korrigo_sentry.alerts import load_rules
 from tests.doc_sources import ROOT
 
 MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-_words = inflect.engine().number_to_words
 
 
 def _number(value: float) -> str:
     """A regex for `value` in digits or, when whole, in words ('10' or 'ten')."""
     forms = [re.escape(f"{value:g}")]
     if float(value).is_integer():
-        forms.append(re.escape(str(_words(int(value)))))
+        forms.append(re.escape(num2words(int(value))))
     return "(?:" + "|".join(forms) + ")"
 
 
