@@ -46,3 +46,6 @@ START_HERE = """() => {
           hrefs: [...table.querySelectorAll("a")].map(a => a.getAttribute("href") || ""),
           bottom: table.getBoundingClientRect().bottom + scrollY};
 }"""
+
+# How far the page scrolls sideways: 0 when nothing is wider than the screen.
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"

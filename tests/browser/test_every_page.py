@@ -5,9 +5,10 @@ its index), so each page is visited once per device and everything these tests c
 during that visit.
 
 - On a desktop (1280x800), every page: the responses and console, the copy buttons, the
-  tables' widths, axe-core in the light scheme (full default ruleset) and the dark one (the
-  colour rules: Material's `slate` changes colours only), each runbook's header with its first
-  command in the first screen, and the home page's "Paged? Start here".
+  tables' widths, whether anything is wider than the screen, axe-core in the light scheme
+  (full default ruleset) and the dark one (the colour rules: Material's `slate` changes
+  colours only), each runbook's header with its first command in the first screen, and the
+  home page's "Paged? Start here".
 - On a phone (390x844), the pages where the narrow screen matters: those with a table, the
   runbooks and the home page; the same checks but axe.
 
@@ -32,6 +33,7 @@ from tests.browser import axe, built_site, chromium
 from tests.browser.page_scripts import (
     COPY_BUTTONS,
     RUNBOOK_HEADER,
+    SIDEWAYS,
     START_HERE,
     TABLE_WIDTHS,
     too_wide,
@@ -57,6 +59,7 @@ class Visit:
     problems: list[str]
     copy_buttons: list[bool]
     tables: list[dict]
+    sideways: int  # px the page scrolls sideways (0: nothing wider than the screen)
     has_table: bool  # the built HTML has a <table>: the visit must have measured one
     axe: dict[str, dict]  # "light" / "dark" -> axe's raw results (desktop only)
     runbook: dict | None  # RUNBOOK_HEADER's reading
@@ -95,6 +98,7 @@ def _visit_part(
         start_here = page.evaluate(START_HERE) if path == "" else None
         copy_buttons = page.evaluate(COPY_BUTTONS)
         tables = page.evaluate(TABLE_WIDTHS)
+        sideways = page.evaluate(SIDEWAYS)
         audits = axe.audit_in_each_scheme(page, path) if device == "desktop" else {}
         html = site_dir / (path if path.endswith(".html") else path + "index.html")
         visits.append(
@@ -106,6 +110,7 @@ def _visit_part(
                 problems=traffic.problems(),
                 copy_buttons=copy_buttons,
                 tables=tables,
+                sideways=sideways,
                 has_table="<table" in html.read_text(encoding="utf-8"),
                 axe=audits,
                 runbook=runbook,
@@ -132,6 +137,10 @@ def _table_problems(v: Visit) -> list[str]:
     return [
         f"{t['head']!r}: {t['wrapScroll']} px in {t['wrapClient']} px" for t in too_wide(v.tables)
     ]
+
+
+def _sideways_problems(v: Visit) -> list[str]:
+    return [f"the page scrolls {v.sideways} px sideways"] if v.sideways > 0 else []
 
 
 def _axe_problems(v: Visit) -> list[str]:
@@ -181,6 +190,7 @@ CHECKS: dict[str, Callable[[Visit], list[str]]] = {
     "loads without errors or foreign requests": _load_problems,
     "every code block has a copy button": _copy_problems,
     "every table fits the content column": _table_problems,
+    "nothing is wider than the screen": _sideways_problems,
     "no serious or critical axe-core violation, light and dark (desktop)": _axe_problems,
     "a runbook's header and first command are in the first screen": _runbook_header_problems,
     "the home page starts with 'Paged? Start here' in the first screen": _start_here_problems,
