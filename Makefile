@@ -31,25 +31,19 @@ $(STAMP): requirements.txt pyproject.toml
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-# Inside `make test` the stages already keep both cores busy, so the unit stage runs in one
-# process: two xdist workers there competed with the browser stage's for the same cores
-# (measured on 2 cores, alternating runs: about 12% more CPU time, no shorter wall time).
 test: $(STAMP)
 	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
-		UNIT_WORKERS=0 $(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
+		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint .github/workflows/*.yml
 
-# `make unit` alone: UNIT_WORKERS xdist workers (0: one process, as `make test` runs it).
 # --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
 # worker; test_links checks the site `make build` wrote instead of building its own.
-UNIT_WORKERS ?= 2
 unit: $(STAMP) build
-	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n $(UNIT_WORKERS) \
-		$(if $(filter 0,$(UNIT_WORKERS)),,--dist loadfile) tests \
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile tests \
 		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
