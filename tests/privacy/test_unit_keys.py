@@ -6,19 +6,9 @@ The terms are written here literally (sentry-sdk's `password`, Korrigo's `studen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from korrigo_sentry.privacy.keys import is_denied
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """is_denied remembers its answers: start each test without them."""
-    is_denied.cache_clear()
-    yield
-    is_denied.cache_clear()
 
 
 @pytest.mark.parametrize(

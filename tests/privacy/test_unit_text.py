@@ -8,7 +8,6 @@ are the published Visa test number (Luhn-valid) and the same with its last digit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,14 +16,6 @@ from korrigo_sentry.privacy.rule import Rule
 from korrigo_sentry.privacy.text import scrub_text
 
 F = "[Filtered]"
-
-
-@pytest.fixture(autouse=True)
-def _no_memo() -> Iterator[None]:
-    """Start without the memo of clean strings, so each test runs the detectors."""
-    text._CLEAN.clear()
-    yield
-    text._CLEAN.clear()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,26 @@
+"""Fixtures of the privacy tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from korrigo_sentry.privacy import parity, text
+from korrigo_sentry.privacy.keys import is_denied
+
+
+def _forget() -> None:
+    parity._NO_MATCH.clear()
+    text._CLEAN.clear()
+    is_denied.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_memo() -> Iterator[None]:
+    """The scrubber remembers the strings it found clean and the keys it judged: each test
+    starts and ends without those memos, so it checks the rules themselves (and under
+    `make mutate` a mutant is not answered by a memo the clean run filled)."""
+    _forget()
+    yield
+    _forget()
