@@ -38,6 +38,7 @@ from tests.browser.page_scripts import (
     TABLE_WIDTHS,
     too_wide,
 )
+from tests.browser.test_runbook_layout import report
 
 DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
 PARTS = {"desktop": 4, "phone": 2}
@@ -45,7 +46,6 @@ BOOKS = runbooks.load_runbooks()
 RUNBOOK_PAGES = {f"runbooks/{book.slug}/": book.slug for book in BOOKS}
 ALERT_RUNBOOKS = sum(1 for book in BOOKS if "alert" in book.meta)
 HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
-REPORT_DIR = built_site.ARTIFACTS / "runbook-layout"
 
 
 @dataclass(frozen=True)
@@ -197,10 +197,10 @@ CHECKS: dict[str, Callable[[Visit], list[str]]] = {
 }
 
 
-def report(device: str, part: int, visits: list[Visit]) -> None:
+def report_figures(device: str, part: int, visits: list[Visit]) -> None:
     """The figures this part measured: artifacts/runbook-layout/visits-<device>-part<n>.md."""
     size = f"{DEVICES[device]['width']}x{DEVICES[device]['height']}"
-    lines = [f"## At {size}, part {part}", ""]
+    lines = []
     for v in visits:
         if v.path in RUNBOOK_PAGES and v.runbook and v.runbook["top"] is not None:
             top, bottom = round(v.runbook["top"]), round(v.runbook["bottom"])
@@ -208,8 +208,7 @@ def report(device: str, part: int, visits: list[Visit]) -> None:
         if v.start_here:
             bottom = round(v.start_here["bottom"])
             lines.append(f"- home: 'Paged? Start here' table ends at {bottom} px")
-    REPORT_DIR.mkdir(parents=True, exist_ok=True)
-    (REPORT_DIR / f"visits-{device}-part{part}.md").write_text("\n".join(lines) + "\n", "utf-8")
+    report(f"visits-{device}-part{part}", f"At {size}, part {part}", lines)
 
 
 @pytest.mark.parametrize(
@@ -222,7 +221,7 @@ def test_every_page(
 ) -> None:
     paths = pages_for(device, site_dir, all_pages)[part :: PARTS[device]]
     visits = _visit_part(browser, base_url, site_dir, device, paths)
-    report(device, part, visits)
+    report_figures(device, part, visits)
     assert visits
     assert all(v.requests >= 1 for v in visits)  # the request listener did see the traffic
     if device == "desktop":
