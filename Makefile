@@ -95,10 +95,10 @@ bench: $(STAMP)
 # Exit 1: drift; exit 3: offline (nothing checked). CI runs it weekly, non-blocking.
 .PHONY: facts-check
 facts-check: $(STAMP)
-	$(BIN)/python -m korrigo_sentry.facts_check
+	$(BIN)/python -m tools.facts_check
 
 zensical: $(STAMP)
-	$(BIN)/python -m tests.zensical_report
+	$(BIN)/python -m tools.zensical_report
 
 # --- incident drills on a live local stack (drills/README.md) ---------------------------
 # `make drill`: redis-server, Bugsink, the demo under gunicorn and a Celery worker, on

@@ -13,7 +13,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pytest_markdown_docs.plugin import MarkdownInlinePythonItem
 
-from korrigo_sentry.markdown import page_parser
+from korrigo_sentry.oncall.markdown import page_parser
 from korrigo_sentry.testing import FakeTransport
 
 
@@ -32,7 +32,7 @@ def _doc_block_sentry(request: pytest.FixtureRequest) -> Iterator[FakeTransport 
     request.node.funcargs["sentry"] = transport
     # As in Korrigo's Django shell, where Django has loaded Korrigo's Celery app: blocks
     # that use `celery.current_app` (high-error-rate's Celery steps) get the demo's.
-    from korrigo_sentry.demo.tasks import celery_app
+    from demo.tasks import celery_app
 
     celery_app.set_current()
     yield transport

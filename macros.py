@@ -23,14 +23,16 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from korrigo_sentry import build_cache, facts_markdown, runbook_layout, runbooks, settings
-from korrigo_sentry import facts as product_facts
+from handbook import build_cache, facts_markdown, runbook_layout
+from handbook.transcript import transcript_block
+from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
-from korrigo_sentry.commands.transcript import transcript_block
+from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
-from korrigo_sentry.markdown import page_parser
-from korrigo_sentry.output import schema_table
+from korrigo_sentry.oncall import facts as product_facts
+from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
 
@@ -134,7 +136,7 @@ def doctor_checks() -> list[tuple[str, str]]:
     """(name, description) of each check `python -m korrigo_sentry doctor` runs."""
 
     def compute() -> list[tuple[str, str]]:
-        doctor = import_module("korrigo_sentry.doctor")  # imports the SDK: cached below
+        doctor = import_module("korrigo_sentry.oncall.doctor")  # imports the SDK: cached below
         return [(str(name), str(description)) for name, description in doctor.CHECKS]
 
     return [tuple(check) for check in build_cache.cached("doctor-checks", compute)]
@@ -148,10 +150,12 @@ def denylist() -> list[str]:
 
 
 def scrubbing_comparison_table() -> str:
-    """Relay's server-side defaults against Korrigo's client scrubber (korrigo_sentry.relay)."""
+    """Relay's server-side defaults against Korrigo's client scrubber (testing.relay)."""
     return build_cache.cached(
         "comparison",
-        lambda: import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table(),
+        lambda: import_module(
+            "korrigo_sentry.testing.relay.comparison"
+        ).scrubbing_comparison_table(),
     )
 
 
@@ -195,7 +199,7 @@ def project_scrubbing_rules() -> str:
     """Korrigo's project-side advanced data scrubbing rules, validated by Relay."""
     return build_cache.cached(
         "project-rules",
-        lambda: import_module("korrigo_sentry.relay.rules").project_scrubbing_rules(),
+        lambda: import_module("korrigo_sentry.testing.relay.rules").project_scrubbing_rules(),
     )
 
 
@@ -286,8 +290,8 @@ def doctor_list() -> str:
 
 def send_test_outcomes() -> str:
     """`send-test`'s outcomes: exit status, what it means, where the reader goes next."""
-    from korrigo_sentry.commands.send_test import UNUSABLE
-    from korrigo_sentry.delivery import KINDS
+    from korrigo_sentry.cli.send_test import UNUSABLE
+    from korrigo_sentry.oncall.delivery import KINDS
 
     rows = [(f"`{UNUSABLE}`", "`unusable`", "no usable `SENTRY_DSN`: nothing was sent", "")]
     for kind in KINDS:
@@ -575,8 +579,8 @@ def define_env(env: Any) -> None:
         alert_rationale,
         alerts_table,
         what_sentry_receives,
-        scrubbing_comparison_table,  # korrigo_sentry.relay (issue 7)
-        project_scrubbing_rules,  # korrigo_sentry.relay (issue 7)
+        scrubbing_comparison_table,  # korrigo_sentry.testing.relay (issue 7)
+        project_scrubbing_rules,  # korrigo_sentry.testing.relay (issue 7)
         privacy_rules_table,  # korrigo_sentry.privacy (issue 11)
         privacy_fuzz_table,  # korrigo_sentry.privacy (issue 11)
     ]

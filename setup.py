@@ -4,7 +4,7 @@
 site's `site_url`. Their only sources stay the top-level `runbooks/` and `mkdocs.yml`;
 this step copies them into `korrigo_sentry/_handbook/` of the build directory (never into
 the checkout), so an installed wheel has them and nothing is committed twice. Editable
-installs read the checkout itself (`korrigo_sentry.package_data`).
+installs read the checkout itself (`korrigo_sentry.oncall.package_data`).
 
 setuptools has no declarative way to put files from outside the package directory inside
 it, hence this small `build_py` subclass; metadata stays in pyproject.toml.

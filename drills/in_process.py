@@ -3,7 +3,7 @@
 `python -m korrigo_sentry runbook SLUG` starts a new process that calls `init_sentry()`
 itself, so it proves the environment, not the process: the sensitive-data and Celery pages
 say so. A drill asks the broken gunicorn worker or Celery worker to run the same checks
-(`korrigo_sentry.runbooks.get_runbook(slug).checks`, through `run_check`, the code the
+(`korrigo_sentry.oncall.runbooks.get_runbook(slug).checks`, through `run_check`, the code the
 command runs) on its own Sentry client.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from korrigo_sentry import runbooks
+from korrigo_sentry.oncall import runbooks
 
 
 def quick_checks(slug: str) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The demo Korrigo app on the live stack: its settings, switched to real Redis and Celery.
 
-The demo (korrigo_sentry.demo) runs in one process: in-memory SQLite, fakeredis, eager
+The demo (demo) runs in one process: in-memory SQLite, fakeredis, eager
 Celery. Here the same app runs as gunicorn workers and a Celery worker, so they share a
 SQLite file, a redis-server and a broker. The stack passes the locations in the environment:
 
@@ -14,7 +14,7 @@ import fcntl
 import os
 from typing import Any
 
-from korrigo_sentry.demo.settings import SETTINGS as DEMO_SETTINGS
+from demo.settings import SETTINGS as DEMO_SETTINGS
 
 
 def redis_url() -> str:
@@ -49,7 +49,7 @@ def configure() -> None:
     import redis
     from django.conf import settings as django_settings
 
-    from korrigo_sentry.demo import cache, tasks
+    from demo import cache, tasks
 
     django_settings.configure(**settings())
     # The demo reads its Redis through `cache.redis()`, written for fakeredis: the live stack
@@ -64,14 +64,14 @@ def configure() -> None:
         task_always_eager=False, broker_url=url, result_backend=url, task_ignore_result=False
     )
     django.setup()
-    import korrigo_sentry.demo as demo
+    import demo as demo
 
     # gunicorn's workers and the Celery worker start together: one creates the tables.
     with open(os.environ["KORRIGO_DRILL_DB"] + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         demo._create_tables()
     demo._ready = True  # the demo's setup() would configure Django a second time
-    from korrigo_sentry.demo import views
+    from demo import views
 
     views.redis = live_redis
     _configured = True

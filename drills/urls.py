@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from demo.urls import urlpatterns as demo_urlpatterns
 from drills import views
-from korrigo_sentry.demo.urls import urlpatterns as demo_urlpatterns
 
 urlpatterns = [
     *demo_urlpatterns,

@@ -14,7 +14,7 @@ from drills import faults, live_settings
 faults.start_sentry()
 live_settings.configure()
 
-from korrigo_sentry.demo.tasks import celery_app  # noqa: E402  (after configure)
+from demo.tasks import celery_app  # noqa: E402  (after configure)
 
 app = celery_app
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from korrigo_sentry import cli, runbooks
+from korrigo_sentry import cli
 from korrigo_sentry.alerts import export_sentry as ex
 from korrigo_sentry.alerts import get_rule, load_rules
 from korrigo_sentry.alerts.export_sentry import Destination, export_rule, export_rules
+from korrigo_sentry.oncall import runbooks
 
 DEST = Destination(site_url=runbooks.site_url())
 

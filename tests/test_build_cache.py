@@ -1,4 +1,4 @@
-"""The build cache (korrigo_sentry.build_cache): a new key whenever an input changes, bounded.
+"""The build cache (handbook.build_cache): a new key whenever an input changes, bounded.
 
 Each test works on a small repository tree of its own and a cache directory of its own.
 (tests/test_serve.py shows the same end to end: a runbook edited under `make serve`
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from korrigo_sentry import build_cache
+from handbook import build_cache
 
 #: Files of a repository, as the build reads them, each one a cache input.
 TREE = {

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from korrigo_sentry.cli import main
-from korrigo_sentry.commands.doctor import MARKS
-from korrigo_sentry.doctor import CHECKS, run_checks
+from korrigo_sentry.cli.doctor import MARKS
 from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.oncall.doctor import CHECKS, run_checks
 from korrigo_sentry.settings import ENV_VARS, RELEASE_PREFIX, TRACES_SAMPLE_RATES
 
 Capture = pytest.CaptureFixture[str]
@@ -613,7 +613,7 @@ def test_run_checks_reads_the_environment_it_is_given_and_stays_offline_when_tol
 
 
 def test_run_checks_reaches_for_sentry_unless_told_not_to() -> None:
-    from korrigo_sentry.doctor import CheckResult, diagnose
+    from korrigo_sentry.oncall.doctor import CheckResult, diagnose
 
     unreachable = CheckResult("ingest", "fail", "no usable DSN: nowhere to reach")
     env = {"SENTRY_ENVIRONMENT": "staging"}  # no DSN: the check has nowhere to go
@@ -653,7 +653,7 @@ def test_the_ingest_check_gives_up_after_its_timeout(
 ) -> None:
     import socket
 
-    from korrigo_sentry import doctor as doctor_module
+    from korrigo_sentry.oncall import doctor as doctor_module
 
     monkeypatch.setattr(doctor_module, "INGEST_TIMEOUT", 0.3)
     with socket.socket() as silent:  # accepts connections, never answers
@@ -720,7 +720,7 @@ def test_the_ingest_check_names_the_proxy_it_went_through(
 def test_the_doctor_closes_the_client_it_made() -> None:
     import sentry_sdk
 
-    from korrigo_sentry.doctor import diagnose
+    from korrigo_sentry.oncall.doctor import diagnose
 
     made: list[Any] = []
 
@@ -743,7 +743,7 @@ def test_an_inactive_sdk_and_a_missing_integration_fail() -> None:
 
     from sentry_sdk.client import NonRecordingClient
 
-    from korrigo_sentry.doctor import CheckResult, _check_integrations, _check_sdk
+    from korrigo_sentry.oncall.doctor import CheckResult, _check_integrations, _check_sdk
     from korrigo_sentry.settings import INTEGRATIONS
 
     config = SimpleNamespace(dsn=DSN)

@@ -9,7 +9,7 @@ import pytest
 
 from korrigo_sentry import cli
 from korrigo_sentry.alerts import load_rules
-from korrigo_sentry.output import SCHEMAS
+from korrigo_sentry.cli.output import SCHEMAS
 from korrigo_sentry.testing import TEST_DSN
 
 Capture = pytest.CaptureFixture[str]

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from korrigo_sentry import demo
-from korrigo_sentry.demo import views
-from korrigo_sentry.demo.tasks import OCREngineError
+import demo
+from demo import views
+from demo.tasks import OCREngineError
 
 
 @pytest.fixture

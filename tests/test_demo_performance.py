@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from korrigo_sentry import demo
+import demo
 from korrigo_sentry.settings import ENVIRONMENTS, NEVER_TRACED, RELEASE_PREFIX
 from korrigo_sentry.testing import TEST_DSN
 

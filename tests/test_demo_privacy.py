@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from korrigo_sentry import demo
-from korrigo_sentry.demo import views
+import demo
+from demo import views
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import sentry_sdk
 
-from korrigo_sentry import demo
+import demo
 from korrigo_sentry.settings import ENVIRONMENTS, TRACES_SAMPLE_RATES
 from korrigo_sentry.testing import TEST_DSN
 

@@ -17,14 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 #: Parts of the package that need an extra, and which.
 EXTRA_OF = {
-    "korrigo_sentry/relay/": "testing",
-    "korrigo_sentry/testing.py": "testing",
-    "korrigo_sentry/pytest_plugin.py": "testing",
-    "korrigo_sentry/demo/": "demo",
+    "korrigo_sentry/testing/relay/": "testing",
+    "korrigo_sentry/testing/__init__.py": "testing",
+    "korrigo_sentry/testing/pytest_plugin.py": "testing",
+    "demo/": "demo",
 }
 #: Imports that stay out of the core on purpose, each with its reason.
 OPTIONAL = {
-    ("korrigo_sentry/runbooks.py", "Jinja2"): "site",  # Zensical's fallback renderer only
+    ("korrigo_sentry/oncall/runbooks.py", "Jinja2"): "site",  # Zensical's fallback renderer only
 }
 #: Brought by sentry-sdk's extras, which the core declares (`sentry-sdk[django,celery]`):
 #: the privacy rules resolve URLs through Django when Korrigo's URLconf is loaded.

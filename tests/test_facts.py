@@ -14,9 +14,10 @@ import pytest
 import sentry_sdk
 import yaml
 
-from korrigo_sentry import facts as facts_module
+from handbook.facts_markdown import render_fact, render_plan, render_ui
 from korrigo_sentry import settings
-from korrigo_sentry.facts import (
+from korrigo_sentry.oncall import facts as facts_module
+from korrigo_sentry.oncall.facts import (
     PLANS,
     FactError,
     load_facts,
@@ -25,7 +26,6 @@ from korrigo_sentry.facts import (
     source_parts,
     stale_facts,
 )
-from korrigo_sentry.facts_markdown import render_fact, render_plan, render_ui
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = load_facts()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from korrigo_sentry.facts import load_facts
-from korrigo_sentry.facts_markdown import TODAY_ENV
+from handbook.facts_markdown import TODAY_ENV
+from korrigo_sentry.oncall.facts import load_facts
 from tests.test_site_support import build, copy_repo, page_text
 
 pytestmark = pytest.mark.slow

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from korrigo_sentry import facts_check
-from korrigo_sentry.facts import load_facts
+from korrigo_sentry.oncall.facts import load_facts
+from tools import facts_check
 
 FACTS = load_facts()
 DOCS_FACT = FACTS["quota.archived_counts"]

@@ -43,7 +43,7 @@ def test_variables_come_from_the_code() -> None:
     assert values["traces_rates"] == settings.TRACES_SAMPLE_RATES
     assert list(values["env_vars"]) == list(settings.ENV_VARS)
     assert [rule.id for rule in values["alerts"]] == [rule.id for rule in load_rules()]
-    from korrigo_sentry import doctor
+    from korrigo_sentry.oncall import doctor
 
     assert values["doctor_checks"] == [tuple(check) for check in doctor.CHECKS]
 

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 import macros
-from korrigo_sentry import build_cache, settings
+from handbook import build_cache
+from korrigo_sentry import settings
 from korrigo_sentry.alerts import load_rules
 
 
@@ -445,8 +446,10 @@ def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None
 
 
 def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
-    comparison = import_module("korrigo_sentry.relay.comparison").scrubbing_comparison_table()
-    rules = import_module("korrigo_sentry.relay.rules").project_scrubbing_rules()
+    comparison = import_module(
+        "korrigo_sentry.testing.relay.comparison"
+    ).scrubbing_comparison_table()
+    rules = import_module("korrigo_sentry.testing.relay.rules").project_scrubbing_rules()
     assert macros.scrubbing_comparison_table() == comparison
     assert macros.project_scrubbing_rules() == rules
 
@@ -471,7 +474,7 @@ def test_alert_actions_are_listed_with_commas() -> None:
 
 
 def test_doctor_checks_are_the_commands(tmp_path: Path) -> None:
-    from korrigo_sentry import doctor
+    from korrigo_sentry.oncall import doctor
 
     assert macros.doctor_checks() == [(str(n), str(d)) for n, d in doctor.CHECKS]
 
@@ -501,20 +504,20 @@ def test_define_env_registers_every_macro_the_pages_call(tmp_path: Path) -> None
     assert set(env.macros) == PAGE_MACROS
     assert all(callable(function) for function in env.macros.values())
     # The short names stand for the product facts, the CLI transcripts and the JSON schemas.
-    facts_markdown = import_module("korrigo_sentry.facts_markdown")
+    facts_markdown = import_module("handbook.facts_markdown")
     assert env.macros["fact"] is facts_markdown.render_fact
     assert env.macros["ui"] is facts_markdown.render_ui
     assert env.macros["plan"] is facts_markdown.render_plan
-    transcript = import_module("korrigo_sentry.commands.transcript")
+    transcript = import_module("handbook.transcript")
     assert env.macros["runbook_transcript"] is transcript.transcript_block
-    assert env.macros["json_schemas"] is import_module("korrigo_sentry.output").schema_table
+    assert env.macros["json_schemas"] is import_module("korrigo_sentry.cli.output").schema_table
 
 
 @pytest.fixture
 def layout_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
-    """What the layout macros hand to korrigo_sentry.runbook_layout (recorded, not rendered)."""
+    """What the layout macros hand to handbook.runbook_layout (recorded, not rendered)."""
     calls: list[tuple[Any, ...]] = []
-    layout = import_module("korrigo_sentry.runbook_layout")
+    layout = import_module("handbook.runbook_layout")
     monkeypatch.setattr(layout, "header", lambda *args: calls.append(("header", *args)) or "")
     monkeypatch.setattr(layout, "paged_block", lambda *args: calls.append(("paged", *args)) or "")
     return calls
@@ -537,7 +540,7 @@ def test_a_runbook_header_without_page_meta_reads_the_runbook_file(
     tmp_path: Path, layout_calls: list[tuple[Any, ...]]
 ) -> None:
     """Zensical's page has no `meta`; another page names the runbook by its slug."""
-    runbooks = import_module("korrigo_sentry.runbooks")
+    runbooks = import_module("korrigo_sentry.oncall.runbooks")
     page = SimpleNamespace(path="runbooks/critical-errors.md")  # no `file`, no `meta`
     (tmp_path / "docs" / "runbooks").mkdir(parents=True)
     header = _env(tmp_path, markdown=None, page=page).macros["runbook_header"]
@@ -609,7 +612,7 @@ def test_send_test_outcomes_link_each_next_step(monkeypatch: pytest.MonkeyPatch)
             exit_code=13, name="rate_limited", summary="HTTP 429", next_step="quota.md#diagnosis"
         ),
     ]
-    monkeypatch.setattr(import_module("korrigo_sentry.delivery"), "KINDS", kinds)
+    monkeypatch.setattr(import_module("korrigo_sentry.oncall.delivery"), "KINDS", kinds)
     assert macros.send_test_outcomes().splitlines() == [
         "| Exit status | Outcome | What happened | Next step |",
         "|---|---|---|---|",

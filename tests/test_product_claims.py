@@ -17,14 +17,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import clear_url_caches, path
 
-from korrigo_sentry import demo, settings
+import demo
+from korrigo_sentry import settings
 from korrigo_sentry.testing import FakeTransport
 
 
 @contextmanager
 def extra_view(route: str, view: Callable[[HttpRequest], HttpResponse]) -> Iterator[None]:
     """Serve `view` at `/route` in the demo app for the duration of the block."""
-    from korrigo_sentry.demo import urls
+    from demo import urls
 
     demo.client()  # configures Django
     urls.urlpatterns.append(path(route, view))

@@ -10,9 +10,9 @@ import pytest
 import sentry_sdk
 
 from korrigo_sentry import privacy
-from korrigo_sentry.relay import RelayViolation, Stats, check_item, comparison_rows
-from korrigo_sentry.relay.floor import server_scrub
 from korrigo_sentry.testing import sentry_capture
+from korrigo_sentry.testing.relay import RelayViolation, Stats, check_item, comparison_rows
+from korrigo_sentry.testing.relay.floor import server_scrub
 
 SCRUBBER_OFF = {"before_send": None, "before_send_transaction": None, "before_breadcrumb": None}
 

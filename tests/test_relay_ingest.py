@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import sentry_sdk
 
-from korrigo_sentry.relay import RelayViolation, check_item
-from korrigo_sentry.relay.checks import unreported_violations
 from korrigo_sentry.testing import FakeTransport, sentry_capture
+from korrigo_sentry.testing.relay import RelayViolation, check_item
+from korrigo_sentry.testing.relay.checks import unreported_violations
 
 pytest_plugins = ["pytester"]
 
@@ -84,6 +84,8 @@ def test_a_violation_nobody_reads_fails_the_test_at_teardown(pytester: pytest.Py
             sentry_sdk.capture_message("x")  # never reads sentry.events
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    # The plugin is opt-in, as a host project's suite would load it.
+    plugin = "korrigo_sentry.testing.pytest_plugin"
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-p", plugin)
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*RelayViolation*", "*level: invalid_data - invalid level*"])

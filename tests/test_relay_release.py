@@ -14,8 +14,8 @@ from sentry_sdk.utils import get_default_release
 
 from korrigo_sentry import ConfigError, load_config
 from korrigo_sentry.config import _SHA
-from korrigo_sentry.relay import release_problem
 from korrigo_sentry.testing import TEST_DSN, sentry_capture
+from korrigo_sentry.testing.relay import release_problem
 
 
 @given(sha=st.from_regex(_SHA, fullmatch=True))

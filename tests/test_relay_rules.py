@@ -8,7 +8,7 @@ import pytest
 from sentry_relay import pii_strip_event, validate_pii_config
 
 from korrigo_sentry import settings
-from korrigo_sentry.relay import project_rules, project_rules_json, validate_project_rules
+from korrigo_sentry.testing.relay import project_rules, project_rules_json, validate_project_rules
 
 
 def _scrubbed(event: dict) -> dict:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from korrigo_sentry import cli, runbooks
-from korrigo_sentry.commands.transcript import transcript
+from handbook.transcript import transcript
+from korrigo_sentry import cli
+from korrigo_sentry.oncall import runbooks
 from korrigo_sentry.testing import TEST_DSN
 
 BOOKS = runbooks.load_runbooks()

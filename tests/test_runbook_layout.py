@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from korrigo_sentry import runbook_layout, runbooks
-from korrigo_sentry.markdown import page_parser
-from korrigo_sentry.oncall import oncall
+from handbook import runbook_layout
+from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall.markdown import page_parser
+from korrigo_sentry.oncall.where import oncall
 from tests.doc_sources import markdown_files
 
 BOOKS = runbooks.load_runbooks()

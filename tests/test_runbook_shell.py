@@ -18,9 +18,10 @@ from typing import ClassVar
 import pytest
 import sentry_sdk
 
-from korrigo_sentry import cli, runbooks
-from korrigo_sentry.markdown import page_parser
-from korrigo_sentry.oncall import oncall
+from korrigo_sentry import cli
+from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall.markdown import page_parser
+from korrigo_sentry.oncall.where import oncall
 
 SHELL = {"bash", "sh", "shell", "console"}
 ENTRY = "python -m korrigo_sentry"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from korrigo_sentry import runbooks
+from handbook.transcript import transcript
 from korrigo_sentry.alerts import load_rules
 from korrigo_sentry.alerts.export_sentry import Destination, export_rules
-from korrigo_sentry.commands.transcript import transcript
+from korrigo_sentry.oncall import runbooks
 from tests.test_site_support import Build, page_text, unchanged_site
 
 BOOKS = runbooks.load_runbooks()

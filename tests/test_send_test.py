@@ -27,7 +27,7 @@ import pytest
 from sentry_sdk.envelope import Envelope
 
 from korrigo_sentry.cli import main
-from korrigo_sentry.commands.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
+from korrigo_sentry.cli.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
 from korrigo_sentry.settings import ENV_VARS
 
 SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
@@ -533,8 +533,8 @@ def test_sdk_debug_log_does_not_print_the_key(
 def test_every_next_step_points_at_a_heading_that_exists() -> None:
     from markdown.extensions.toc import slugify
 
-    from korrigo_sentry import runbooks
-    from korrigo_sentry.delivery import KINDS
+    from korrigo_sentry.oncall import runbooks
+    from korrigo_sentry.oncall.delivery import KINDS
 
     steps = {kind.next_step for kind in KINDS if kind.next_step}
     assert steps  # every failure has a next step; only "accepted" has none

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from korrigo_sentry import runbooks
+from korrigo_sentry.oncall import runbooks
 from tests.doc_sources import ROOT
 from tests.test_site_support import copy_repo
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from korrigo_sentry.dsn import mask_dsn
-from korrigo_sentry.oncall import oncall
+from korrigo_sentry.oncall.where import oncall
 from tests.test_site_support import SEED, Build, build, copy_repo, loaded_urls, page_code, page_text
 
 pytestmark = pytest.mark.slow

@@ -18,8 +18,8 @@ from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 #: What a build needs. `docs/runbooks` is a symlink to `../runbooks`: copied as a symlink.
-SITE_SOURCES = ("mkdocs.yml", "docs", "runbooks", "macros.py", "korrigo_sentry",
-                "requirements.txt", "overrides")  # fmt: skip
+SITE_SOURCES = ("mkdocs.yml", "docs", "runbooks", "macros.py", "korrigo_sentry", "handbook",
+                "demo", "requirements.txt", "overrides")  # fmt: skip
 #: The seed guide this handbook rebuilds (a copy of the original, kept for these tests).
 SEED = ROOT / "tests" / "data" / "seed_sentry_guide.md"
 

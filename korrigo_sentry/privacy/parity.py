@@ -2,7 +2,7 @@
 
 Sentry's ingest (Relay) replaces a whole value that merely contains a word like
 "password" or "auth", and always drops the client's address. Korrigo does it first, so
-nothing Sentry would scrub ever leaves the server; `korrigo_sentry.relay`'s privacy floor
+nothing Sentry would scrub ever leaves the server; `korrigo_sentry.testing.relay`'s privacy floor
 checks every event the tests send against Relay itself.
 """
 

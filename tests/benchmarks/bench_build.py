@@ -130,7 +130,7 @@ def build_seconds(project: Path) -> float:
 def main() -> bool:
     """Print the medians and ratios, cold and warm; False when the warm ratio is above TARGET.
 
-    Warm: the macros' disk cache (korrigo_sentry.build_cache) holds the captured payloads,
+    Warm: the macros' disk cache (handbook.build_cache) holds the captured payloads,
     as on every rebuild of `mkdocs serve`. Cold: the cache is emptied before each build, as
     on CI's first build; the examples, the doctor and the transcript then really run.
     """

@@ -30,7 +30,8 @@ import sentry_sdk
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.redis import RedisIntegration
 
-from korrigo_sentry import demo, init_sentry
+import demo
+from korrigo_sentry import init_sentry
 from korrigo_sentry.sampling import rate_for
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
 from tests.benchmarks.interleave import cpu_seconds_per_request, interleaved_medians

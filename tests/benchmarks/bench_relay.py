@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import sentry_sdk
 
-from korrigo_sentry import demo, init_sentry
+import demo
+from korrigo_sentry import init_sentry
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes
 from tests.benchmarks.interleave import cpu_seconds_per_request, interleaved_medians
 

@@ -8,7 +8,7 @@ import statistics
 import time
 from collections.abc import Callable, Mapping
 
-from korrigo_sentry import demo
+import demo
 
 
 def interleaved_medians(

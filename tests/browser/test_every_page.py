@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Browser
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from korrigo_sentry import runbooks
+from korrigo_sentry.oncall import runbooks
 from tests.browser import axe, built_site, chromium
 from tests.browser.page_scripts import (
     COPY_BUTTONS,

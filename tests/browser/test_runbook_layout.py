@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
-from korrigo_sentry import runbooks
+from korrigo_sentry.oncall import runbooks
 from tests.browser import built_site, chromium
 from tests.browser.test_search import search_each
 

@@ -40,8 +40,9 @@ REPORT = ROOT / "artifacts" / "mutation-report.md"
 SUMMARY = HERE / "README.md"
 ACCEPTED = HERE / "accepted.toml"
 #: What a copy needs for the tests to run (docs and runbooks: the wording tests read them).
-COPIED = ("korrigo_sentry", "macros.py", "tests", "conftest.py", "pyproject.toml", "docs",
-          "runbooks", "mkdocs.yml", "requirements.txt", "overrides")  # fmt: skip
+COPIED = ("korrigo_sentry", "handbook", "demo", "tools", "macros.py", "tests", "conftest.py",
+          "pyproject.toml", "docs", "runbooks", "mkdocs.yml", "requirements.txt",
+          "overrides")  # fmt: skip
 
 #: Module -> (files mutated, test files run against them). Globs; a missing file is skipped,
 #: so the map also holds the files other branches are adding (privacy/, facts...).
@@ -50,7 +51,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("korrigo_sentry/sampling.py",),
         ("tests/test_sampling.py", "tests/test_demo_performance.py"),
     ),
-    "build_cache": (("korrigo_sentry/build_cache.py",), ("tests/test_build_cache.py",)),
+    "build_cache": (("handbook/build_cache.py",), ("tests/test_build_cache.py",)),
     "macros": (
         ("macros.py",),
         (
@@ -65,11 +66,11 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("tests/test_config*.py", "tests/test_relay_release.py"),
     ),
     "testing": (
-        ("korrigo_sentry/testing.py",),
+        ("korrigo_sentry/testing/__init__.py",),
         ("tests/test_testing.py", "tests/test_relay_floor.py", "tests/test_relay_ingest.py"),
     ),
     "doctor": (
-        ("korrigo_sentry/doctor.py",),
+        ("korrigo_sentry/oncall/doctor.py",),
         ("tests/test_cli_doctor.py", "tests/test_cli_json.py"),
     ),
     "alerts": (("korrigo_sentry/alerts/*.py",), ("tests/test_alerts_*.py",)),
@@ -135,10 +136,11 @@ def _setup_cfg(mutated: list[str], tests: list[str]) -> str:
     def lines(values: list[str]) -> str:
         return "".join(f"\n    {value}" for value in values)
 
-    also = [n for n in COPIED if n not in ("korrigo_sentry", "macros.py", "tests")]
+    sources = ["korrigo_sentry", "handbook", "tools", "macros.py"]
+    also = [n for n in COPIED if n not in (*sources, "tests")]
     return (
         "[mutmut]\n"
-        f"source_paths ={lines(['korrigo_sentry', 'macros.py'])}\n"
+        f"source_paths ={lines(sources)}\n"
         f"only_mutate ={lines(mutated)}\n"
         f"pytest_add_cli_args_test_selection ={lines(tests)}\n"
         f"also_copy ={lines(also)}\n"

@@ -22,7 +22,7 @@ from sentry_sdk.integrations.celery import CeleryIntegration
 from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.redis import RedisIntegration
 
-from korrigo_sentry import demo
+import demo
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, sentry_capture
 from tests.privacy import canaries
 from tests.privacy.places import PLACES, Ctx, Place

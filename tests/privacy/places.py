@@ -26,7 +26,7 @@ from urllib.parse import quote
 import requests
 import sentry_sdk
 
-from korrigo_sentry import demo
+import demo
 from tests.privacy import canaries as c
 from tests.privacy.sent import Sent
 
@@ -373,7 +373,7 @@ def django_cache_set(ctx: Ctx) -> list[str]:
 
 @place("sql", "ORM filter on a student's name (query parameters)", lambda s: s.span("db"))
 def orm_filter(ctx: Ctx) -> list[str]:
-    from korrigo_sentry.demo.models import Copy
+    from demo.models import Copy
 
     name, needles = c.student_name()
     demo.setup()

@@ -101,7 +101,7 @@ def test_checksums_match_their_definitions() -> None:
     ],
 )
 def test_urls_keep_their_shape(url: str, expected: str) -> None:
-    from korrigo_sentry import demo
+    import demo
 
     demo.setup()  # Korrigo's URL patterns
     assert scrub_url(url) == expected
@@ -151,7 +151,7 @@ def test_extra_lists_and_hyphenated_keys_are_filtered(sentry: FakeTransport) -> 
 
 
 def test_the_envelope_header_keeps_only_sentrys_trace_fields() -> None:
-    from korrigo_sentry import demo
+    import demo
 
     demo.setup()  # Korrigo's URL patterns: reset/<uidb64>/<token>/
     envelope = Envelope(

@@ -1,0 +1,153 @@
+"""A disk cache for what the site build computes by running Korrigo's code.
+
+The pages show payloads captured by running examples, the doctor's checks and a runbook
+transcript; computing them means importing Django, Celery and the SDK and running the
+code. `mkdocs serve` rebuilds on every save, so results are kept in `.cache/macros/`,
+keyed on the inputs *and* on a fingerprint of everything that could change them: the
+package's source and data, `macros.py`, the runbook pages, mkdocs.yml, the installed
+versions of the libraries that shape an event, and the environment variables the package
+reads. Change any of these and the value is computed again; nothing stale can reach a page.
+
+The fingerprint is taken again on every call, because `mkdocs serve` keeps one process
+for many builds: the files are first compared by (path, size, mtime), which costs a `stat`
+each, and read and hashed only when that differs from the previous call. The directory is
+bounded: beyond `MAX_ENTRIES` entries or `MAX_BYTES` bytes, the least recently used go.
+
+(Hand-written: diskcache or joblib.Memory would bring a dependency for a few lines, and
+neither knows which files and variables a value depends on, which is the point here.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+from korrigo_sentry import settings
+
+T = TypeVar("T")
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE_DIR = ROOT / ".cache" / "macros"
+#: The libraries whose version changes what an event, a page or a transcript looks like.
+LIBRARIES = ("sentry-sdk", "sentry-relay", "Django", "celery", "redis", "fakeredis",
+             "mkdocs-macros-plugin", "markdown-it-py", "mdit-py-plugins", "PyYAML")  # fmt: skip
+#: Bounds of the cache directory (least recently used entries go first).
+MAX_ENTRIES = 200
+MAX_BYTES = 20_000_000
+
+#: A file modified this close (ns) before it was hashed may change again within the same
+#: mtime tick unseen: such files are hashed again (git's "racy" entries, same reason).
+RACY_NS = 2_000_000_000
+
+#: Per root: the last file signature seen, when its files were hashed, and the digest.
+_last_files: dict[Path, tuple[tuple[tuple[str, int, int], ...], int, str]] = {}
+#: The last recency stamp given to an entry (strictly increasing within a process).
+_last_used_ns = 0
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file below `root` a cached value can depend on, sorted."""
+    files = [
+        p
+        for folder in ("korrigo_sentry", "handbook", "demo")
+        for p in (root / folder).rglob("*")
+        if p.suffix in {".py", ".yaml"}
+    ]
+    files += [*(root / "runbooks").glob("*.md"), root / "mkdocs.yml", root / "macros.py"]
+    return sorted(p for p in files if p.is_file())
+
+
+def _files_digest(root: Path) -> str:
+    """The hash of the input files' names and contents; re-read only when a stat differs."""
+    files = input_files(root)
+    signature = tuple(
+        (str(p.relative_to(root)), (s := p.stat()).st_size, s.st_mtime_ns) for p in files
+    )
+    last = _last_files.get(root)
+    if last is not None and last[0] == signature:
+        hashed_at = last[1]
+        if all(hashed_at - mtime > RACY_NS for _, _, mtime in signature):
+            return last[2]
+    hashed_at = time.time_ns()
+    contents = [
+        (name, hashlib.sha256((root / name).read_bytes()).hexdigest()) for name, _, _ in signature
+    ]
+    digest = hashlib.sha256(json.dumps(contents).encode()).hexdigest()
+    _last_files[root] = (signature, hashed_at, digest)
+    return digest
+
+
+def library_versions() -> dict[str, str]:
+    """The installed version of each library in `LIBRARIES` ('absent' when missing)."""
+    versions = {}
+    for name in LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
+
+
+def fingerprint() -> str:
+    """A hash of every input, beyond its arguments, that a cached value depends on."""
+    environment = {name: os.environ.get(name) for name in sorted(settings.ENV_VARS)}
+    material = [_files_digest(ROOT), library_versions(), environment]
+    return hashlib.sha256(json.dumps(material).encode()).hexdigest()
+
+
+def entry_path(name: str, *key: Any) -> Path:
+    """Where the value of `name` for `key` and the current inputs is kept."""
+    material = json.dumps([name, key, fingerprint()], default=str)
+    return CACHE_DIR / f"{name}-{hashlib.sha256(material.encode()).hexdigest()}.json"
+
+
+def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
+    """`compute()`, or its JSON result from an earlier build with the same inputs."""
+    path = entry_path(name, *key)
+    try:
+        value = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    else:
+        _mark_used(path)
+        return value
+    value = compute()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    # Written whole then renamed: a build stopped half-way leaves no truncated entry.
+    with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as out:  # binary mode
+        out.write(json.dumps(value).encode())
+    Path(out.name).replace(path)
+    _mark_used(path)
+    evict()
+    return value
+
+
+def _mark_used(path: Path) -> None:
+    """Stamp `path` as the most recently used entry (its mtime; evicted last)."""
+    global _last_used_ns
+    _last_used_ns = max(time.time_ns(), _last_used_ns + 1)
+    os.utime(path, ns=(_last_used_ns, _last_used_ns))
+
+
+def evict() -> None:
+    """Remove the least recently used entries beyond `MAX_ENTRIES` or `MAX_BYTES`."""
+    entries = []
+    for path in CACHE_DIR.glob("*.json"):
+        try:
+            stat = path.stat()
+        except OSError:  # removed by a concurrent build
+            continue
+        entries.append((stat.st_mtime_ns, stat.st_size, path))
+    entries.sort(reverse=True)  # newest first
+    kept_bytes = 0
+    for count, (_, size, path) in enumerate(entries, start=1):
+        kept_bytes += size
+        if count > MAX_ENTRIES or kept_bytes > MAX_BYTES:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,90 @@
+"""How a runbook page meets a paged engineer: its header, the home page's "Paged?" table.
+
+The header is what a reader must see without scrolling, at 1280x800 and 390x844 (measured
+by tests/browser/test_runbook_layout.py): severity, owner, last review (flagged when older
+than the review period of oncall.yaml), where the quick checks run, the first command to
+type, and the phrases people search for (so that Material's search index holds them).
+Everything comes from the page's front matter and `oncall.yaml`; pages call one macro line,
+`{{ runbook_header() }}`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections.abc import Mapping
+from typing import Any
+
+from korrigo_sentry.oncall.where import OnCall, oncall
+
+#: The compose-free form of the first command: the runbook command of the package.
+FIRST_COMMAND = "python -m korrigo_sentry runbook {slug}"
+#: Front matter keys the header reads, besides `severity`, `owner` and `last_reviewed`.
+RUNS_IN = "runs_in"
+SEARCH_PHRASES = "tags"  # Material's search indexes page.meta.tags (boost 1e6)
+
+
+def first_command(slug: str, meta: Mapping[str, Any], where: OnCall | None = None) -> str:
+    """The one line a paged engineer types first: every quick check, in the right container."""
+    where = where or oncall()
+    return where.exec_in(str(meta[RUNS_IN]), FIRST_COMMAND.format(slug=slug))
+
+
+def review_note(reviewed: dt.date, today: dt.date, where: OnCall | None = None) -> str:
+    """The date, and a visible flag when the review is overdue."""
+    where = where or oncall()
+    if not where.review_overdue(reviewed, today):
+        return f"{reviewed.isoformat()}"
+    return (
+        f'{reviewed.isoformat()} <strong class="korrigo-review-overdue">review overdue '
+        f"(older than {where.review_period_days} days)</strong>"
+    )
+
+
+def header(
+    slug: str, meta: Mapping[str, Any], today: dt.date | None = None, where: OnCall | None = None
+) -> str:
+    """The header's Markdown (md_in_html), for the page `runbooks/<slug>.md`."""
+    where = where or oncall()
+    today = today or dt.date.today()
+    place = where.place(str(meta[RUNS_IN]))
+    shell = where.exec_in(place.id, place.open) if place.open else ""
+    phrases = ", ".join(str(p) for p in meta.get(SEARCH_PHRASES, ()))
+    lines = [
+        '<div class="korrigo-runbook-header" markdown>',
+        "",
+        f"**Severity** {meta['severity']} · **Owner** {meta['owner']} · "
+        f"**Last reviewed** {review_note(meta['last_reviewed'], today, where)}",
+        "",
+        f"**First command**, in a terminal on the host: every quick check below, run in the "
+        f"`{place.service}` container.",
+        "",
+        "```bash",
+        first_command(slug, meta, where),
+        "```",
+        "",
+    ]
+    if shell:
+        lines += [f"Quick checks run in a **{place.label}**: `{shell}`", ""]
+    if phrases:
+        lines += [f"*Also known as:* {phrases}", ""]
+    return "\n".join([*lines, "</div>"])
+
+
+def paged_block(here: str, rules: list[Any], books: list[Any]) -> str:
+    """The home page's "Paged? Start here": alert -> runbook, then the symptom runbooks.
+
+    `here` is the page's path below docs/; `books` are korrigo_sentry.oncall.runbooks.Runbook.
+    """
+    base = posixpath.dirname(here) or "."
+    titles = {book.slug: book.title for book in books}
+    rows = ["| Alert that paged you | Severity | Runbook |", "|---|---|---|"]
+    for rule in rules:
+        link = posixpath.relpath(rule.runbook, base)
+        rows.append(f"| {rule.name} | {rule.severity} | [{titles[rule.slug]}]({link}) |")
+    symptoms = [
+        f"[{book.title}]({posixpath.relpath(f'runbooks/{book.slug}.md', base)})"
+        for book in books
+        if "alert" not in book.meta
+    ]
+    return "\n".join(rows) + "\n\nNo alert, but something is wrong: " + " · ".join(symptoms) + "."
