@@ -6,19 +6,27 @@ variable, and the value falls back to a safe default (or Sentry is turned off). 
 
 `read_sources` also keeps where each value came from (the environment, which `.env` file
 and line) and the `.env` lines python-dotenv could not parse, so `doctor` can say it.
+
+A `.env` file that cannot be used (a folder, unreadable, too large) is skipped with one
+sentence naming it and the fix; bytes that are not UTF-8 (even in a comment) are read as
+U+FFFD and the line is named. The file is read once, here, and handed to python-dotenv as
+text: python-dotenv opens it itself with strict UTF-8, and its `find_dotenv` skips a `.env`
+that is not a file, which hid a `.env` folder as "no .env file found".
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values, find_dotenv
+from dotenv import dotenv_values
 from dotenv.parser import parse_stream
 
 from korrigo_sentry import settings
@@ -39,6 +47,12 @@ logger = logging.getLogger("korrigo_sentry")
 #: A git commit SHA, short or full. Anything else is refused as a release.
 _SHA_MIN, _SHA_MAX = settings.SHA_LENGTHS
 _SHA = re.compile(rf"^[0-9a-fA-F]{{{_SHA_MIN},{_SHA_MAX}}}$")
+#: A `.env` file larger than this is not one (a log or a dump named by mistake): not read.
+DOTENV_MAX_BYTES = 1 << 20
+#: How much of a refused value a message shows.
+SHOWN_CHARS = 32
+#: A run of hex digits as long as half a Sentry public key (32 hex digits): never echoed.
+_KEY_LIKE = re.compile(r"[0-9a-fA-F]{16,}")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -68,6 +82,8 @@ class DotenvFile:
     explicit: bool = False  # named by the caller (--env-file), not found by searching
     cwd: Path | None = None  # the working directory the search started from
     junk_lines: tuple[int, ...] = ()  # lines python-dotenv could not parse (ignored)
+    problems: tuple[str, ...] = ()  # the file could not be used, or had bytes not UTF-8
+    usable: bool = True  # False: the file was not read (a folder, unreadable, too large)
 
     @property
     def folders_up(self) -> int:
@@ -81,6 +97,10 @@ class DotenvFile:
         return [
             f"{self.path} line {line}: not a NAME=value line, ignored" for line in self.junk_lines
         ]
+
+    def messages(self) -> list[str]:
+        """Every problem with the file, each one sentence naming it (problems, then junk)."""
+        return [*self.problems, *self.junk_messages()]
 
 
 @dataclass(frozen=True)
@@ -105,14 +125,17 @@ def read_sources(
     values: dict[str, str] = {}
     origin: dict[str, str] = {}
     if dotenv.path is not None:
-        lines, junk = _dotenv_lines(dotenv.path)
+        text, problems = read_dotenv_text(dotenv.path)
+        lines, junk = _dotenv_lines(text or "")
         with _dotenv_warnings_muted():  # reported with the file's name in `junk_messages`
-            parsed = dotenv_values(dotenv.path)
+            parsed = dotenv_values(stream=io.StringIO(text or ""))
         for name, value in parsed.items():
             if value is not None:
                 values[name] = value
                 origin[name] = f"{dotenv.path} line {lines.get(name, '?')}"
-        dotenv = DotenvFile(dotenv.path, dotenv.explicit, dotenv.cwd, junk)
+        dotenv = DotenvFile(
+            dotenv.path, dotenv.explicit, dotenv.cwd, junk, tuple(problems), text is not None
+        )
     process = os.environ if environ is None else environ
     values.update(process)
     origin.update(dict.fromkeys(process, "environment"))
@@ -128,26 +151,79 @@ def read_environ(
 
 def _dotenv_file(dotenv_path: str | Path | None) -> DotenvFile:
     if dotenv_path is None:
-        found = find_dotenv(usecwd=True)
-        return DotenvFile(Path(found) if found else None, cwd=Path.cwd())
-    if not Path(dotenv_path).is_file():
-        logger.warning(".env file %s not found: using the environment only", dotenv_path)
-        return DotenvFile(None, explicit=True)
+        try:
+            cwd = Path.cwd()
+        except OSError:  # the working directory was deleted: nothing to search from
+            return DotenvFile(None)
+        return DotenvFile(find_dotenv(cwd), cwd=cwd)
     return DotenvFile(Path(dotenv_path), explicit=True)
 
 
-def _dotenv_lines(path: Path) -> tuple[dict[str, int], tuple[int, ...]]:
-    """Each variable's line in `path` (the last one wins, as in python-dotenv), junk lines."""
+def find_dotenv(start: Path) -> Path | None:
+    """The nearest `.env` from `start` up, whatever it is (python-dotenv's `find_dotenv`
+    skips one that is not a file, so a `.env` folder read as "no .env file")."""
+    for folder in (start, *start.parents):
+        candidate = folder / ".env"
+        if candidate.exists() or candidate.is_symlink():
+            return candidate
+    return None
+
+
+#: What every unusable-file sentence ends with: what Korrigo does meanwhile.
+_ENV_ONLY = "Korrigo reads the environment only until then"
+
+
+def read_dotenv_text(path: Path) -> tuple[str | None, list[str]]:
+    """The text of `.env` file `path` (None: not usable) and one sentence per problem.
+
+    Never raises: a folder, a missing or unreadable file and one over `DOTENV_MAX_BYTES`
+    give None; bytes that are not UTF-8 are read as U+FFFD, their line named.
+    """
+    try:
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return None, [
+                f"{path} is a folder, not a .env file: remove or rename it, or name the "
+                f"file to read; {_ENV_ONLY}"
+            ]
+        with open(path, "rb") as stream:
+            data = stream.read(DOTENV_MAX_BYTES + 1)
+    except FileNotFoundError:
+        broken = " (a link to a missing file)" if path.is_symlink() else ""
+        return None, [f"{path}: no such .env file{broken}: check the path; {_ENV_ONLY}"]
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        return None, [
+            f"{path} cannot be read ({why}): give the user that runs Korrigo read access "
+            f"to it; {_ENV_ONLY}"
+        ]
+    if len(data) > DOTENV_MAX_BYTES:
+        return None, [
+            f"{path} is larger than {DOTENV_MAX_BYTES // 1024} KiB, too large for a .env "
+            f"file: check that it is the right file; {_ENV_ONLY}"
+        ]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start]
+        return data.decode("utf-8", "replace"), [
+            f"{path} line {line} is not UTF-8 (byte 0x{byte:02X}, read as U+FFFD): save the "
+            "file as UTF-8"
+        ]
+
+
+def _dotenv_lines(text: str) -> tuple[dict[str, int], tuple[int, ...]]:
+    """Each variable's line in `text` (the last one wins, as in python-dotenv), junk lines."""
     lines: dict[str, int] = {}
     junk: list[int] = []
-    with open(path, encoding="utf-8") as stream:
-        for binding in parse_stream(stream):
-            if binding.error:
-                junk.append(binding.original.line)
-            elif binding.key:
-                # A binding's text starts with the blank lines before it: skip them.
-                before_key = binding.original.string.split(binding.key, 1)[0]
-                lines[binding.key] = binding.original.line + before_key.count("\n")
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.error:
+            junk.append(binding.original.line)
+        elif binding.key:
+            # A binding's text starts with the blank lines before it: skip them.
+            before_key = binding.original.string.split(binding.key, 1)[0]
+            lines[binding.key] = binding.original.line + before_key.count("\n")
     return lines, tuple(junk)
 
 
@@ -176,7 +252,12 @@ def load_config(
 ) -> SentryConfig:
     """Validate every variable of `settings.ENV_VARS` and build a `SentryConfig`."""
     sources = read_sources(environ, dotenv_path)
-    for message in sources.dotenv.junk_messages():
+    dotenv = sources.dotenv
+    for message in dotenv.problems:
+        if strict:
+            raise ConfigError(".env", message.removeprefix(f"{dotenv.path}").lstrip(": "))
+        logger.log(logging.WARNING if dotenv.usable else logging.ERROR, "%s", message)
+    for message in dotenv.junk_messages():
         logger.warning("%s", message)
     return _build(sources.values, _Reporter(strict=strict))
 
@@ -276,7 +357,7 @@ def _environment(env: Mapping[str, str]) -> str:
         raise _Fallback(
             ConfigError(
                 "SENTRY_ENVIRONMENT",
-                f"is {name!r}, not one of {', '.join(settings.ENVIRONMENTS)}",
+                f"is {shown(name)}, not one of {', '.join(settings.ENVIRONMENTS)}",
             ),
             fallback,
             f"using {fallback!r}",
@@ -308,9 +389,8 @@ def _rate(env: Mapping[str, str], variable: str, default: float | None) -> float
     except ValueError:
         rate = float("nan")
     if not 0.0 <= rate <= 1.0:  # also false for NaN
-        shown = raw if len(raw) <= 16 else raw[:16] + "..."
         raise _Fallback(
-            ConfigError(variable, f"must be a number from 0 to 1, got {shown!r}"),
+            ConfigError(variable, f"must be a number from 0 to 1, got {shown(raw, 16)}"),
             default,
             f"using the default ({'per environment' if default is None else default})",
         )
@@ -328,3 +408,14 @@ def _debug(env: Mapping[str, str]) -> bool:
         False,
         "debug is off",
     )
+
+
+def shown(value: str, limit: int = SHOWN_CHARS) -> str:
+    """A refused value as a message may echo it: quoted, cut to `limit` characters, and not
+    at all when it holds a URL's credentials (`@`, `://`) or a run of hex digits as long as
+    a key: a DSN or a key pasted into the wrong variable must not be printed."""
+    if "@" in value or "://" in value or _KEY_LIKE.search(value):
+        return f"a value of {len(value)} characters (not shown: it may hold a key)"
+    if len(value) > limit:
+        return f"{value[:limit]!r}... ({len(value)} characters)"
+    return repr(value)

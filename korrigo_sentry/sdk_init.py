@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import logging
+
 import sentry_sdk
 from sentry_sdk.integrations import Integration
 from sentry_sdk.integrations.celery import CeleryIntegration
@@ -62,10 +64,29 @@ def init_sentry(
     """Configure sentry-sdk for Korrigo; `overrides` are passed to `sentry_sdk.init` last.
 
     Bad configuration is logged and Sentry falls back or turns off, so Korrigo keeps
-    serving; with `strict=True` it raises `ConfigError` instead.
+    serving; with `strict=True` it raises `ConfigError` instead. (A missing integration
+    package still raises sentry-sdk's `DidNotEnable`: an installation defect, not a value.)
     """
-    config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
+    config = _config(environ, dotenv_path, strict=strict)
     sentry_sdk.init(**{**sdk_options(config), **overrides})
     # The envelope header and attachments never reach before_send: scrub them at the transport.
     privacy.install(sentry_sdk.get_client().transport)
     return config
+
+
+def _config(
+    environ: Mapping[str, str] | None, dotenv_path: str | Path | None, *, strict: bool
+) -> SentryConfig:
+    """`load_config`; outside strict mode, an unforeseen failure turns Sentry off with one
+    line instead of stopping Korrigo (its text is not logged: it could quote a value)."""
+    if strict:
+        return load_config(environ, dotenv_path=dotenv_path, strict=True)
+    try:
+        return load_config(environ, dotenv_path=dotenv_path)
+    except Exception as error:  # the promise: configuration never stops Korrigo
+        logging.getLogger("korrigo_sentry").error(
+            "Sentry's configuration could not be read (%s): Sentry is disabled; run "
+            "`python -m korrigo_sentry doctor` to see why",
+            type(error).__name__,
+        )
+        return SentryConfig(None, settings.DEFAULT_ENVIRONMENT, None, None, 0.0)

@@ -671,10 +671,14 @@ def test_the_ingest_check_gives_up_after_its_timeout(
     )
 
 
-def test_a_missing_named_dotenv_file_reads_as_none_found(tmp_path: Path) -> None:
+def test_a_missing_named_dotenv_file_fails_the_env_file_check(tmp_path: Path) -> None:
     results = {r.name: r for r in run_checks({}, tmp_path / "none.env", network=False)}
 
-    assert results["env_file"].detail == "no .env file found: the environment only"
+    assert results["env_file"].status == "fail"
+    assert results["env_file"].detail == (
+        f"{tmp_path / 'none.env'}: no such .env file: check the path; "
+        "Korrigo reads the environment only until then"
+    )
 
 
 def test_the_ingest_check_names_the_proxy_it_went_through(

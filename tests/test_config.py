@@ -398,7 +398,8 @@ def test_an_unknown_debug_word_turns_debug_off_and_says_so(
         (  # a long value is cut after 16 characters: it may be a pasted secret
             "SENTRY_SAMPLE_RATE",
             "abcdefghijklmnopq",
-            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop...'; "
+            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop'... "
+            "(17 characters); "
             "using the default (1.0)",
         ),
     ],
@@ -477,10 +478,11 @@ def test_a_named_dotenv_file_is_marked_explicit(tmp_path, caplog) -> None:
     assert (dotenv.path, dotenv.explicit, dotenv.cwd) == (env_file, True, None)
     assert dotenv.folders_up == 0
     with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
-        read_sources({}, tmp_path / "nope.env")
-    assert [r.getMessage() for r in caplog.records] == [
-        f".env file {tmp_path / 'nope.env'} not found: using the environment only"
-    ]
+        load_config({}, dotenv_path=tmp_path / "nope.env")
+    assert [r.getMessage() for r in caplog.records][0] == (
+        f"{tmp_path / 'nope.env'}: no such .env file: check the path; "
+        "Korrigo reads the environment only until then"
+    )
 
 
 def test_a_value_naming_its_own_variable_keeps_the_line_of_its_name(tmp_path) -> None:

@@ -180,6 +180,8 @@ def _sourced(result: CheckResult, sources: Sources, *variables: str) -> CheckRes
 
 
 def _check_env_file(dotenv: DotenvFile) -> CheckResult:
+    if not dotenv.usable:  # a folder, unreadable, too large, or a named file that is missing
+        return CheckResult("env_file", "fail", "; ".join(dotenv.messages()))
     if dotenv.path is None:
         where = f" from {dotenv.cwd}" if dotenv.cwd else ""
         return CheckResult("env_file", "ok", f"no .env file found{where}: the environment only")
@@ -190,9 +192,9 @@ def _check_env_file(dotenv: DotenvFile) -> CheckResult:
             f"{dotenv.path}, found {up} above the working directory {dotenv.cwd}: "
             "is it this server's? Pass --env-file to choose"
         )
-        return CheckResult("env_file", "warn", "; ".join([detail, *junk]))
-    if junk:
-        return CheckResult("env_file", "warn", "; ".join([str(dotenv.path), *junk]))
+        return CheckResult("env_file", "warn", "; ".join([detail, *dotenv.messages()]))
+    if junk or dotenv.problems:
+        return CheckResult("env_file", "warn", "; ".join([str(dotenv.path), *dotenv.messages()]))
     how = " (--env-file)" if dotenv.explicit else ""
     return CheckResult("env_file", "ok", f"{dotenv.path}{how}")
 
