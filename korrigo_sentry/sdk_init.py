@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-import logging
 
 import sentry_sdk
 from sentry_sdk.integrations import Integration
