@@ -288,15 +288,25 @@ def doctor_list() -> str:
     return "\n".join(f"- **{name}**: {description}" for name, description in checks)
 
 
+def exit_statuses() -> str:
+    """The exit statuses every command shares, and what each command adds."""
+    from korrigo_sentry.cli.exits import table
+
+    return table()
+
+
 def send_test_outcomes() -> str:
     """`send-test`'s outcomes: exit status, what it means, where the reader goes next."""
     from korrigo_sentry.cli.send_test import UNUSABLE
     from korrigo_sentry.oncall.delivery import KINDS
 
-    rows = [(f"`{UNUSABLE}`", "`unusable`", "no usable `SENTRY_DSN`: nothing was sent", "")]
+    rows = []
     for kind in KINDS:
         step = f"[{kind.next_step.split('#')[1]}]({kind.next_step})" if kind.next_step else ""
         rows.append((f"`{kind.exit_code}`", f"`{kind.name}`", kind.summary, step))
+    rows.append(
+        (f"`{UNUSABLE}`", "`configuration`", "no usable `SENTRY_DSN`: nothing was sent", "")
+    )
     return _table(("Exit status", "Outcome", "What happened", "Next step"), rows)
 
 
@@ -596,6 +606,7 @@ def define_env(env: Any) -> None:
     # The command line (issue 10): a command's transcript is captured by the command layer.
     env.macro(transcript_block, "runbook_transcript")
     env.macro(send_test_outcomes)
+    env.macro(exit_statuses)
     env.macro(schema_table, "json_schemas")
     define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
 

@@ -7,6 +7,8 @@ from sentry_sdk.utils import BadDsn, Dsn
 from korrigo_sentry.errors import ConfigError
 
 MASK = "***"
+#: The longest masked DSN shown.
+SHOWN_MAX = 120
 
 
 def validate_dsn(dsn: str, variable: str = "SENTRY_DSN") -> Dsn:
@@ -31,7 +33,9 @@ def mask_dsn(dsn: str | None) -> str:
         parsed = Dsn(dsn)
     except (BadDsn, ValueError):
         return f"{MASK} (malformed)"
-    return f"{parsed.scheme}://{MASK}@{parsed.netloc}/{parsed.project_id}"
+    shown = f"{parsed.scheme}://{MASK}@{parsed.netloc}/{parsed.project_id}"
+    # A host pasted twice, or a whole file: the start says enough.
+    return shown if len(shown) <= SHOWN_MAX else f"{shown[:SHOWN_MAX]}... ({len(dsn)} characters)"
 
 
 def example() -> str:

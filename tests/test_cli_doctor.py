@@ -178,10 +178,13 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_
 def test_missing_env_file_is_an_error(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_path: Path
 ) -> None:
-    status, _, err = doctor(monkeypatch, capsys, GOOD, "--env-file", str(tmp_path / "none"))
+    status, out, _ = doctor(monkeypatch, capsys, GOOD, "--env-file", str(tmp_path / "none"))
 
-    assert status == 2
-    assert "not found" in err
+    assert status == 1  # a check failed: the env_file one (a usage error would be 2)
+    assert lines_by_check(out)["env_file"] == (
+        f"✗ env_file: {tmp_path / 'none'}: no such .env file: check the path; "
+        "Korrigo reads the environment only until then"
+    )
 
 
 def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
@@ -375,7 +378,7 @@ def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missi
 ) -> None:
     run = _without_redis(tmp_path, "runbook", "sentry-not-capturing-errors")
 
-    assert run.returncode == 2
+    assert run.returncode == 17  # installation (exits.INSTALLATION), not usage
     assert run.stderr.strip().splitlines() == [
         "error: a Sentry integration cannot start (Redis client not installed): install "
         "korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing "

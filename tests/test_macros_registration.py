@@ -616,7 +616,17 @@ def test_send_test_outcomes_link_each_next_step(monkeypatch: pytest.MonkeyPatch)
     assert macros.send_test_outcomes().splitlines() == [
         "| Exit status | Outcome | What happened | Next step |",
         "|---|---|---|---|",
-        "| `2` | `unusable` | no usable `SENTRY_DSN`: nothing was sent |  |",
         "| `0` | `accepted` | Sentry accepted it |  |",
         "| `13` | `rate_limited` | HTTP 429 | [diagnosis](quota.md#diagnosis) |",
+        "| `16` | `configuration` | no usable `SENTRY_DSN`: nothing was sent |  |",
     ]
+
+
+def test_the_exit_status_table_keeps_usage_apart_from_configuration() -> None:
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[3].strip()
+        for line in macros.exit_statuses().splitlines()[2:]
+    }
+    assert rows["`2`"].startswith("the command line is wrong")
+    assert rows["`16`"].startswith("the configuration gives nothing to work with")
+    assert rows["`3` to `15`"].startswith("Sentry was not reached or refused")

@@ -472,7 +472,7 @@ def test_help_lists_every_exit_status(capsys: Capture) -> None:
         main(["send-test", "--help"])
     out = capsys.readouterr().out
     expected = {
-        0: "accepted", 2: "no usable SENTRY_DSN", 3: "dns", 4: "refused", 5: "tls_certificate",
+        0: "accepted", 2: "usage", 16: "configuration", 3: "dns", 4: "refused", 5: "tls_certificate",
         6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network", 10: "unauthorized",
         11: "forbidden", 12: "too_large", 13: "rate_limited", 14: "server_error", 15: "rejected",
     }  # fmt: skip
@@ -489,7 +489,7 @@ def test_help_lists_every_exit_status(capsys: Capture) -> None:
 def test_missing_dsn_stops_before_sending(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
     code, _, err = send_test(monkeypatch, capsys, None)
 
-    assert code == 2  # nothing was sent
+    assert code == 16  # a configuration error, not a usage one (2): nothing was sent
     assert "SENTRY_DSN is not set" in err
 
 
@@ -498,7 +498,7 @@ def test_malformed_dsn_stops_before_sending(
 ) -> None:
     code, _, err = send_test(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{receiver.port}/x")
 
-    assert code == 2
+    assert code == 16
     assert "SENTRY_DSN" in err
     assert receiver.received == []
 

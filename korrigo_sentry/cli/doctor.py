@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +38,6 @@ def run(args: argparse.Namespace) -> int:
     """Run the checks, print them, return 0 when none failed."""
     from korrigo_sentry.cli import output
     from korrigo_sentry.oncall.doctor import diagnose
-
-    if args.env_file is not None and not args.env_file.is_file():
-        print(f"{MARKS['fail']} env file {args.env_file} not found", file=sys.stderr)
-        return 2
 
     def show(result: Any) -> None:  # each line as soon as it is known
         print(format_line(result), flush=True)

@@ -8,12 +8,22 @@ shows, so the documentation is this dictionary.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
+
+from korrigo_sentry.oncall.echo import cut, dsn_keys, redact
+
+__all__ = ["cut", "dsn_keys", "dumps", "fail", "redact", "schema_table"]
 
 SCHEMA_VERSION = 1
 
 #: Every command's keys (beyond `schema_version` and `command`), with what each holds.
 SCHEMAS: dict[str, dict[str, str]] = {
+    "any command, on an error": {
+        "ok": "false",
+        "exit_code": "the exit status (usage 2, configuration 16, installation 17, internal 70)",
+        "error": "{kind (usage, configuration, installation, internal), message}",
+    },
     "doctor": {
         "ok": "false when a check failed (warnings do not fail)",
         "checks": "list of {name, status (ok, warn, fail), detail, source}",
@@ -49,6 +59,17 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "note": "Sentry's deprecation note about the endpoints",
     },
 }
+
+
+def fail(command: str, code: int, kind: str, message: str, *, as_json: bool) -> int:
+    """Report an error that stops `command`: one JSON object on stdout, or one line on
+    stderr (`error: <message>`). Returns `code`, the exit status."""
+    if as_json:
+        payload = {"ok": False, "exit_code": code, "error": {"kind": kind, "message": message}}
+        print(dumps(command, payload))
+    else:
+        print(f"error: {message}", file=sys.stderr)
+    return code
 
 
 def dumps(command: str, payload: dict[str, Any]) -> str:

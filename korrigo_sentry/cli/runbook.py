@@ -15,8 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-#: Exit status for an unknown slug or missing pages.
-NOT_FOUND = 2
+#: Exit statuses (korrigo_sentry.cli.exits): an unknown slug is a usage error; missing
+#: pages, an installation one.
+NOT_FOUND, INSTALLATION = 2, 17
 
 
 def register(subparsers: Any) -> None:
@@ -49,8 +50,7 @@ def list_runbooks(*, as_json: bool = False) -> int:
     try:
         books = runbooks.load_runbooks()
     except runbooks.RunbookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return NOT_FOUND
+        return output.fail("runbook", INSTALLATION, "installation", str(exc), as_json=as_json)
     if as_json:
         items = [
             {"slug": b.slug, "title": b.title, "subject": b.subject, "url": b.url} for b in books
@@ -93,13 +93,15 @@ def run_slug(
     from the working directory, as in production.
     """
     from korrigo_sentry import init_sentry
+    from korrigo_sentry.cli import output
     from korrigo_sentry.oncall import runbooks
 
     try:
         book = runbooks.get_runbook(slug)
     except runbooks.RunbookError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return NOT_FOUND
+        if str(exc) == runbooks.package_data.MISSING_PAGES:
+            return output.fail("runbook", INSTALLATION, "installation", str(exc), as_json=as_json)
+        return output.fail("runbook", NOT_FOUND, "usage", str(exc), as_json=as_json)
     with _log_to_stderr():
         init_sentry(environ=environ, dotenv_path=dotenv_path)
         sys.stderr.flush()

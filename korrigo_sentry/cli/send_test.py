@@ -20,8 +20,11 @@ TEST_EXCEPTION = "Korrigo send-test: this exception was raised on purpose"
 #: The tag both test events carry, to find (or filter out) them in Sentry.
 TEST_TAG = ("korrigo.send_test", "yes")
 DEFAULT_TIMEOUT = 10.0
-#: Exit status when the configuration gives nowhere to send to (no DSN, a malformed one).
-UNUSABLE = 2
+#: The longest wait `--timeout` accepts (a longer one is a typo, not a slow network).
+MAX_TIMEOUT = 300.0
+#: Exit status when the configuration gives nowhere to send to (no DSN, a malformed one,
+#: an --env-file that cannot be read): see `korrigo_sentry.cli.exits`.
+UNUSABLE = 16
 
 
 class SendTestError(RuntimeError):
@@ -41,9 +44,25 @@ def outcomes_epilog() -> str:
     """The exit statuses, for `--help` (from `delivery.KINDS`, like the site's table)."""
     from korrigo_sentry.oncall.delivery import KINDS
 
-    lines = ["exit status:", f"  {UNUSABLE:>2}  no usable SENTRY_DSN (nothing was sent)"]
+    lines = ["exit status:", "   2  usage: a wrong option or value (nothing was sent)"]
     lines += [f"  {kind.exit_code:>2}  {kind.name}: {kind.summary}" for kind in KINDS]
+    lines.append(f"  {UNUSABLE:>2}  configuration: no usable SENTRY_DSN (nothing was sent)")
     return "\n".join(lines)
+
+
+def seconds(text: str) -> float:
+    """`--timeout`'s value: a number of seconds above 0, at most `MAX_TIMEOUT`."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds") from None
+    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        raise argparse.ArgumentTypeError(
+            f"{text[:20]} is out of range: give seconds above 0, at most {MAX_TIMEOUT:g}"
+        )
+    return value
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--env-file", type=Path, metavar="PATH", help="read this .env file")
     parser.add_argument(
         "--timeout",
-        type=float,
+        type=seconds,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
         help=f"how long to wait for each answer (default {DEFAULT_TIMEOUT:g})",
@@ -72,20 +91,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check the DSN, send both events, print one line per event."""
     from korrigo_sentry.cli import output
-    from korrigo_sentry.config import check_config
+    from korrigo_sentry.config import check_config, read_sources
     from korrigo_sentry.dsn import mask_dsn
 
-    if args.env_file is not None and not args.env_file.is_file():
-        print(f"✗ env file {args.env_file} not found", file=sys.stderr)
-        return UNUSABLE
-    config, problems = check_config(dotenv_path=args.env_file)
+    sources = read_sources(dotenv_path=args.env_file)
+    dotenv = sources.dotenv
+    config, problems = check_config(sources.values)
+
+    def unusable(message: str) -> int:
+        return output.fail("send-test", UNUSABLE, "configuration", message, as_json=args.json)
+
+    if dotenv.explicit and not dotenv.usable:
+        return unusable("; ".join(dotenv.problems) + "; nothing was sent")
     if "SENTRY_DSN" in problems:
-        print(f"✗ configuration: {problems['SENTRY_DSN']}", file=sys.stderr)
-        return UNUSABLE
+        return unusable(f"{problems['SENTRY_DSN']}; nothing was sent")
     if not config.dsn:
-        print("✗ SENTRY_DSN is not set: there is nowhere to send to", file=sys.stderr)
-        return UNUSABLE
-    warnings = [str(error) for name, error in problems.items()]
+        where = f" (and {'; '.join(dotenv.problems)})" if dotenv.problems else ""
+        return unusable(f"SENTRY_DSN is not set: there is nowhere to send to{where}")
+    warnings = [*dotenv.messages(), *(str(error) for error in problems.values())]
     if not args.json:
         for warning in warnings:
             print(f"! {warning}", file=sys.stderr)
@@ -102,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 "kind": d.kind,
                 "event_id": d.event_id,
                 **d.outcome.as_dict(),
-                "sentence": _redact(d.outcome.sentence, config.dsn),
+                "sentence": output.redact(d.outcome.sentence, *output.dsn_keys(config.dsn)),
                 "next_step": _next_step(d.outcome),
             }
             for d in deliveries
@@ -119,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         print(output.dumps("send-test", payload))
         return status
     for delivery in deliveries:
-        print(_redact(format_delivery(delivery), config.dsn))
+        print(format_delivery(delivery, config.dsn))
         if not delivery.outcome.accepted and _next_step(delivery.outcome):
             print(f"  next step: {_next_step(delivery.outcome)}")
     print("Both events were accepted." if not failed else "Sentry did not accept every test event.")
@@ -188,24 +211,11 @@ def send_test_events(
     return results
 
 
-def format_delivery(item: Delivery) -> str:
-    """`✓ message: Sentry accepted the event (HTTP 200). (event 1f2e…)`."""
+def format_delivery(item: Delivery, dsn: str | None = None) -> str:
+    """`✓ message: Sentry accepted the event (HTTP 200). (event 1f2e…)`; the sentence
+    (which may quote the server's answer) without any form of the DSN's keys."""
+    from korrigo_sentry.cli.output import dsn_keys, redact
+
     mark = "✓" if item.outcome.accepted else "✗"
     event = f"event {item.event_id}" if item.event_id else "no event id"
-    return f"{mark} {item.kind}: {item.outcome.sentence} ({event})"
-
-
-def _redact(text: str, dsn: str) -> str:
-    """Remove the DSN's keys from `text` (a server's answer might echo them)."""
-    from sentry_sdk.utils import BadDsn, Dsn
-
-    from korrigo_sentry.dsn import MASK
-
-    try:
-        parsed = Dsn(dsn)
-    except (BadDsn, ValueError):
-        return text
-    for key in (parsed.public_key, parsed.secret_key):
-        if key:
-            text = text.replace(key, MASK)
-    return text
+    return f"{mark} {item.kind}: {redact(item.outcome.sentence, *dsn_keys(dsn))} ({event})"

@@ -24,6 +24,8 @@ NETWORK = "sentry-not-capturing-errors.md#network-tls-or-proxy"
 REFUSED = "sentry-not-capturing-errors.md#sentry-answered-with-an-error"
 QUOTA = "quota-exhausted.md#diagnosis"
 RATE_LIMIT_HEADER = "X-Sentry-Rate-Limits"
+#: The longest host name a sentence shows.
+HOST_SHOWN = 80
 
 
 @dataclass(frozen=True)
@@ -408,4 +410,7 @@ def _short(error: object) -> str:
 
 def _outcome(name: str, fields: dict[str, Any], status: int | None = None) -> Outcome:
     kind = BY_NAME[name]
+    host = str(fields.get("host", ""))
+    if len(host) > HOST_SHOWN:  # a DSN's host can be anything pasted: its start says enough
+        fields = {**fields, "host": f"{host[:HOST_SHOWN]}..."}
     return Outcome(kind, kind.sentence.format(**fields), status)

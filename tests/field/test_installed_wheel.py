@@ -280,9 +280,9 @@ MATRIX_COMMANDS: tuple[tuple[str, ...], ...] = (
 #: case -> exit status of each matrix command, written from what on-call should get.
 EXPECTED = {
     "healthy": (0, 0, 0),
-    "no DSN": (1, 2, 1),
+    "no DSN": (1, 16, 1),  # 16: a configuration error (2 is a usage error)
     "DSN, no environment": (1, 0, 1),  # sent as production, with a warning
-    "DSN in quotes": (1, 2, 1),
+    "DSN in quotes": (1, 16, 1),
     "bad traces rate": (1, 0, 0),  # send-test still sends
     # The runbook's quick checks read the configuration only; doctor's ingest check and
     # send-test see the network.

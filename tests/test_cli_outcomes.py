@@ -1,0 +1,192 @@
+"""Outcomes a script can trust: a usage error apart from a configuration error, `--json`
+on every outcome, arguments validated before anything is sent, values echoed short, keys
+never shown, in any form a server writes them back (issue 23)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from korrigo_sentry.cli import exits, main
+from korrigo_sentry.settings import ENV_VARS
+
+Capture = pytest.CaptureFixture[str]
+KEY = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for variable in ENV_VARS:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+class Echo:
+    """A loopback ingest that refuses every envelope with 403 and writes the request's
+    `X-Sentry-Auth` back in its body, in the forms servers use."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.port = 0
+
+
+@pytest.fixture
+def echo() -> Iterator[Echo]:
+    state = Echo()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            state.requests += 1
+            auth = self.headers.get("X-Sentry-Auth", "")
+            body = json.dumps({"detail": f"bad auth {auth}", "quoted": quote(auth)})
+            body += " raw: " + auth
+            data = body.encode("utf-8")
+            self.send_response(403)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "abc", "1e9"])
+def test_a_timeout_out_of_range_is_a_usage_error_and_nothing_is_sent(
+    value: str, capsys: Capture, monkeypatch: pytest.MonkeyPatch, echo: Echo
+) -> None:
+    monkeypatch.setenv("SENTRY_DSN", f"http://{KEY}@127.0.0.1:{echo.port}/1")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "staging")
+
+    code, out, err = run(capsys, "send-test", f"--timeout={value}")
+
+    assert code == exits.USAGE == 2
+    (line,) = err.strip().splitlines()
+    assert line.startswith("error: python -m korrigo_sentry send-test: argument --timeout: ")
+    assert line.endswith("(see python -m korrigo_sentry send-test --help)")
+    assert echo.requests == 0
+    assert out == ""
+
+
+def test_a_usage_error_with_json_is_json(capsys: Capture) -> None:
+    code, out, err = run(capsys, "send-test", "--json", "--timeout", "0")
+
+    document = json.loads(out)
+    assert code == 2
+    assert document["command"] == "send-test"
+    assert document["ok"] is False
+    assert document["exit_code"] == 2
+    assert document["error"]["kind"] == "usage"
+    assert "--timeout" in document["error"]["message"]
+    assert err == ""
+
+
+def test_an_unknown_option_with_json_is_json(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "doctor", "--json", "--no-such-option")
+
+    assert (code, json.loads(out)["error"]["kind"]) == (2, "usage")
+
+
+def test_no_dsn_is_a_configuration_error_not_a_usage_error(capsys: Capture) -> None:
+    code, out, err = run(capsys, "send-test")
+    assert code == exits.CONFIGURATION == 16
+    assert err == "error: SENTRY_DSN is not set: there is nowhere to send to\n"
+
+    code, out, _ = run(capsys, "send-test", "--json")
+    document = json.loads(out)
+    assert (code, document["exit_code"], document["error"]["kind"]) == (16, 16, "configuration")
+
+
+def test_an_env_file_that_is_a_folder_is_a_configuration_error(
+    capsys: Capture, tmp_path: Path
+) -> None:
+    folder = tmp_path / "korrigo.env"
+    folder.mkdir()
+
+    code, out, _ = run(capsys, "send-test", "--json", "--env-file", str(folder))
+
+    message = json.loads(out)["error"]["message"]
+    assert code == 16
+    assert message.startswith(f"{folder} is a folder, not a .env file")
+
+
+def test_an_unforeseen_failure_is_one_line_without_the_key(
+    capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from korrigo_sentry.oncall import doctor
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError(f"cannot use https://{KEY}@o0.ingest.sentry.io/1")
+
+    monkeypatch.setattr(doctor, "diagnose", broken)
+
+    code, out, err = run(capsys, "doctor")
+
+    assert code == exits.INTERNAL == 70
+    assert err.splitlines() == [
+        "error: doctor stopped on an unforeseen RuntimeError (cannot use "
+        "https://***@o0.ingest.sentry.io/1): please report it; KORRIGO_SENTRY_TRACEBACK=1 "
+        "shows the traceback"
+    ]
+    code, out, _ = run(capsys, "doctor", "--json")
+    assert (code, json.loads(out)["error"]["kind"]) == (70, "internal")
+
+
+def test_a_100_kb_value_is_echoed_short(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENTRY_DSN", f"https://{KEY}@{'a' * 100_000}.example/1")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "x" * 100_000)
+
+    code, out, err = run(capsys, "doctor", "--offline")
+
+    assert code == 1
+    lines = (out + err).splitlines()
+    assert max(map(len, lines)) < 400, max(lines, key=len)[:400]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        KEY,
+        # keys not made of hex digits: only knowing the key's forms can mask them
+        "SecretPublicKeyOfTheLoopbackTest",
+        "SecretPublicKéyOfTheLoopbackTest",  # one non-ASCII byte: Latin-1 in the header
+        "SecretPublicKey%OfTheLoopbackTest",  # a byte that percent-encoding changes
+    ],
+)
+def test_a_key_the_server_echoes_is_masked_in_every_form(
+    key: str, capsys: Capture, monkeypatch: pytest.MonkeyPatch, echo: Echo
+) -> None:
+    monkeypatch.setenv("SENTRY_DSN", f"http://{key}@127.0.0.1:{echo.port}/1")
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "staging")
+
+    for argv in (("send-test", "--timeout", "5"), ("send-test", "--json", "--timeout", "5")):
+        code, out, err = run(capsys, *argv)
+        shown = out + err
+        assert code == 11, shown  # forbidden
+        forms = {key, quote(key, safe=""), json.dumps(key)[1:-1], key[:16], key[16:]}
+        forms.add(key.encode("utf-8").decode("latin-1"))
+        assert not [form for form in forms if form in shown], shown
