@@ -479,7 +479,7 @@ def test_a_named_dotenv_file_is_marked_explicit(tmp_path, caplog) -> None:
     assert dotenv.folders_up == 0
     with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
         load_config({}, dotenv_path=tmp_path / "nope.env")
-    assert [r.getMessage() for r in caplog.records][0] == (
+    assert caplog.records[0].getMessage() == (
         f"{tmp_path / 'nope.env'}: no such .env file: check the path; "
         "Korrigo reads the environment only until then"
     )

@@ -472,9 +472,10 @@ def test_help_lists_every_exit_status(capsys: Capture) -> None:
         main(["send-test", "--help"])
     out = capsys.readouterr().out
     expected = {
-        0: "accepted", 2: "usage", 16: "configuration", 3: "dns", 4: "refused", 5: "tls_certificate",
-        6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network", 10: "unauthorized",
-        11: "forbidden", 12: "too_large", 13: "rate_limited", 14: "server_error", 15: "rejected",
+        0: "accepted", 2: "usage", 16: "configuration", 3: "dns", 4: "refused",
+        5: "tls_certificate", 6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network",
+        10: "unauthorized", 11: "forbidden", 12: "too_large", 13: "rate_limited",
+        14: "server_error", 15: "rejected",
     }  # fmt: skip
     listed = {
         int(line.split()[0]): line.split(None, 1)[1]
