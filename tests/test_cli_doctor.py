@@ -389,38 +389,22 @@ def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missi
 # --- the ingest check: reaches the DSN's host, sends nothing ---------------------------------
 
 
-def test_ingest_check_reaches_a_listening_host_without_sending(
+def test_ingest_check_reaches_a_listening_host_without_sending_an_event(
     monkeypatch: pytest.MonkeyPatch, capsys: Capture
 ) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from tests.relay_standin import relay_standin
 
-    posted: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # an event: must not happen
-            posted.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    port = server.server_address[1]
-    try:
-        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+    with relay_standin() as ingest:
+        for variable, value in {**GOOD, "SENTRY_DSN": ingest.dsn()}.items():
             monkeypatch.setenv(variable, value)
         status = main(["doctor"])
-    finally:
-        server.shutdown()
-        server.server_close()
     out = capsys.readouterr().out
 
     assert status == 0, out
-    assert lines_by_check(out)["ingest"] == f"✓ ingest: 127.0.0.1:{port} answers"
-    assert posted == []
+    assert lines_by_check(out)["ingest"] == (
+        f"✓ ingest: 127.0.0.1:{ingest.port} accepts the key for project 1"
+    )
+    assert ingest.received == [["client_report"]]  # the probe: no event, nothing stored
 
 
 def test_ingest_check_fails_when_sentry_is_unreachable(
@@ -693,9 +677,11 @@ def test_the_ingest_check_names_the_proxy_it_went_through(
     asked: list[str] = []
 
     class Proxy(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # a forward proxy receives the absolute URL
+        def do_POST(self) -> None:  # a forward proxy receives the absolute URL
+            self.rfile.read(int(self.headers["Content-Length"]))
             asked.append(self.path)
             self.send_response(200)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:
@@ -719,7 +705,7 @@ def test_the_ingest_check_names_the_proxy_it_went_through(
 
     assert status == 0, out
     assert lines_by_check(out)["ingest"] == (
-        f"✓ ingest: 127.0.0.1:{port} answers through the proxy {proxy}"
+        f"✓ ingest: 127.0.0.1:{port} accepts the key for project 1 through the proxy {proxy}"
     )
     assert asked == [f"http://127.0.0.1:{port}/api/1/envelope/"]
 

@@ -275,19 +275,53 @@ def _opener(where: Target) -> urllib.request.OpenerDirector:
     )
 
 
-def probe(where: Target, *, timeout: float) -> Outcome | None:
-    """Reach the endpoint (DNS, connection, TLS, proxy) without sending any event: a GET,
-    which Sentry does not take as an event. None when any HTTP answer came back."""
-    import urllib.error
+def key_probe() -> bytes:
+    """An envelope Relay authenticates but that stores nothing: one empty client report.
 
-    try:
-        with _opener(where).open(where.url, timeout=timeout):
-            return None
-    except urllib.error.HTTPError as error:
-        error.close()
-        return None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return classify_error(error, where, timeout)
+    Why this one (getsentry/relay, read 2026-12-06):
+    - `relay-server/src/extractors/request_meta.rs`, `BadEventMeta::into_response`: a
+      missing or unparsable `X-Sentry-Auth` is 401 (`MissingAuth`, `BadAuth`), a key that is
+      not a project key is 400 (`BadPublicKey`: "bad sentry DSN public key";
+      `ProjectKey::parse` wants 32 ASCII characters);
+    - `relay-server/src/endpoints/common.rs`, `handle_envelope`: an envelope with no item is
+      answered 200 *before* any project check ("skip checks and queueing"), so an empty
+      envelope proves nothing; one item sends it through `CheckEnvelope`, whose
+      `DiscardReason::ProjectId` (unknown or disabled project or key, or a project id that is
+      not the key's) is answered 403 (`BadStoreRequest::EventRejected`);
+    - `relay-server/src/processing/client_reports/mod.rs`: a client report is only turned
+      into outcomes (`Output::empty()`), and one with no discarded events into none at all;
+      its `quantities()` are empty, so it counts against no quota.
+    Limit: while Relay has not yet loaded a project's configuration (`ProjectState::Pending`)
+    it accepts and checks later, so a wrong key can be answered 200 once; the next probe
+    gets its 403.
+    """
+    import datetime as dt
+    import time
+
+    from sentry_sdk.envelope import Envelope, Item, PayloadRef
+    from sentry_sdk.utils import format_timestamp
+
+    now = time.time()
+    envelope = Envelope(headers={"sent_at": format_timestamp(dt.datetime.now(dt.UTC))})
+    report = {"timestamp": now, "discarded_events": []}
+    envelope.add_item(Item(payload=PayloadRef(json=report), type="client_report"))
+    return envelope.serialize()
+
+
+def check_key(where: Target, *, timeout: float) -> Outcome:
+    """Ask the ingest whether it takes the DSN's key for its project, storing nothing (see
+    `key_probe`): the answer tells a wrong key or project (400, 401, 403) from an ingest
+    that cannot be reached (DNS, refused, TLS, timeout, proxy)."""
+    outcome = deliver(key_probe(), where, timeout=timeout)
+    if outcome.status == 400:  # Relay: the key is not a project key (a byte lost or added)
+        return Outcome(
+            BY_NAME["rejected"],
+            "Sentry refused the DSN as malformed (HTTP 400): its key is not a project key "
+            "(a character lost or changed in a copy); copy the DSN again from the project's "
+            "Client Keys (DSN) settings.",
+            400,
+        )
+    return outcome
 
 
 def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
@@ -414,3 +448,10 @@ def _outcome(name: str, fields: dict[str, Any], status: int | None = None) -> Ou
     if len(host) > HOST_SHOWN:  # a DSN's host can be anything pasted: its start says enough
         fields = {**fields, "host": f"{host[:HOST_SHOWN]}..."}
     return Outcome(kind, kind.sentence.format(**fields), status)
+
+
+def project_of(dsn: str) -> str:
+    """The project id of `dsn` (as the SDK parses it)."""
+    from sentry_sdk.utils import Dsn
+
+    return str(Dsn(dsn).project_id)

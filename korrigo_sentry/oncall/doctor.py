@@ -41,8 +41,9 @@ CHECKS: list[tuple[str, str]] = [
     ("sdk_version", f"The installed sentry-sdk is the pinned {settings.SDK_PIN}."),
     (
         "ingest",
-        "The DSN's host answers from here: DNS, connection, TLS certificate and proxy "
-        "(nothing is sent; --offline skips it).",
+        "Sentry takes the DSN's key for its project, from here: DNS, connection, TLS "
+        "certificate, proxy, then the key and project id (an empty client report, which "
+        "Sentry authenticates and stores nothing of; --offline skips it).",
     ),
 ]
 #: How long the ingest check waits for Sentry's host.
@@ -143,14 +144,22 @@ def _check_ingest(dsn: str | None, *, network: bool) -> CheckResult:
         return CheckResult("ingest", "ok", "not checked (--offline)")
     if not dsn:
         return CheckResult("ingest", "fail", "no usable DSN: nowhere to reach")
-    from korrigo_sentry.oncall import delivery
+    from korrigo_sentry.oncall import delivery, echo
 
     where = delivery.target(dsn, f"sentry.python/{sentry_sdk.VERSION}")
-    problem = delivery.probe(where, timeout=INGEST_TIMEOUT)
-    if problem is not None:
-        return CheckResult("ingest", "fail", f"{problem.sentence} (send-test says more)")
+    outcome = delivery.check_key(where, timeout=INGEST_TIMEOUT)
     via = f" through the proxy {where.proxy}" if where.proxy else ""
-    return CheckResult("ingest", "ok", f"{where.host}:{where.port} answers{via}")
+    project = delivery.project_of(dsn)
+    if outcome.kind.name == "rate_limited":  # the key is good; the project is over quota
+        return CheckResult("ingest", "warn", f"key accepted{via}, but {outcome.sentence}")
+    if not outcome.accepted:  # the sentence may quote the server, which may quote the key
+        sentence = echo.redact(outcome.sentence, *echo.dsn_keys(dsn))
+        return CheckResult("ingest", "fail", f"{sentence} (send-test says more)")
+    return CheckResult(
+        "ingest",
+        "ok",
+        f"{where.host}:{where.port} accepts the key for project {project}{via}",
+    )
 
 
 def missing_packages() -> dict[str, str]:
