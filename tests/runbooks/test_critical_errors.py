@@ -1,0 +1,38 @@
+"""runbooks/critical-errors.md."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.runbooks.conftest import Run, all_ok, first_failure
+
+SLUG = "critical-errors"
+
+
+def test_a_healthy_server_passes(run_checks: Run, healthy: dict) -> None:
+    results = run_checks(SLUG, healthy)
+
+    assert all_ok(results)
+    assert results[0].verdict.found == "first_seen_event in production, 5 min per issue"
+
+
+def test_a_changed_rule_fails(
+    run_checks: Run, healthy: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from korrigo_sentry import alerts
+
+    real = alerts.get_rule("critical-errors")
+    monkeypatch.setattr(
+        alerts, "get_rule", lambda rule_id: dataclasses.replace(real, condition="event_frequency")
+    )
+
+    assert first_failure(run_checks(SLUG, healthy))[0] == "rule"
+
+
+def test_sampled_errors_fail(run_checks: Run, healthy: dict) -> None:
+    step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_SAMPLE_RATE": "0.5"}))
+
+    assert step == "sample-rate"
+    assert found.startswith("error sample rate: 0.5, below Korrigo's 1.0")

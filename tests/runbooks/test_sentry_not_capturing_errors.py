@@ -1,0 +1,67 @@
+"""runbooks/sentry-not-capturing-errors.md: its quick checks on a healthy and a broken server."""
+
+from __future__ import annotations
+
+import socket
+
+from tests.relay_standin import Ingest
+from tests.runbooks.conftest import Run, all_ok, first_failure
+
+SLUG = "sentry-not-capturing-errors"
+
+
+def test_a_healthy_server_passes_every_step(run_checks: Run, healthy: dict) -> None:
+    results = run_checks(SLUG, healthy)
+
+    assert all_ok(results), [(r.step.id, r.verdict) for r in results]
+    assert [r.step.id for r in results] == ["dsn", "client", "sample-rate", "environment", "ingest"]
+
+
+def test_no_dsn_fails_first_and_sends_to_no_dsn(run_checks: Run) -> None:
+    results = run_checks(SLUG, {"SENTRY_ENVIRONMENT": "production"})
+
+    assert first_failure(results) == (
+        "dsn",
+        "no DSN: SENTRY_DSN is unset or empty; nothing is sent",
+    )
+    assert "(#no-dsn)" in results[0].if_not
+    assert all(r.verdict is None for r in results[1:])  # not run after the first failure
+
+
+def test_errors_sampled_away_fail(run_checks: Run, healthy: dict) -> None:
+    step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_SAMPLE_RATE": "0"}))
+
+    assert (step, found) == ("sample-rate", "error sample rate: 0.0: every error event is dropped")
+
+
+def test_an_unknown_environment_fails(run_checks: Run, healthy: dict) -> None:
+    step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_ENVIRONMENT": "prodd"}))
+
+    assert step == "environment"
+    assert found.startswith("SENTRY_ENVIRONMENT is 'prodd', not one of")
+
+
+def test_the_ingest_down_fails_the_last_step(run_checks: Run, healthy: dict) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    dsn = f"http://a1b2c3d4e5f60718293a4b5c6d7e8f90@127.0.0.1:{port}/1"
+
+    results = run_checks(SLUG, {**healthy, "SENTRY_DSN": dsn})
+
+    step, found = first_failure(results)
+    assert step == "ingest"
+    assert found.startswith(f"The connection to 127.0.0.1:{port} was refused")
+    assert "(sentry-not-capturing-errors.md#network-tls-or-proxy)" in results[-1].if_not
+
+
+def test_a_wrong_key_fails_the_last_step_and_stores_nothing(
+    run_checks: Run, healthy: dict, ingest: Ingest
+) -> None:
+    results = run_checks(SLUG, {**healthy, "SENTRY_DSN": ingest.dsn(key="f" * 32)})
+
+    step, found = first_failure(results)
+    assert step == "ingest"
+    assert found.startswith("Sentry refused the event (HTTP 403")
+    assert "#sentry-answered-with-an-error" in results[-1].if_not
+    assert ingest.received == []
