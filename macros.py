@@ -631,5 +631,13 @@ def define_layout_macros(env: Any) -> None:
         """Alert -> runbook table and the symptom runbooks, linked from the page."""
         return runbook_layout.paged_block(page_path(env), load_rules(), runbooks.load_runbooks())
 
+    def quick_checks(slug: str = "") -> str:
+        """The runbook's quick checks (korrigo_sentry.oncall.checks), rendered."""
+        from korrigo_sentry.oncall import checks
+
+        slug = slug or posixpath.splitext(posixpath.basename(page_path(env)))[0]
+        return runbook_layout.quick_checks(slug, checks.get(slug))
+
     env.macro(runbook_header)
     env.macro(paged_start)
+    env.macro(quick_checks)

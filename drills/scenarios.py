@@ -1,7 +1,7 @@
 """The drills: one per runbook whose incident can happen on the local stack.
 
 Each drill follows its page: break the stack, run the page's quick checks (the page's own
-code, `runbooks.get_runbook(slug).checks`, run inside the broken process or through
+steps, `korrigo_sentry.oncall.checks`, run inside the broken process or through
 `python -m korrigo_sentry runbook SLUG` in its environment) and see them detect the break,
 apply the page's mitigation, then check the page's Verification, with the events Bugsink
 stored. Every drill reports to its own Bugsink project, so its counts are its own.

@@ -17,8 +17,8 @@ from typing import Any
 
 from korrigo_sentry.oncall.where import OnCall, oncall
 
-#: The compose-free form of the first command: the runbook command of the package.
-FIRST_COMMAND = "python -m korrigo_sentry runbook {slug}"
+#: The compose-free form of the first command: the runbook's quick checks, with verdicts.
+FIRST_COMMAND = "python -m korrigo_sentry check {slug}"
 #: Front matter keys the header reads, besides `severity`, `owner` and `last_reviewed`.
 RUNS_IN = "runs_in"
 SEARCH_PHRASES = "tags"  # Material's search indexes page.meta.tags (boost 1e6)
@@ -48,7 +48,6 @@ def header(
     where = where or oncall()
     today = today or dt.date.today()
     place = where.place(str(meta[RUNS_IN]))
-    shell = where.exec_in(place.id, place.open) if place.open else ""
     phrases = ", ".join(str(p) for p in meta.get(SEARCH_PHRASES, ()))
     lines = [
         '<div class="korrigo-runbook-header" markdown>',
@@ -64,8 +63,6 @@ def header(
         "```",
         "",
     ]
-    if shell:
-        lines += [f"Quick checks run in a **{place.label}**: `{shell}`", ""]
     if phrases:
         lines += [f"*Also known as:* {phrases}", ""]
     return "\n".join([*lines, "</div>"])
@@ -88,3 +85,36 @@ def paged_block(here: str, rules: list[Any], books: list[Any]) -> str:
         if "alert" not in book.meta
     ]
     return "\n".join(rows) + "\n\nNo alert, but something is wrong: " + " · ".join(symptoms) + "."
+
+
+def quick_checks(slug: str, book: Any, where: OnCall | None = None) -> str:
+    """The "Quick checks" section's Markdown, from the runbook's steps
+    (`korrigo_sentry.oncall.checks`): one command, then each step with what to expect and
+    where to go when it fails. No code to paste, no assertion to read: the command says
+    OK or FAILED."""
+    where = where or oncall()
+    command = where.exec_in(book.place, FIRST_COMMAND.format(slug=slug))
+    host = where.place("host").label
+    service = where.place(book.place).service
+    lines = [
+        f"Run every check at once, in the `{service}` container; the first line says OK or "
+        "FAILED, then each step says what it found and the first failure gives the next step "
+        "(exit status 1):",
+        "",
+        f'```bash title="{host}"',
+        command,
+        "```",
+        "",
+        f"One step alone: add its name, e.g. `... check {slug} {book.steps[0].id}`.",
+        "",
+    ]
+    for number, step in enumerate(book.steps, 1):
+        lines += [
+            f"{number}. **{step.title}** (`{step.id}`)",
+            "",
+            f"    Expected: {step.expected}",
+            "",
+            f"    If not: {step.if_not}",
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"

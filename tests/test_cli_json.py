@@ -46,22 +46,29 @@ def test_runbook_json_stops_at_the_first_failure(capsys: Capture) -> None:
     assert cli.main(["runbook", "sentry-not-capturing-errors", "--json"]) == 1
     data = document(capsys, "runbook")
     assert data["ok"] is False
-    assert len(data["checks"]) == 1
-    assert data["checks"][0]["passed"] is False
-    assert data["checks"][0]["output"].startswith("FAILED")
-    assert data["next_step"]["url"].startswith(f"{SITE}runbooks/sentry-not-capturing-errors/#")
+    assert [c["status"] for c in data["checks"]] == ["failed", *["not_run"] * 4]
+    assert data["checks"][0]["found"].startswith("no DSN")
+    assert data["next_step"]["url"] == f"{SITE}runbooks/sentry-not-capturing-errors/#no-dsn"
 
 
-def test_runbook_json_on_a_healthy_configuration(
+def test_check_json_on_a_healthy_configuration(
     capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in HEALTHY.items():
         monkeypatch.setenv(name, value)
-    assert cli.main(["runbook", "missing-release-or-environment", "--json"]) == 0
-    data = document(capsys, "runbook")
+    assert cli.main(["check", "missing-release-or-environment", "--json"]) == 0
+    data = document(capsys, "check")
     assert data["ok"] is True
     assert data["next_step"] is None
-    assert all(check["passed"] for check in data["checks"])
+    assert all(check["status"] == "ok" for check in data["checks"])
+
+
+def test_check_list_json(capsys: Capture) -> None:
+    assert cli.main(["check", "--list", "--json"]) == 0
+    data = document(capsys, "check --list")
+    by_slug = {book["runbook"]: book for book in data["runbooks"]}
+    assert by_slug["celery-failures-not-reported"]["place"] == "worker"
+    assert by_slug["sentry-not-capturing-errors"]["steps"][-1] == "ingest"
 
 
 def test_alerts_validate_json(capsys: Capture) -> None:

@@ -1,29 +1,37 @@
-"""`python -m korrigo_sentry runbook`: list, run quick checks, stop at the first failure."""
+"""`python -m korrigo_sentry check` and `runbook`: verdicts first, the next step of the first
+failure, one step alone, usage errors; no Markdown executed."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from handbook.transcript import transcript
 from korrigo_sentry import cli
-from korrigo_sentry.oncall import runbooks
-from korrigo_sentry.testing import TEST_DSN
+from korrigo_sentry.oncall import checks, runbooks
+from tests.relay_standin import Ingest, relay_standin
 
 BOOKS = runbooks.load_runbooks()
-HEALTHY = {
-    "SENTRY_DSN": TEST_DSN,
-    "SENTRY_ENVIRONMENT": "production",
-    "GIT_COMMIT_SHA": "01c1541",
-}
+PACKAGE = Path(cli.__file__).resolve().parents[1]
 
 
 #: No outside configuration, no .env, the SDK left as found (tests/conftest.py).
 pytestmark = pytest.mark.usefixtures("clean_sentry_env")
+
+
+@pytest.fixture
+def healthy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingest]:
+    with relay_standin() as ingest:
+        monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
+        monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
+        monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
+        yield ingest
 
 
 def test_list_shows_every_runbook(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,53 +43,65 @@ def test_list_shows_every_runbook(capsys: pytest.CaptureFixture[str]) -> None:
         assert book.title in line
 
 
-def test_without_a_dsn_the_first_check_fails_and_points_to_the_next_step(
+def test_without_a_dsn_the_verdict_comes_first_then_the_next_step(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    book = runbooks.get_runbook("sentry-not-capturing-errors")
-    first, second = book.checks[:2]
-    assert cli.main(["runbook", book.slug]) == 1
-    out = capsys.readouterr().out
-    assert f"[1/{len(book.checks)}] {runbooks.plain(first.title)}" in out
-    assert "FAILED" in out
-    assert runbooks.plain(first.expected) in out
-    assert f"Next step: {runbooks.plain(first.if_not)}" in out
-    assert runbooks.link_url(book.slug, first.link) in out
-    assert runbooks.plain(second.title) not in out  # stopped at the first failure
+    assert cli.main(["check", "sentry-not-capturing-errors"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "FAILED: sentry-not-capturing-errors, check 1 of 5: The SDK has a DSN."
+    assert lines[2] == "[1/5] FAILED  dsn: The SDK has a DSN."
+    assert lines[3].strip() == "found:    no DSN: SENTRY_DSN is unset or empty; nothing is sent"
+    assert "[2/5] not run client: The SDK is initialised and has somewhere to send to." in lines
+    assert lines[-2] == "Next step: the events never leave the process; go to No DSN."
+    assert lines[-1].strip() == runbooks.page_url("sentry-not-capturing-errors", "no-dsn")
 
 
-@pytest.mark.parametrize("book", BOOKS, ids=[b.slug for b in BOOKS])
-def test_every_runbook_passes_on_a_healthy_configuration(
-    book: runbooks.Runbook, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("slug", [book.slug for book in BOOKS])
+def test_every_runbook_passes_on_a_healthy_server(
+    slug: str, healthy: Ingest, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name, value in HEALTHY.items():
-        monkeypatch.setenv(name, value)
-    status = cli.main(["runbook", book.slug])
+    status = cli.main(["check", slug])
     out = capsys.readouterr().out
+    total = len(checks.get(slug).steps)
     assert status == 0, out
-    assert out.count("result:") == len(book.checks)
-    assert f"All {len(book.checks)} quick checks passed." in out
+    assert out.splitlines()[0] == f"OK: {slug}, {total} of {total} checks passed"
+    assert out.count("] OK ") == total
 
 
-def test_a_check_reports_what_the_block_printed_and_runs_the_page_code(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    page = tmp_path / "probe.md"
-    page.write_text(
-        "---\nsymptom: a probe\nseverity: low\nowner: tests\nlast_reviewed: 2026-01-01\n---\n"
-        "# Probe\n\n## Quick checks (first five minutes)\n\n**First.**\n\n"
-        '```python\nprint("first ran")\n```\n\nExpected: it runs.\n\n**Second.**\n\n'
-        '```python\nassert 1 == 2, "second is broken"\n```\n\nExpected: never.\n\n'
-        "If not: read [the part about it](#probe).\n\n## Diagnosis\n"
-    )
-    book = runbooks.parse(page)
-    assert [c.title for c in book.checks] == ["First.", "Second."]
-    assert runbooks.run_runbook(book, sys.stdout) is False
+def test_one_step_alone(healthy: Ingest, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", "sentry-not-capturing-errors", "ingest"]) == 0
     out = capsys.readouterr().out
-    assert "result:   first ran" in out
-    assert "result:   FAILED: second is broken" in out
-    assert "Next step: read the part about it." in out
-    assert runbooks.page_url("probe", "probe") in out
+    assert out.splitlines()[0] == "OK: sentry-not-capturing-errors, 1 of 1 checks passed"
+    assert healthy.received == [["client_report"]]
+
+
+def test_the_runbook_command_is_the_check_command(
+    healthy: Ingest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli.main(["check", "quota-exhausted"])
+    checked = capsys.readouterr().out
+    cli.main(["runbook", "quota-exhausted"])
+    assert capsys.readouterr().out == checked
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["check", "no-such-page"], "error: no runbook 'no-such-page'; known: "),
+        (
+            ["check", "quota-exhausted", "nope"],
+            "error: runbook 'quota-exhausted' has no step 'nope'; its steps: environment, "
+            "traces, health-checks",
+        ),
+        (["check"], "error: name a runbook (python -m korrigo_sentry check --list shows them)"),
+        (["runbook", "no-such-page"], "error: no runbook 'no-such-page'; known: "),
+    ],
+)
+def test_an_unknown_runbook_or_step_is_a_usage_error(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err.startswith(message)
 
 
 @pytest.mark.parametrize(
@@ -100,25 +120,31 @@ def test_next_step_links_become_site_urls(link: str, path: str) -> None:
     assert runbooks.link_url("here", link) == runbooks.site_url() + path
 
 
-def test_an_error_in_a_check_points_at_the_page_line(tmp_path: Path) -> None:
-    page = tmp_path / "broken.md"
-    page.write_text(
-        "---\nsymptom: x\nseverity: low\nowner: t\nlast_reviewed: 2026-01-01\n---\n# B\n\n"
-        "## Quick checks (first five minutes)\n\n**Boom.**\n\n```python\nx = 1\n1 / 0\n```\n\n"
-        "Expected: nothing.\n"
+def test_a_step_that_breaks_is_a_failed_step_not_a_traceback() -> None:
+    def broken(here: checks.Here) -> checks.Verdict:
+        raise KeyError("https://secretKeyOfTheBrokenStep1@o0.ingest.sentry.io/1")
+
+    step = checks.Step("broken", "Breaks.", "never.", "see [x](#x).", broken)
+
+    verdict = checks.run_step(step, checks.Here({}))
+
+    assert not verdict.ok
+    assert verdict.found == (
+        "the check itself failed: KeyError: 'https://***@o0.ingest.sentry.io/1'"
     )
-    (check,) = runbooks.parse(page).checks
-    assert page.read_text().splitlines()[check.line - 1] == "x = 1"
-    result = runbooks.run_check(runbooks.parse(page), check)
-    assert not result.passed
-    assert result.output.startswith("ERROR: ZeroDivisionError")
 
 
-def test_an_unknown_slug_names_the_known_ones(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["runbook", "no-such-page"]) == 2
-    err = capsys.readouterr().err
-    assert "no-such-page" in err
-    assert BOOKS[0].slug in err
+def test_no_code_of_the_package_executes_text() -> None:
+    """Issue 23: the runbook command executed the pages' python fences. Nothing calls
+    exec, eval or compile on text any more."""
+    calls = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+                "exec", "eval", "compile",
+            }:  # fmt: skip
+                calls.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert calls == []
 
 
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:

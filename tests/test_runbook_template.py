@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import posixpath
 import re
@@ -87,22 +86,36 @@ def test_mitigation_is_safest_first_and_includes_a_rollback(book: Runbook) -> No
 
 
 @pytest.mark.parametrize("book", BOOKS, ids=IDS)
-def test_quick_checks_run_live_and_tell_what_to_expect(book: Runbook) -> None:
-    assert book.checks, "at least one quick check"
+def test_quick_checks_are_the_packages_and_tell_what_to_expect(book: Runbook) -> None:
+    """The section renders the runbook's steps (korrigo_sentry.oncall.checks); each says what
+    to expect and links its next step to a heading that exists."""
+    from korrigo_sentry.oncall import checks
+
+    assert _section(book, QUICK_CHECKS).strip().splitlines()[1:] == ["", "{{ quick_checks() }}"]
+    steps = checks.get(book.slug)
+    assert steps.place == book.meta["runs_in"]
+    assert steps.steps, "at least one quick check"
     anchors = _headings(book)
-    for check in book.checks:
-        assert check.title, check.line
-        assert check.expected, f"line {check.line}: no Expected: paragraph"
-        assert not JINJA.search(check.expected + check.if_not), "the command prints these raw"
-        # The live command has no fake transport: a quick check must not use `sentry`.
-        names = {n.id for n in ast.walk(ast.parse(check.code)) if isinstance(n, ast.Name)}
-        assert "sentry" not in names, f"line {check.line} uses the doc tests' `sentry`"
-        if check.link.startswith("#"):
-            assert check.link[1:] in anchors, f"line {check.line}: no heading {check.link}"
-        elif check.link:
+    for step in steps.steps:
+        assert step.title, step.id
+        assert step.expected, step.id
+        assert step.if_not, step.id
+        assert re.fullmatch(r"[a-z][a-z-]*", step.id), step.id
+        assert not JINJA.search(step.expected + step.if_not), "the command prints these raw"
+        link = runbooks.first_link(step.if_not)
+        assert link, f"{step.id}: the next step links nowhere"
+        if link.startswith("#"):
+            assert link[1:] in anchors, f"{step.id}: no heading {link}"
+        else:
             # as the site sees it: runbooks/ is docs/runbooks (a symlink)
-            target = posixpath.normpath(posixpath.join("docs/runbooks", check.link.split("#")[0]))
-            assert (runbooks.REPO_ROOT / target).is_file(), f"line {check.line}: {check.link}"
+            target = posixpath.normpath(posixpath.join("docs/runbooks", link.split("#")[0]))
+            assert (runbooks.REPO_ROOT / target).is_file(), f"{step.id}: {link}"
+
+
+def test_every_runbook_with_checks_is_a_page() -> None:
+    from korrigo_sentry.oncall import checks
+
+    assert set(checks.registry()) == {book.slug for book in BOOKS}
 
 
 @pytest.mark.parametrize("book", BOOKS, ids=IDS)

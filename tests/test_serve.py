@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from korrigo_sentry.oncall import runbooks
 from tests.doc_sources import ROOT
 from tests.test_site_support import copy_repo
 
@@ -119,14 +118,16 @@ def test_an_edited_page_is_served_again(served: str, project: Path) -> None:
 
 
 def test_a_runbook_edit_updates_the_command_line_transcript(served: str, project: Path) -> None:
-    """The transcript is cached across builds: the cache must see the runbook change."""
+    """The transcript is cached across builds: the cache must see the checks change."""
+    from korrigo_sentry.oncall import checks
+
     slug = "sentry-not-capturing-errors"
     url = served + "runbooks/command-line/"
-    title = runbooks.get_runbook(slug).checks[0].title.rstrip(".")
+    title = checks.get(slug).steps[0].title.rstrip(".")
     _, before = _get(url)
     assert f"{title}." in before  # the transcript shows the first check's title
     edited = f"{title}, edited under serve"
-    page = project / "runbooks" / f"{slug}.md"
+    page = project / "korrigo_sentry" / "oncall" / "checks" / f"{slug.replace('-', '_')}.py"
     text = page.read_text(encoding="utf-8")
     assert title in text
     page.write_text(text.replace(title, edited, 1), encoding="utf-8")

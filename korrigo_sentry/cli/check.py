@@ -9,7 +9,10 @@ first failure, the next step and its address. The first line is the verdict.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +101,6 @@ def run_checks(
     """Initialise Sentry as Korrigo does, run the steps, print the verdicts; the exit status."""
     from korrigo_sentry import init_sentry
     from korrigo_sentry.cli import output
-    from korrigo_sentry.cli.runbook import _log_to_stderr
     from korrigo_sentry.oncall import checks
     from korrigo_sentry.oncall.doctor import isolated_sdk
 
@@ -118,6 +120,23 @@ def run_checks(
     else:
         print("\n".join(report(book, results)))
     return exits.OK if all(r.ok for r in results) else exits.FAILED
+
+
+@contextmanager
+def _log_to_stderr() -> Iterator[None]:
+    """Show korrigo_sentry's configuration messages (e.g. "SENTRY_DSN is not set") on the
+    current stderr while the checks run, whatever logging the caller set up."""
+    logger = logging.getLogger("korrigo_sentry")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
 
 
 def _next_step(book: Any, failed: Any) -> tuple[str, str]:

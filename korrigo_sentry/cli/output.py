@@ -39,12 +39,25 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "events": "list of {kind, event_id, outcome, exit_code, sentence, http_status, "
         "retry_after, rate_limits, next_step}",
     },
-    "runbook": {
-        "slug": "the runbook run",
-        "ok": "true when every quick check passed",
-        "checks": "list of {title, passed, output, expected}, up to the first failure",
-        "next_step": "{text, url} of the failed check, or null",
+    "check": {
+        "runbook": "the runbook whose checks ran",
+        "step": "the one step asked for, or null (every step)",
+        "ok": "true when every step run passed",
+        "checks": "list of {id, title, status (ok, failed, not_run), found, expected}; the "
+        "steps after the first failure are not_run",
+        "next_step": "{text, url} of the first failed step, or null",
         "url": "the runbook's page",
+    },
+    "check --list": {
+        "runbooks": "list of {runbook, place (the container, a place of oncall.yaml), steps}",
+    },
+    "runbook": {
+        "runbook": "the same document as `check RUNBOOK --json`",
+        "step": "null",
+        "ok": "as for check",
+        "checks": "as for check",
+        "next_step": "as for check",
+        "url": "as for check",
     },
     "runbook --list": {
         "runbooks": "list of {slug, title, subject, url}",

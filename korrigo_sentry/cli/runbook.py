@@ -1,17 +1,14 @@
-"""`python -m korrigo_sentry runbook [--list | SLUG]`: run a runbook's quick checks here.
+"""`python -m korrigo_sentry runbook [--list | SLUG]`: list the runbooks, run one's checks.
 
-The checks are the python blocks of the page's "Quick checks" section, run in order after
-Sentry is initialised exactly as Korrigo's settings do it (real environment, real `.env`,
-real DSN). The first failure stops the run and prints the page's next step and its URL.
+`runbook SLUG` runs the runbook's quick checks exactly as `check SLUG` does (functions of
+`korrigo_sentry.oncall.checks`, no Markdown executed): each step's verdict, the first line
+OK or FAILED, the next step of the first failure and its address.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +60,6 @@ def list_runbooks(*, as_json: bool = False) -> int:
     return 0
 
 
-@contextmanager
-def _log_to_stderr() -> Iterator[None]:
-    """Show korrigo_sentry's configuration messages (e.g. "SENTRY_DSN is not set") on the
-    current stderr while the checks run, whatever logging the caller set up."""
-    logger = logging.getLogger("korrigo_sentry")
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
-
-
 def run_slug(
     slug: str,
     *,
@@ -92,51 +72,8 @@ def run_slug(
     `environ` and `dotenv_path` default to the process environment and the `.env` found
     from the working directory, as in production.
     """
-    from korrigo_sentry import init_sentry
-    from korrigo_sentry.cli import output
-    from korrigo_sentry.oncall import runbooks
+    from korrigo_sentry.cli.check import run_checks
 
-    try:
-        book = runbooks.get_runbook(slug)
-    except runbooks.RunbookError as exc:
-        if str(exc) == runbooks.package_data.MISSING_PAGES:
-            return output.fail("runbook", INSTALLATION, "installation", str(exc), as_json=as_json)
-        return output.fail("runbook", NOT_FOUND, "usage", str(exc), as_json=as_json)
-    with _log_to_stderr():
-        init_sentry(environ=environ, dotenv_path=dotenv_path)
-        sys.stderr.flush()
-        if not as_json:
-            return 0 if runbooks.run_runbook(book, sys.stdout) else 1
-        results = runbooks.run_quick_checks(book)
-    print(_as_json(book, results))
-    return 0 if all(r.passed for r in results) and len(results) == len(book.checks) else 1
-
-
-def _as_json(book: Any, results: list[Any]) -> str:
-    from korrigo_sentry.cli import output
-    from korrigo_sentry.oncall import runbooks
-
-    failed = next((r for r in results if not r.passed), None)
-    next_step = None
-    if failed is not None:
-        next_step = {
-            "text": runbooks.plain(failed.check.if_not),
-            "url": runbooks.link_url(book.slug, failed.check.link or "#diagnosis"),
-        }
-    checks = [
-        {
-            "title": r.check.title,
-            "passed": r.passed,
-            "output": r.output,
-            "expected": runbooks.plain(r.check.expected),
-        }
-        for r in results
-    ]
-    payload = {
-        "slug": book.slug,
-        "ok": failed is None,
-        "checks": checks,
-        "next_step": next_step,
-        "url": book.url,
-    }
-    return output.dumps("runbook", payload)
+    return run_checks(
+        slug, environ=environ, dotenv_path=dotenv_path, as_json=as_json, command="runbook"
+    )

@@ -1,27 +1,22 @@
-"""Runbook pages as data: parse them, run their quick checks, render them for the site.
+"""Runbook pages as data: parse them (front matter, title, sections), render them for the site.
 
 A runbook is a Markdown page of `runbooks/` whose front matter names an `alert` or a
-`symptom`. Its "Quick checks" section is a list of python fences, each preceded by a
-one-line title, followed by an `Expected:` paragraph and optionally an `If not:` paragraph
-(the next step, with a link to the place on the page to go to). The same fences run as
-doc tests under pytest (against the fake transport) and, through
-`python -m korrigo_sentry runbook SLUG`, against the live configuration.
+`symptom`. Its "Quick checks" are not in the page: they are functions of
+`korrigo_sentry.oncall.checks`, which the page renders (`quick_checks` macro) and
+`python -m korrigo_sentry check SLUG` runs; nothing of a page is executed at run time.
 
-Pages are read with markdown-it-py, the parser the doc tests collect fences with, so the
-command runs exactly the blocks CI runs.
+Pages are read with markdown-it-py, the parser the doc tests collect fences with.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import posixpath
 import re
 from collections.abc import Callable, Mapping
-from contextlib import redirect_stdout
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import yaml
 
@@ -47,29 +42,13 @@ SECTIONS: tuple[str, ...] = (
 )
 QUICK_CHECKS = SECTIONS[2]
 FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
-#: The title of the collapsed block that holds a quick check's assertions (issue 13): the
-#: reader copies the visible block, CI and the runbook command run both.
-CI_CHECK_TITLE = "How CI checks this step"
-CI_CHECK_PREFIX = "How CI checks this"  # also "How CI checks this: <what>" (CI-only proofs)
+#: Collapsed blocks that hold CI-only assertions ("How CI checks this: <what>"): left out of
+#: the printable runbooks.
+CI_CHECK_PREFIX = "How CI checks this"
 
 
 class RunbookError(ValueError):
     """A runbook page does not follow the template."""
-
-
-@dataclass(frozen=True)
-class QuickCheck:
-    """One quick check: a python fence with its title, expected result and next step."""
-
-    title: str
-    code: str
-    line: int  # the fence's first code line in the page (1-based)
-    expected: str = ""
-    if_not: str = ""
-    link: str = ""  # where `if_not` sends the reader: `#anchor` or a relative page link
-    where: str = ""  # the fence's title: where a reader runs it (a label of oncall.yaml)
-    ci_check: str = ""  # the collapsed "How CI checks this step" continuation: the asserts
-    ci_line: int = 0  # its first code line in the page
 
 
 @dataclass(frozen=True)
@@ -81,7 +60,6 @@ class Runbook:
     title: str
     meta: Mapping[str, Any]
     sections: tuple[str, ...]
-    checks: tuple[QuickCheck, ...] = field(default_factory=tuple)
 
     @property
     def url(self) -> str:
@@ -163,8 +141,6 @@ def _parse(path: Path, mtime_ns: int) -> Runbook:
     meta: dict[str, Any] = {}
     title = ""
     sections: list[str] = []
-    checks: list[QuickCheck] = []
-    paragraph = ""
     for index, token in enumerate(tokens):
         if token.type == "front_matter":
             meta = yaml.safe_load(token.content) or {}
@@ -174,58 +150,7 @@ def _parse(path: Path, mtime_ns: int) -> Runbook:
                 title = heading
             elif token.tag == "h2":
                 sections.append(heading)
-            paragraph = ""
-        elif token.type == "inline" and tokens[index - 1].type == "paragraph_open":
-            if not sections or sections[-1] != QUICK_CHECKS or token.level != 1:
-                continue
-            paragraph = token.content.strip()
-            if checks and paragraph.startswith("Expected:"):
-                checks[-1] = _with(checks[-1], expected=paragraph.removeprefix("Expected:"))
-            elif checks and paragraph.startswith("If not:"):
-                body = paragraph.removeprefix("If not:")
-                checks[-1] = _with(checks[-1], if_not=body, link=first_link(body))
-        elif token.type == "fence" and sections and sections[-1] == QUICK_CHECKS and token.map:
-            language, options = _fence_info(token.info)
-            if language != "python":
-                continue
-            if token.level == 0 and "continuation" not in options:
-                where = _TITLE.search(token.info)
-                checks.append(
-                    QuickCheck(
-                        plain(paragraph),
-                        token.content,
-                        token.map[0] + 2,
-                        where=where.group(1) if where else "",
-                    )
-                )
-            elif checks and "continuation" in options and _in_ci_check(tokens, index):
-                checks[-1] = replace(checks[-1], ci_check=token.content, ci_line=token.map[0] + 2)
-    return Runbook(path.stem, path, title, meta, tuple(sections), tuple(checks))
-
-
-_TITLE = re.compile(r'title="([^"]*)"')
-
-
-def _fence_info(info: str) -> tuple[str, set[str]]:
-    """(language, bare options) of a fence's info: `python title="x"`, `{.python continuation}`."""
-    words = _TITLE.sub("", info).strip().strip("{}").split()
-    language = words[0].lstrip(".") if words else ""
-    return language, set(words[1:])
-
-
-def _in_ci_check(tokens: list[Any], index: int) -> bool:
-    """True when the fence at `index` sits in a "How CI checks this step" admonition."""
-    for token in reversed(tokens[:index]):
-        if token.type == "admonition_open":
-            return CI_CHECK_TITLE in token.info
-        if token.level == 0:
-            return False
-    return False
-
-
-def _with(check: QuickCheck, **changes: str) -> QuickCheck:
-    values = {**check.__dict__, **{k: v.strip() for k, v in changes.items()}}
-    return QuickCheck(**values)
+    return Runbook(path.stem, path, title, meta, tuple(sections))
 
 
 def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
@@ -257,79 +182,6 @@ def get_runbook(slug: str, directory: Path = RUNBOOK_DIR) -> Runbook:
         known = ", ".join(p.stem for p in runbook_paths(directory))
         raise RunbookError(f"no runbook {slug!r}; known: {known}")
     return parse(path)
-
-
-# --- running quick checks -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What one quick check printed, and whether it passed."""
-
-    check: QuickCheck
-    passed: bool
-    output: str
-
-
-def run_check(book: Runbook, check: QuickCheck) -> CheckResult:
-    """Execute one quick check's block, then its CI check, in a fresh namespace, capturing
-    what they print. The code is padded so that a traceback's line numbers are the page's.
-    """
-    namespace: dict[str, Any] = {"__name__": f"runbook:{book.slug}"}
-    printed = io.StringIO()
-    parts = [(check.line, check.code), (check.ci_line, check.ci_check)]
-    try:
-        with redirect_stdout(printed):
-            for line, code in parts:
-                if code:
-                    source = "\n" * (line - 1) + code
-                    exec(compile(source, str(book.path), "exec"), namespace)
-    except AssertionError as exc:
-        return CheckResult(check, False, f"FAILED: {exc or 'assertion failed'}")
-    except Exception as exc:
-        return CheckResult(check, False, f"ERROR: {type(exc).__name__}: {exc}")
-    lines = [line for line in printed.getvalue().splitlines() if line.strip()]
-    return CheckResult(check, True, "; ".join(lines) or "ok")
-
-
-def run_quick_checks(book: Runbook) -> list[CheckResult]:
-    """Run `book`'s quick checks in order, up to and including the first that fails."""
-    results = []
-    for check in book.checks:
-        results.append(run_check(book, check))
-        if not results[-1].passed:
-            break
-    return results
-
-
-def _label(width: int, name: str) -> str:
-    return f"{'':{width}}{name + ':':10}"
-
-
-def run_runbook(book: Runbook, out: TextIO) -> bool:
-    """Run `book`'s quick checks in order, print each beside its expected result.
-
-    Stops at the first failure and prints the page's next step and its URL.
-    """
-    total = len(book.checks)
-    print(f"Runbook: {book.title} ({book.subject})", file=out)
-    print(f"Page:    {book.url}", file=out)
-    print(f"Running {total} quick checks against this environment.", file=out)
-    for number, check in enumerate(book.checks, 1):
-        result = run_check(book, check)
-        print(f"\n[{number}/{total}] {check.title}", file=out)
-        print(f"{_label(6, 'result')}{result.output}", file=out)
-        print(f"{_label(6, 'expected')}{plain(check.expected)}", file=out)
-        if not result.passed:
-            step = plain(check.if_not) or "continue with the page's Diagnosis section."
-            print(f"\nStopped at check {number} of {total}.", file=out)
-            print(f"Next step: {step}", file=out)
-            print(f"  {link_url(book.slug, check.link or '#diagnosis')}", file=out)
-            return False
-    print(f"\nAll {total} quick checks passed.", file=out)
-    print("If the problem persists, continue with the Diagnosis section:", file=out)
-    print(f"  {page_url(book.slug, 'diagnosis')}", file=out)
-    return True
 
 
 # --- for the site (called from macros.py) ---------------------------------------------------
