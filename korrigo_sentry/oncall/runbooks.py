@@ -208,6 +208,7 @@ def printable_page(book: Runbook) -> str:
     text = without_ci_checks(book.path.read_text(encoding="utf-8"))
     # The header macro reads the page's front matter; here the page is the printable one.
     text = text.replace("{{ runbook_header() }}", f'{{{{ runbook_header("{book.slug}") }}}}')
+    text = text.replace("{{ quick_checks() }}", f'{{{{ quick_checks("{book.slug}") }}}}')
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
     out, in_fence = [], False
