@@ -166,10 +166,12 @@ def report(book: Any, results: list[Any]) -> list[str]:
             lines.append(f"          expected: {runbooks.plain(result.step.expected)}")
     if failed is not None:
         text, url = _next_step(book, failed)
-        lines += ["", f"Next step: {text}", f"  {url}"]
+        offline = f"python -m korrigo_sentry runbook {book.slug} --read"
+        lines += ["", f"Next step: {text}", f"  {url}", f"  (offline: {offline})"]
     else:
         lines += ["", "If the problem persists, continue with the page's Diagnosis section:"]
         lines.append(f"  {runbooks.page_url(book.slug, 'diagnosis')}")
+        lines.append(f"  (offline: python -m korrigo_sentry runbook {book.slug} --read)")
     return lines
 
 

@@ -62,6 +62,10 @@ SCHEMAS: dict[str, dict[str, str]] = {
     "runbook --list": {
         "runbooks": "list of {slug, title, subject, url}",
     },
+    "runbook --read": {
+        "runbook": "the runbook read",
+        "text": "the page as Markdown, rendered as the site renders it (values filled)",
+    },
     "alerts validate": {
         "ok": "true when every rule is valid",
         "rules": "list of {id, kind, condition, runbook}",

@@ -28,6 +28,11 @@ def register(subparsers: Any) -> None:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--list", action="store_true", help="list the runbooks (slug, title)")
     group.add_argument("slug", nargs="?", help="the runbook to run, e.g. high-error-rate")
+    parser.add_argument(
+        "--read",
+        action="store_true",
+        help="print the runbook's page here, values filled, without network (no checks run)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=main)
 
@@ -36,7 +41,53 @@ def main(args: argparse.Namespace) -> int:
     """Entry point of the subcommand."""
     if args.list:
         return list_runbooks(as_json=args.json)
+    if args.read:
+        return read(args.slug, as_json=args.json)
     return run_slug(args.slug, as_json=args.json)
+
+
+def read(slug: str, *, as_json: bool = False) -> int:
+    """Print runbook `slug` as the site renders it (values filled), from the wheel's copy or,
+    in a checkout, rendered now by the site's own macros (handbook/offline.py)."""
+    from korrigo_sentry.cli import output
+    from korrigo_sentry.oncall import package_data, runbooks
+
+    try:
+        runbooks.get_runbook(slug)
+    except runbooks.RunbookError as exc:
+        if str(exc) == package_data.MISSING_PAGES:
+            return output.fail("runbook", INSTALLATION, "installation", str(exc), as_json=as_json)
+        return output.fail("runbook", NOT_FOUND, "usage", str(exc), as_json=as_json)
+    packaged = package_data.rendered_runbook(slug)
+    if packaged is not None:
+        text = packaged.read_text(encoding="utf-8")
+    elif (package_data.REPO_ROOT / "handbook" / "offline.py").is_file():
+        text = _render_from_checkout(slug)
+    else:
+        message = package_data.MISSING_RENDERED
+        return output.fail("runbook", INSTALLATION, "installation", message, as_json=as_json)
+    if as_json:
+        print(output.dumps("runbook --read", {"runbook": slug, "text": text}))
+    else:
+        print(text, end="")
+    return 0
+
+
+def _render_from_checkout(slug: str) -> str:
+    """A checkout renders on demand (the command layer may import the site's code; the
+    library never does): an edited page reads as it will be built."""
+    import importlib
+    import sys
+
+    from korrigo_sentry.oncall import package_data
+
+    root = str(package_data.REPO_ROOT)
+    sys.path.insert(0, root)
+    try:
+        offline = importlib.import_module("handbook.offline")
+        return offline.render_runbooks(package_data.REPO_ROOT)[slug]
+    finally:
+        sys.path.remove(root)
 
 
 def list_runbooks(*, as_json: bool = False) -> int:

@@ -53,6 +53,18 @@ def runbook_dir() -> Path:
     return _packaged("runbooks") or REPO_ROOT / "runbooks"
 
 
+#: What `runbook --read` says when neither the wheel nor a checkout can render the pages.
+MISSING_RENDERED = (
+    "this installation of korrigo-sentry has no rendered runbooks: build its wheel in the "
+    "handbook's virtualenv (pip wheel --no-build-isolation .), or read the page online"
+)
+
+
+def rendered_runbook(slug: str) -> Path | None:
+    """The runbook `slug` rendered at the wheel's build (values filled), or None."""
+    return _packaged(f"rendered/{slug}.md")
+
+
 @cache
 def site_url() -> str:
     """The published handbook's address (mkdocs.yml's `site_url`), ending with a slash."""
