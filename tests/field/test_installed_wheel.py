@@ -196,7 +196,7 @@ def test_nothing_of_the_checkout_is_importable_but_the_cached_dependencies(
 
 def test_the_pages_show_the_commands_on_call_needs() -> None:
     shown = {args[0] for args in page_commands()}
-    assert {"doctor", "send-test", "runbook", "alerts"} <= shown
+    assert {"doctor", "send-test", "check", "runbook", "alerts"} <= shown
 
 
 def test_every_command_the_pages_show_works_from_the_wheel(
@@ -219,6 +219,7 @@ def _assert_key_lines(args: tuple[str, ...], result: Run) -> None:
         document = json.loads(result.out)
         assert document["schema_version"] == 1
         names = {"runbook": "runbook --list" if "--list" in args else "runbook"}
+        names["check"] = "check --list" if "--list" in args else "check"
         names["alerts"] = f"alerts {args[1]}"
         assert document["command"] == names.get(args[0], args[0])
     elif args[0] == "doctor":
@@ -227,9 +228,12 @@ def _assert_key_lines(args: tuple[str, ...], result: Run) -> None:
         assert lines[-1] == "Both events were accepted."
     elif args[:2] == ("runbook", "--list"):
         assert sorted(line.split()[0] for line in lines) == RUNBOOK_SLUGS
-    elif args[0] == "runbook":
-        assert lines[-3].startswith("All ")
-        assert lines[-3].endswith(" quick checks passed.")
+    elif args[0] == "runbook" and "--read" in args:
+        assert lines[0].startswith("# ")
+        assert "{{" not in result.out
+    elif args[0] in ("runbook", "check"):
+        assert lines[0].startswith("OK: ")
+        assert lines[0].endswith(" checks passed")
     elif args[:2] == ("alerts", "export") and "--format" in args:
         assert isinstance(json.loads(result.out), list)
 
@@ -242,7 +246,7 @@ def test_every_runbook_passes_from_the_wheel_on_a_healthy_server(
         runs = list(pool.map(lambda s: run(installed, ("runbook", s), env), RUNBOOK_SLUGS))
     for slug, result in zip(RUNBOOK_SLUGS, runs, strict=True):
         assert result.status == 0, (slug, result.out)
-        assert "quick checks passed." in result.out
+        assert result.out.startswith(f"OK: {slug}, ")
 
 
 def test_alerts_export_output_to_an_unwritable_path(installed: Installed, ingest: int) -> None:
@@ -265,6 +269,7 @@ def cases(port: int, refused_port: int) -> dict[str, dict[str, str]]:
         "DSN, no environment": {k: v for k, v in good.items() if k != "SENTRY_ENVIRONMENT"},
         "DSN in quotes": {**good, "SENTRY_DSN": f'"{good["SENTRY_DSN"]}"'},
         "bad traces rate": {**good, "SENTRY_TRACES_SAMPLE_RATE": "lots"},
+        "environment prodd": {**good, "SENTRY_ENVIRONMENT": "prodd"},
         "Sentry refuses connections": healthy(refused_port),
         "Sentry rate limits (429)": healthy(port, project="429"),
     }
@@ -276,18 +281,24 @@ MATRIX_COMMANDS: tuple[tuple[str, ...], ...] = (
     ("doctor",),
     ("send-test", "--timeout", "5"),
     ("runbook", "sentry-not-capturing-errors"),
+    ("check", "quota-exhausted"),
 )
 #: case -> exit status of each matrix command, written from what on-call should get.
 EXPECTED = {
-    "healthy": (0, 0, 0),
-    "no DSN": (1, 16, 1),  # 16: a configuration error (2 is a usage error)
-    "DSN, no environment": (1, 0, 1),  # sent as production, with a warning
-    "DSN in quotes": (1, 16, 1),
-    "bad traces rate": (1, 0, 0),  # send-test still sends
-    # The runbook's quick checks read the configuration only; doctor's ingest check and
-    # send-test see the network.
-    "Sentry refuses connections": (1, 4, 0),
-    "Sentry rate limits (429)": (0, 13, 0),
+    "healthy": (0, 0, 0, 0),
+    # 16: a configuration error (2 is a usage error). The quota runbook's steps look at
+    # what this process would spend: without a DSN, nothing, so they pass.
+    "no DSN": (1, 16, 1, 0),
+    "DSN, no environment": (1, 0, 1, 1),  # sent as production, with a warning
+    "DSN in quotes": (1, 16, 1, 0),
+    "bad traces rate": (1, 0, 0, 0),  # send-test still sends; no step reads that rate...
+    # ...but a misspelt environment fails the quota runbook (issue 23)
+    "environment prodd": (1, 0, 1, 1),
+    # doctor's ingest check, send-test and the not-capturing runbook's last step see the
+    # network; the quota runbook's steps read the configuration only.
+    "Sentry refuses connections": (1, 4, 1, 0),
+    # The key is good (doctor warns), but events are refused now: not capturing.
+    "Sentry rate limits (429)": (0, 13, 1, 0),
 }
 
 
@@ -331,3 +342,103 @@ def _write_matrix(installed: Installed, table: dict[Any, Run]) -> None:
         lines.append(f"| `{' '.join(args)}` | {case} | {result.status} | {first} | {problem} |")
     ARTIFACT.parent.mkdir(exist_ok=True)
     ARTIFACT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+#: What the `check` command answers from the wheel, for the failures it exists to catch:
+#: (case, argv, environment change, exit status, first line). The first line is the verdict.
+def check_cases(port: int, refused_port: int) -> list[tuple[str, tuple[str, ...], dict, int, str]]:
+    good = healthy(port)
+    down = healthy(refused_port)
+    slug = "sentry-not-capturing-errors"
+    return [
+        ("healthy", ("check", slug), good, 0, f"OK: {slug}, 5 of 5 checks passed"),
+        (
+            "no DSN",
+            ("check", slug),
+            {"SENTRY_ENVIRONMENT": "production"},
+            1,
+            f"FAILED: {slug}, check 1 of 5: The SDK has a DSN.",
+        ),
+        (
+            "ingest down",
+            ("check", slug),
+            down,
+            1,
+            f"FAILED: {slug}, check 5 of 5: Sentry takes this DSN's key, from here.",
+        ),
+        (
+            "environment prodd",
+            ("check", "quota-exhausted"),
+            {**good, "SENTRY_ENVIRONMENT": "prodd"},
+            1,
+            "FAILED: quota-exhausted, check 1 of 3: This process reports the environment it "
+            "runs in.",
+        ),
+        (
+            "one step",
+            ("check", slug, "ingest"),
+            good,
+            0,
+            f"OK: {slug}, 1 of 1 checks passed",
+        ),
+        (
+            "unknown runbook",
+            ("check", "no-such-runbook"),
+            good,
+            2,
+            "error: no runbook 'no-such-runbook'; known: celery-failures-not-reported, "
+            "critical-errors, high-error-rate, missing-release-or-environment, "
+            "performance-data-missing, performance-degradation, quota-exhausted, "
+            "sensitive-data-in-event, sentry-not-capturing-errors",
+        ),
+        (
+            "unknown step",
+            ("check", slug, "nope"),
+            good,
+            2,
+            f"error: runbook '{slug}' has no step 'nope'; its steps: dsn, client, sample-rate, "
+            "environment, ingest",
+        ),
+        (
+            "timeout 0",
+            ("check", slug, "--timeout", "0"),
+            good,
+            2,
+            "error: python -m korrigo_sentry check: argument --timeout: 0 is out of range: "
+            "give seconds above 0, at most 300 (see python -m korrigo_sentry check --help)",
+        ),
+        ("read offline", ("runbook", slug, "--read"), {}, 0, "# Sentry is not capturing errors"),
+        (
+            "read an unknown runbook",
+            ("runbook", "nope", "--read"),
+            {},
+            2,
+            "error: no runbook 'nope'; known: celery-failures-not-reported, critical-errors, "
+            "high-error-rate, missing-release-or-environment, performance-data-missing, "
+            "performance-degradation, quota-exhausted, sensitive-data-in-event, "
+            "sentry-not-capturing-errors",
+        ),
+    ]
+
+
+def test_check_from_the_wheel_says_its_verdict_first(installed: Installed, ingest: int) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        refused_port = probe.getsockname()[1]
+    cases = check_cases(ingest, refused_port)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        results = list(pool.map(lambda case: run(installed, case[1], case[2]), cases))
+    lines = ["| Case | Command | Exit | First line |", "|---|---|---|---|"]
+    got, expected = [], []
+    for (name, args, _, status, first), result in zip(cases, results, strict=True):
+        lines.append(f"| {name} | `{' '.join(args)}` | {result.status} | {result.first_line} |")
+        got.append((name, result.status, result.first_line))
+        expected.append((name, status, first))
+    ARTIFACT.parent.mkdir(exist_ok=True)
+    (ARTIFACT.parent / "check-matrix.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert got == expected
+    read = results[[c[0] for c in cases].index("read offline")]
+    assert "{{" not in read.out
+    assert "python -m korrigo_sentry check sentry-not-capturing-errors" in read.out

@@ -23,7 +23,18 @@ from pathlib import Path
 from tests.test_site_support import copy_sources
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "mkdocs.yml", "runbooks", "korrigo_sentry")
+SOURCES = (
+    "pyproject.toml",
+    "setup.py",
+    "mkdocs.yml",
+    "runbooks",
+    "korrigo_sentry",
+    "macros.py",
+    "handbook",
+    "demo",
+    "requirements.txt",
+)
+# The last four: the build step renders the runbooks with the site's macros (setup.py).
 CACHE = ROOT / ".cache" / "field-deps"
 BUILD = "import sys, setuptools.build_meta as backend; print(backend.build_wheel(sys.argv[1]))"
 
