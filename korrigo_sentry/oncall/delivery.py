@@ -294,6 +294,11 @@ def key_probe() -> bytes:
     Limit: while Relay has not yet loaded a project's configuration (`ProjectState::Pending`)
     it accepts and checks later, so a wrong key can be answered 200 once; the next probe
     gets its 403.
+
+    Bugsink, the drills' ingest (bugsink/bugsink `ingest/views.py`, read 2026-12-06): the
+    project is looked up by key before any item is read (`get_project`: "Project not found
+    or key incorrect", a 403 that quotes the DSN with its key, which `echo.redact` removes),
+    then a non-event item is skipped ("skipping non-event item") and 200 is answered.
     """
     import datetime as dt
     import time
