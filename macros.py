@@ -626,11 +626,9 @@ def define_env(env: Any) -> None:
         alert_condition,
         alert_actions,
         alert_notifies,
-        alert_throttle,
         alert_rationale,
         alerts_table,
         monitors_table,
-        monitor_opens,
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.testing.relay (issue 7)
         project_scrubbing_rules,  # korrigo_sentry.testing.relay (issue 7)

@@ -8,6 +8,7 @@ line, the item and the field (`AlertRuleError`), never a traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -295,6 +296,17 @@ def _describe(data: Any, loc: Sequence[int | str]) -> tuple[str, str]:
     return "(file)", ".".join(str(p) for p in loc) or "(file)"
 
 
+def _locate(data: Any, loc: Sequence[int | str], message: str) -> Sequence[int | str]:
+    """A whole-file error about one alert (`alert 'x': unknown monitor`) points at it."""
+    found = re.search(r"alert '([^']+)'", message)
+    if loc or not found or not isinstance(data, Mapping):
+        return loc
+    for index, item in enumerate(data.get("alerts") or []):
+        if isinstance(item, Mapping) and item.get("id") == found.group(1):
+            return ("alerts", index, "monitors")
+    return loc
+
+
 def _load(source: Path) -> AlertsFile:
     try:
         text = source.read_text(encoding="utf-8")
@@ -306,11 +318,17 @@ def _load(source: Path) -> AlertsFile:
         return AlertsFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = first["loc"]
+        loc = _locate(data, first["loc"], first["msg"])
         node = _node_at(root, loc)
         line = node.start_mark.line + 1 if node is not None else 1
         label, field_name = _describe(data, loc)
         message = first["msg"].removeprefix("Value error, ")
+        message = re.sub(r"^alert '[^']+': ", "", message)
+        if first["type"] == "missing":
+            message = "is missing"
+        if first["type"] == "model_type":
+            message = "the file must be a mapping of policy, monitors, cron_monitors and alerts"
+        message += "; the fields are described at the top of the package's alerts.yaml"
         raise AlertRuleError(label, field_name, message, f"{source}:{line}") from None
 
 
