@@ -184,7 +184,7 @@ def aggregate(rule: AlertRule, items: Sequence[Item]) -> float | None:
         # Linear interpolation between closest ranks (the "inclusive" method), like
         # numpy's default percentile; Sentry's quantile is an approximation of it.
         return statistics.quantiles(durations, n=100, method="inclusive")[94]
-    raise ValueError(f"alert rule {rule.id!r}: no local evaluation for {rule.aggregate!r}")
+    raise ValueError(f"alert {rule.id!r}: no local evaluation for {rule.aggregate!r}")
 
 
 def _past(rule: AlertRule, value: float) -> bool:
