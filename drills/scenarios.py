@@ -135,7 +135,9 @@ def error_burst(stack: Stack) -> Result:
     # Monitors & Alerts: the issue opens at the monitor's priority, resolves once the
     # window empties; the alert (filters: priority, de-escalation) tells on both only.
     assert told == [rule.monitor.priority, "resolved"], told
-    drill.log(f"{burst} errors stored in Bugsink; the monitor opens its issue, the alert tells once")
+    drill.log(
+        f"{burst} errors stored in Bugsink; the monitor opens its issue, the alert tells once"
+    )
     report = stack.web_checks("high-error-rate")
     drill.expect_passed(report)
     deployed = report["checks"][-1]["output"]

@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -82,8 +82,8 @@ def test_apply_without_an_org_or_ids_says_which_to_pass(
 class FakeSentry(BaseHTTPRequestHandler):
     """Records each request; answers ids the way Sentry's endpoints do."""
 
-    seen: list[dict[str, Any]] = []
-    refuse: str | None = None
+    seen: ClassVar[list[dict[str, Any]]] = []
+    refuse: ClassVar[str | None] = None
 
     def _answer(self, status: int, body: Any) -> None:
         data = json.dumps(body).encode()
@@ -141,7 +141,9 @@ def test_apply_fills_each_reference_from_earlier_answers(sentry_url: str) -> Non
     assert [status for _, status, _ in done] == [200, 200, 201, 201, 201, 201, 201, 201, 201]
     seen = FakeSentry.seen
     assert {entry["auth"] for entry in seen} == {f"Bearer {TOKEN}"}
-    assert seen[1]["path"] == "/api/0/organizations/korrigo-org/detectors/?project=42&query=type:error"
+    assert (
+        seen[1]["path"] == "/api/0/organizations/korrigo-org/detectors/?project=42&query=type:error"
+    )
     assert seen[2]["body"]["projectId"] == 42  # from the project lookup
     # The alerts point at the ids the server gave: 500 (looked up), then 603, 604, 605.
     workflows = [e["body"] for e in seen if e["path"].endswith("/workflows/")]
@@ -163,6 +165,6 @@ def test_a_refusal_stops_the_run_and_names_the_call(sentry_url: str) -> None:
 
 
 def test_an_unreachable_sentry_is_one_sentence() -> None:
-    with pytest.raises(apply.ApplyError, match="cannot reach http://127.0.0.1:9"):
+    with pytest.raises(apply.ApplyError, match=r"cannot reach http://127\.0\.0\.1:9"):
         apply.apply(plan(load_file(), _dest()), "http://127.0.0.1:9",
                     environ={apply.TOKEN_VAR: TOKEN})  # fmt: skip

@@ -322,8 +322,8 @@ def test_filters_decide_which_changes_of_the_issue_are_told() -> None:
     too_high = variant("performance-degradation", filters=[{"priority_at_least": "high"}])
     slow = [transaction(3000, i) for i in range(3)]
     assert metric_notifications(too_high, slow) == []
-    both = variant("high-error-rate", filter_match="all",
-                   filters=[{"priority_at_least": "high"}, {"deescalating_from": "high"}])  # fmt: skip
+    both_filters = [{"priority_at_least": "high"}, {"deescalating_from": "high"}]
+    both = variant("high-error-rate", filter_match="all", filters=both_filters)
     assert metric_notifications(both, burst(0, 11)) == []  # never both at once
 
 

@@ -118,8 +118,14 @@ def test_sentrys_valid_workflow_bodies_pass_the_mirror() -> None:
         {"config": {"foo": "bar"}},  # test_invalid_data__incorrect_config
         {"triggers": {"foo": "bar"}},  # test_invalid_data__invalid_trigger
         {"config": {"frequency": -1}},  # Workflow.config_schema "minimum": 0
-        {"actionFilters": [{**SENTRY_SLACK_FILTER, "actions": [
-            {"type": "slack", "config": {}, "integrationId": 1}]}]},  # fmt: skip
+        {
+            "actionFilters": [
+                {
+                    **SENTRY_SLACK_FILTER,
+                    "actions": [{"type": "slack", "config": {}, "integrationId": 1}],
+                }
+            ]
+        },
         {"actionFilters": [{"logicType": "any", "conditions": []}]},  # "Missing actions key"
     ],
 )
@@ -201,7 +207,8 @@ def test_the_plan_looks_up_the_error_monitor_then_creates_monitors_then_alerts()
 
 def test_no_call_targets_the_legacy_endpoints() -> None:
     for call in _calls():
-        assert "/rules/" not in call["path"] and "/alert-rules/" not in call["path"]
+        assert "/rules/" not in call["path"]
+        assert "/alert-rules/" not in call["path"]
         assert call["path"].startswith(ORG)  # organisation-scoped
 
 
@@ -273,7 +280,9 @@ def test_the_new_issue_alert_is_linked_to_the_default_error_monitor() -> None:
         "detectorIds": ["${detector:errors}"],
         "triggers": {
             "logicType": "any-short",
-            "conditions": [{"type": "first_seen_event", "comparison": True, "conditionResult": True}],
+            "conditions": [
+                {"type": "first_seen_event", "comparison": True, "conditionResult": True}
+            ],
             "actions": [],
         },
         "actionFilters": [{"logicType": "all", "conditions": [], "actions": [EMAIL_ADMINS]}],
@@ -299,10 +308,15 @@ def test_a_metric_alert_tells_on_priority_and_on_de_escalation() -> None:
         {
             "type": "slack",
             "integrationId": 7,
-            "data": {"tags": "environment,release",
-                     "notes": f"Runbook: {SITE}runbooks/high-error-rate/"},  # fmt: skip
-            "config": {"targetType": "specific", "targetIdentifier": None,
-                       "targetDisplay": "#korrigo-alerts"},  # fmt: skip
+            "data": {
+                "tags": "environment,release",
+                "notes": f"Runbook: {SITE}runbooks/high-error-rate/",
+            },
+            "config": {
+                "targetType": "specific",
+                "targetIdentifier": None,
+                "targetDisplay": "#korrigo-alerts",
+            },
         },
     ]
 
@@ -333,8 +347,12 @@ def test_exported_bodies_have_the_keys_of_sentrys_test_bodies() -> None:
 def test_every_exported_body_passes_the_mirror() -> None:
     """The exporter checks too; this states the count the issue's closing note reports."""
     bodies = [c for c in _calls() if c["method"] == "POST"]
-    detectors = [sentry_schema.check_detector(c["body"]) for c in bodies if c["object"] == "detector"]
-    workflows = [sentry_schema.check_workflow(c["body"]) for c in bodies if c["object"] == "workflow"]
+    detectors = [
+        sentry_schema.check_detector(c["body"]) for c in bodies if c["object"] == "detector"
+    ]
+    workflows = [
+        sentry_schema.check_workflow(c["body"]) for c in bodies if c["object"] == "workflow"
+    ]
     assert (len(detectors), len(workflows)) == (3, 4)
 
 
@@ -361,8 +379,9 @@ def test_export_json_is_the_exporters_output(capsys: pytest.CaptureFixture[str])
             "--team", "admins=12", "--team", "dev-team=34", "--slack-integration", "7"]  # fmt: skip
     assert cli.main(args) == 0
     captured = capsys.readouterr()
+    teams = {"admins": "12", "dev-team": "34"}
     dest = Destination(org="korrigo-org", project_id="42", site_url=runbooks.site_url(),
-                       team_ids={"admins": "12", "dev-team": "34"}, slack_integration_id="7")  # fmt: skip
+                       team_ids=teams, slack_integration_id="7")  # fmt: skip
     assert json.loads(captured.out) == export(load_file(), dest)
     assert captured.err == ""  # no deprecation note any more
 
@@ -383,3 +402,20 @@ def test_validate_counts_monitors_and_alerts(capsys: pytest.CaptureFixture[str])
 def test_bad_team_mapping_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["alerts", "export", "--team", "admins"]) == 2
     assert capsys.readouterr().err == "error: --team takes NAME=ID\n"
+
+
+def test_a_payload_the_mirror_refuses_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A YAML value the models allow but Sentry's validator would not: named, no traceback."""
+    from korrigo_sentry.alerts import export_sentry
+
+    monkeypatch.setitem(
+        export_sentry.DATASETS, "spans", (1, "events_analytics_platform", ["transaction"])
+    )
+    assert cli.main(["alerts", "export"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "error: monitor 'slow-requests': Sentry would refuse dataSources.0.eventTypes.0:"
+    )
+    assert err.endswith("; fix it in alerts.yaml\n")

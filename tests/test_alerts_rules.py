@@ -70,7 +70,11 @@ def test_unknown_ids_list_the_known_ones() -> None:
 
 
 def test_the_policy_gives_the_on_call_response_times() -> None:
-    assert load_policy() == {"triage_minutes": 15, "escalate_minutes": 30, "stuck_tasks_minutes": 60}
+    assert load_policy() == {
+        "triage_minutes": 15,
+        "escalate_minutes": 30,
+        "stuck_tasks_minutes": 60,
+    }
 
 
 # --- a bad file: one sentence with file, line, item and field --------------------------------
@@ -147,7 +151,12 @@ def test_a_bad_monitor_field_is_named(
     ("alert_id", "field", "value", "problem"),
     [
         ("critical-errors", "monitors", ["nowhere"], "unknown monitor 'nowhere'"),
-        ("critical-errors", "triggers", ["every_event"], "'first_seen_event' or 'regression_event'"),
+        (
+            "critical-errors",
+            "triggers",
+            ["every_event"],
+            "'first_seen_event' or 'regression_event'",
+        ),
         ("high-error-rate", "filters", [], "needs triggers or filters"),
         ("critical-errors", "runbook", "runbooks/other.md", "runbooks/critical-errors.md"),
         ("critical-errors", "rationale", "{nope}", "unknown placeholder 'nope'"),
@@ -189,7 +198,11 @@ def test_a_file_that_is_not_yaml_names_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "problem"),
     [
-        ("[]\n", "(file)", "the file must be a mapping of policy, monitors, cron_monitors and alerts"),
+        (
+            "[]\n",
+            "(file)",
+            "the file must be a mapping of policy, monitors, cron_monitors and alerts",
+        ),
         ("policy: {}\n", "monitors", "is missing"),
         ("alerts: []\n", "policy", "is missing"),
     ],

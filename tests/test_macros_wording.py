@@ -96,10 +96,15 @@ DOWN = variant(
     [
         (NEW_ISSUE, "a new issue is created (on its first event)"),
         (COUNT, "more than 10 errors in 5 minutes"),
-        (variant("high-error-rate", {"above": 2.5, "resolve_at_or_below": 2}),
-         "more than 2.5 errors in 5 minutes"),  # fmt: skip
+        (
+            variant("high-error-rate", {"above": 2.5, "resolve_at_or_below": 2}),
+            "more than 2.5 errors in 5 minutes",
+        ),
         (P95, "`p95(span.duration)` above 2000 ms over 1 hour"),
-        (DOWN, "the check of `/api/health/live/` fails (a GET every 5 minutes, an outage issue opens)"),
+        (
+            DOWN,
+            "the check of `/api/health/live/` fails (a GET every 5 minutes, an outage issue opens)",
+        ),
     ],
 )
 def test_alert_condition(rule: AlertRule, text: str) -> None:
@@ -147,7 +152,10 @@ def test_alert_notifies_and_repeats(rule: AlertRule, notifies: str, repeats: str
     [
         (COUNT, "[10|5 minutes|0 minutes]"),
         (DOWN, "[||30 minutes]"),  # an uptime alert has no threshold and no window
-        (variant("high-error-rate", {"above": 0, "resolve_at_or_below": 0}), "[0|5 minutes|0 minutes]"),
+        (
+            variant("high-error-rate", {"above": 0, "resolve_at_or_below": 0}),
+            "[0|5 minutes|0 minutes]",
+        ),
         (variant("performance-degradation", {"above": 2000.5}), "[2000.5|1 hour|0 minutes]"),
     ],
 )

@@ -41,7 +41,10 @@ def _rate_patterns(rate: float) -> list[re.Pattern[str]]:
 
 
 def _condition(threshold: float) -> re.Pattern[str]:
-    line = {"above": threshold, "resolve_at_or_below": min(threshold, RULE.monitor.resolve_at_or_below)}
+    line = {
+        "above": threshold,
+        "resolve_at_or_below": min(threshold, RULE.monitor.resolve_at_or_below),
+    }
     phrase = macros.alert_condition(variant(RULE.id, line)).replace("`", "")
     return re.compile(re.escape(phrase))
 

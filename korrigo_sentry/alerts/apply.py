@@ -86,7 +86,9 @@ def apply(
             "or add --dry-run to print the calls without sending them"
         )
     if any("{org}" in call.path for call in calls):
-        raise ApplyError("no organization given: pass --org SLUG (the URL part of sentry.io/organizations/SLUG/)")
+        raise ApplyError(
+            "no organization given: pass --org SLUG (the URL part of sentry.io/organizations/SLUG/)"
+        )
     missing = unresolved(calls)
     if missing:
         raise ApplyError(

@@ -27,6 +27,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from korrigo_sentry.alerts import sentry_schema
 from korrigo_sentry.alerts.rules import (
     AlertAction,
@@ -46,6 +48,23 @@ DATASETS: dict[str, tuple[int, str, list[str]]] = {
 }
 #: Workflow names are limited to 256 characters (WorkflowValidator).
 NAME_LIMIT = 256
+
+
+class ExportError(ValueError):
+    """A payload Sentry's validators (as mirrored) would refuse: names the object and field."""
+
+
+def _checked(check: Any, kind: str, object_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        check(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(body)"
+        raise ExportError(
+            f"{kind} {object_id!r}: Sentry would refuse {where}: {first['msg']}; "
+            "fix it in alerts.yaml"
+        ) from None
+    return payload
 
 
 @dataclass(frozen=True)
@@ -145,8 +164,11 @@ def _action(action: AlertAction, dest: Destination, url: str | None) -> dict[str
         "data": data,
         # Sentry looks the channel up by its display name when no id is given (the legacy
         # metric API did; not verified for workflows: research note monitors_api.md §6).
-        "config": {"targetType": "specific", "targetIdentifier": None,
-                   "targetDisplay": action.target},  # fmt: skip
+        "config": {
+            "targetType": "specific",
+            "targetIdentifier": None,
+            "targetDisplay": action.target,
+        },
     }
 
 
@@ -166,9 +188,7 @@ def _filters(rule: AlertRule) -> list[dict[str, Any]]:
 def workflow_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
     """The alert as a workflow body (`POST /organizations/{org}/workflows/`)."""
     url = runbook_url(rule, dest.site_url)
-    triggers = [
-        {"type": t, "comparison": True, "conditionResult": True} for t in rule.triggers
-    ]
+    triggers = [{"type": t, "comparison": True, "conditionResult": True} for t in rule.triggers]
     payload = {
         "name": _name(rule, url),
         "enabled": True,
@@ -184,11 +204,12 @@ def workflow_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
             }
         ],
     }
-    sentry_schema.check_workflow(payload)
-    return payload
+    return _checked(sentry_schema.check_workflow, "alert", rule.id, payload)
 
 
-def _description(monitor: MetricMonitor | UptimeMonitor, alerts: list[AlertRule], dest: Destination) -> str:
+def _description(
+    monitor: MetricMonitor | UptimeMonitor, alerts: list[AlertRule], dest: Destination
+) -> str:
     urls = [u for u in (runbook_url(a, dest.site_url) for a in alerts) if u]
     text = monitor.description
     return f"{text} Runbook: {urls[0]}" if urls else text
@@ -216,16 +237,21 @@ def metric_payload(monitor: MetricMonitor, dest: Destination, description: str) 
         "conditionGroup": {
             "logicType": "any",
             "conditions": [
-                {"type": "gt", "comparison": _number(monitor.above),
-                 "conditionResult": sentry_schema.PRIORITY[monitor.priority]},
-                {"type": "lte", "comparison": _number(monitor.resolve_at_or_below),
-                 "conditionResult": sentry_schema.PRIORITY["ok"]},
+                {
+                    "type": "gt",
+                    "comparison": _number(monitor.above),
+                    "conditionResult": sentry_schema.PRIORITY[monitor.priority],
+                },
+                {
+                    "type": "lte",
+                    "comparison": _number(monitor.resolve_at_or_below),
+                    "conditionResult": sentry_schema.PRIORITY["ok"],
+                },
             ],
-        },  # fmt: skip
+        },
         "config": {"detectionType": "static"},
     }
-    sentry_schema.check_detector(payload)
-    return payload
+    return _checked(sentry_schema.check_detector, "monitor", monitor.id, payload)
 
 
 def uptime_payload(monitor: UptimeMonitor, dest: Destination, description: str) -> dict[str, Any]:
@@ -249,8 +275,7 @@ def uptime_payload(monitor: UptimeMonitor, dest: Destination, description: str) 
             }
         ],
     }
-    sentry_schema.check_detector(payload)
-    return payload
+    return _checked(sentry_schema.check_detector, "monitor", monitor.id, payload)
 
 
 def plan(document: AlertsFile, dest: Destination) -> list[Call]:
@@ -259,17 +284,27 @@ def plan(document: AlertsFile, dest: Destination) -> list[Call]:
     calls: list[Call] = []
     if not dest.project_id:
         calls.append(
-            Call("project", dest.project, "GET", f"{API}/projects/{dest.org}/{dest.project}/",
-                 provides=ref("project", dest.project))  # fmt: skip
+            Call(
+                "project",
+                dest.project,
+                "GET",
+                f"{API}/projects/{dest.org}/{dest.project}/",
+                provides=ref("project", dest.project),
+            )
         )
     pid = project_id(dest)
     for monitor in document.monitors:
         users = [a for a in document.alerts if monitor.id in a.monitors]
         if isinstance(monitor, ErrorMonitor):
             calls.append(
-                Call("detector", monitor.id, "GET",
-                     f"{org}/detectors/?project={pid}&query=type:error",
-                     provides=ref("detector", monitor.id), pick="[0].id")  # fmt: skip
+                Call(
+                    "detector",
+                    monitor.id,
+                    "GET",
+                    f"{org}/detectors/?project={pid}&query=type:error",
+                    provides=ref("detector", monitor.id),
+                    pick="[0].id",
+                )
             )
             continue
         text = _description(monitor, users, dest)
@@ -279,13 +314,26 @@ def plan(document: AlertsFile, dest: Destination) -> list[Call]:
             else uptime_payload(monitor, dest, text)
         )
         calls.append(
-            Call("detector", monitor.id, "POST", f"{org}/detectors/", body,
-                 provides=ref("detector", monitor.id))  # fmt: skip
+            Call(
+                "detector",
+                monitor.id,
+                "POST",
+                f"{org}/detectors/",
+                body,
+                provides=ref("detector", monitor.id),
+            )
         )
     for rule in document.alerts:
         calls.append(
-            Call("workflow", rule.id, "POST", f"{org}/workflows/", workflow_payload(rule, dest),
-                 provides=ref("workflow", rule.id), runbook_url=runbook_url(rule, dest.site_url))  # fmt: skip
+            Call(
+                "workflow",
+                rule.id,
+                "POST",
+                f"{org}/workflows/",
+                workflow_payload(rule, dest),
+                provides=ref("workflow", rule.id),
+                runbook_url=runbook_url(rule, dest.site_url),
+            )
         )
     return calls
 

@@ -277,9 +277,10 @@ def _node_at(root: yaml.Node | None, loc: Sequence[int | str]) -> yaml.Node | No
                 if key.value == part:
                     node = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part < len(node.value):
-                node = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
     return node
 
 

@@ -1,4 +1,4 @@
-"""`python -m korrigo_sentry alerts {validate,export,apply}`: the monitors and alerts of alerts.yaml.
+"""`python -m korrigo_sentry alerts {validate,export,apply}`: alerts.yaml's monitors and alerts.
 
 `validate` checks the file (every error names file, line and field); `export` prints the
 HTTP calls for Sentry's organisation-scoped Monitors & Alerts API (detectors, workflows);
@@ -57,12 +57,8 @@ def register(subparsers: Any) -> None:
     )
     _destination_arguments(export)
     apply = actions.add_parser("apply", help="send the calls to Sentry (or print them)")
-    apply.add_argument(
-        "--dry-run", action="store_true", help="print the HTTP calls; send nothing"
-    )
-    apply.add_argument(
-        "--url", default=None, help="Sentry's address (default: https://sentry.io)"
-    )
+    apply.add_argument("--dry-run", action="store_true", help="print the HTTP calls; send nothing")
+    apply.add_argument("--url", default=None, help="Sentry's address (default: https://sentry.io)")
     _destination_arguments(apply)
     parser.set_defaults(func=main)
 
@@ -136,7 +132,7 @@ def _destination(args: argparse.Namespace) -> Any:
 def _export(document: Any, args: argparse.Namespace) -> int:
     import yaml
 
-    from korrigo_sentry.alerts.export_sentry import export
+    from korrigo_sentry.alerts.export_sentry import ExportError, export
     from korrigo_sentry.cli import output
 
     try:
@@ -144,7 +140,11 @@ def _export(document: Any, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE if "--team" in str(exc) else INVALID
-    calls = export(document, dest)
+    try:
+        calls = export(document, dest)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return INVALID
     counts = {
         kind: sum(1 for c in calls if c["object"] == kind and c["method"] == "POST")
         for kind in ("detector", "workflow")
@@ -177,14 +177,18 @@ def _export(document: Any, args: argparse.Namespace) -> int:
 
 def _apply(document: Any, args: argparse.Namespace) -> int:
     from korrigo_sentry.alerts import apply
-    from korrigo_sentry.alerts.export_sentry import plan
+    from korrigo_sentry.alerts.export_sentry import ExportError, plan
 
     try:
         dest = _destination(args)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE if "--team" in str(exc) else INVALID
-    calls = plan(document, dest)
+    try:
+        calls = plan(document, dest)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return INVALID
     base = args.url or apply.DEFAULT_URL
     if args.dry_run:
         print(apply.dry_run(calls, base))
