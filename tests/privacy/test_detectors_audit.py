@@ -39,9 +39,10 @@ def test_an_iban_in_lower_case_is_masked(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        # the IBAN's shape in words, and it passes mod 97 (1 chance in 97): no account digits
-        "id10 with this list",
-        "ID10 WITH THIS LIST",
+        # the IBAN's shape in words, passing mod 97 (1 chance in 97), but no account digits
+        # (the extension's digits make the text worth a look by the digit detectors)
+        "id10 with this list, extension 1234567",
+        "ID10 WITH THIS LIST, EXTENSION 1234567",
         # one check digit off: not an IBAN
         "refund to fr77 3000 6000 0112 3456 7890 189 failed",
     ],
@@ -73,6 +74,7 @@ def test_a_card_number_with_dots_is_masked(text: str, expected: str) -> None:
         "at 1701234567.123456 the job ended",  # a Unix timestamp with microseconds
         "build 2024.1201.0001.1234 deployed",  # a dotted version (Luhn fails)
         "version 4111.1111.1111.1111.5 again",  # five dotted groups: no card is written so
+        "trace 2026.1201.0930.4512.7780 kept",  # 20 digits: passes Luhn, but too long for a card
     ],
 )
 def test_dotted_numbers_that_are_no_card_are_kept(text: str) -> None:
