@@ -228,9 +228,20 @@ def test_a_below_rule_fires_strictly_under_its_threshold() -> None:
 
 
 def test_below_reports_the_emptiest_window() -> None:
-    floor = dataclasses.replace(RATE, comparison="below", threshold=1)
+    floor = dataclasses.replace(RATE, comparison="below", threshold=2)
+    assert window() == 300  # high-error-rate's 5 minutes, which the times below are cut for
+    # Events at 0, 200 and 400 s, a gap, then 1000 and 1100 s: the 5-minute windows ending
+    # at each event hold 1, 2, 2, 1 and 2 events. The first window holds one only because
+    # nothing before it was seen; the gap is the window opened by the event at 1000 s.
+    events = [error(seconds) for seconds in (0, 200, 400, 1000, 1100)]
+
+    result = evaluate(floor, events)
+
+    assert (result.fired, result.value) == (True, 1)
+    assert result.window_start == "2026-01-05T09:16:40Z"  # T0 + 1000 s
     busy = [error(i) for i in range(threshold() + 1)]
-    assert not evaluate(floor, busy).fired  # every window holds at least one event
+    at_least_one = dataclasses.replace(floor, threshold=1)
+    assert not evaluate(at_least_one, busy).fired  # every window holds at least one event
 
 
 # --- grouping of chained exceptions and of whole stack traces -------------------------------

@@ -168,12 +168,26 @@ def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
         load_rules(_write(tmp_path, [*alerts, alerts[0]]))
 
 
-@pytest.mark.parametrize("text", ["alerts: [", "rules: []", "alerts: 3"])
-def test_a_broken_file_is_refused(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "alerts.yaml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(AlertRuleError, match="alerts"):
+def test_a_file_that_is_not_yaml_is_refused_naming_the_file_and_line(tmp_path: Path) -> None:
+    # Named rules.yaml: the word "alerts" in the message must come from the check, not the path.
+    path = tmp_path / "rules.yaml"
+    path.write_text("alerts: [", encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
         load_rules(path)
+    assert (caught.value.rule_id, caught.value.field) == ("(file)", str(path))
+    assert caught.value.problem.startswith("is not valid YAML: ")
+    assert "line 1, column 10" in caught.value.problem
+
+
+@pytest.mark.parametrize("text", ["rules: []", "alerts: 3", "- just a list"])
+def test_a_file_without_an_alerts_list_is_refused(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AlertRuleError) as caught:
+        load_rules(path)
+    assert str(caught.value) == (
+        f"alert rule '(file)', field 'alerts': {path} needs a top-level `alerts:` list"
+    )
 
 
 def test_metric_triggers_in_the_right_order_are_accepted(tmp_path: Path) -> None:
