@@ -81,8 +81,9 @@ def apply(
     environ = os.environ if environ is None else environ
     token = environ.get(TOKEN_VAR, "").strip()
     if not token:
+        # The variable's name is written out: no value of the environment is formatted in.
         raise ApplyError(
-            f"{TOKEN_VAR} is not set: export a Sentry user auth token with alerts:write, "
+            "SENTRY_AUTH_TOKEN is not set: export a Sentry user auth token with alerts:write, "
             "or add --dry-run to print the calls without sending them"
         )
     if any("{org}" in call.path for call in calls):
