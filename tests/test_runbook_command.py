@@ -52,8 +52,11 @@ def test_without_a_dsn_the_verdict_comes_first_then_the_next_step(
     assert lines[2] == "[1/5] FAILED  dsn: The SDK has a DSN."
     assert lines[3].strip() == "found:    no DSN: SENTRY_DSN is unset or empty; nothing is sent"
     assert "[2/5] not run client: The SDK is initialised and has somewhere to send to." in lines
-    assert lines[-2] == "Next step: the events never leave the process; go to No DSN."
-    assert lines[-1].strip() == runbooks.page_url("sentry-not-capturing-errors", "no-dsn")
+    assert lines[-3] == "Next step: the events never leave the process; go to No DSN."
+    assert lines[-2].strip() == runbooks.page_url("sentry-not-capturing-errors", "no-dsn")
+    assert lines[-1].strip() == (
+        "(offline: python -m korrigo_sentry runbook sentry-not-capturing-errors --read)"
+    )
 
 
 @pytest.mark.parametrize("slug", [book.slug for book in BOOKS])

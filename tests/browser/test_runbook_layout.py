@@ -89,7 +89,7 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_twenty_pages
     assert labels.count() > 10
     assert all(labels.nth(i).is_visible() for i in range(labels.count()))
     text = page.locator(".korrigo-print").inner_text()
-    assert runbooks.CI_CHECK_TITLE not in text
+    assert runbooks.CI_CHECK_PREFIX not in text
     assert not re.search(r"^\s*assert ", text, re.MULTILINE), "an assertion in print"
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=False)
     context.close()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from tests.runbooks.conftest import Run, all_ok, first_failure
@@ -15,7 +13,8 @@ def test_a_healthy_server_passes(run_checks: Run, healthy: dict) -> None:
     results = run_checks(SLUG, healthy)
 
     assert all_ok(results)
-    assert results[0].verdict.found == "first_seen_event in production, 5 min per issue"
+    assert results[0].verdict.found.startswith("first_seen_event on monitor ")
+    assert results[0].verdict.found.endswith(" (error) in production")
 
 
 def test_a_changed_rule_fails(
@@ -24,9 +23,8 @@ def test_a_changed_rule_fails(
     from korrigo_sentry import alerts
 
     real = alerts.get_rule("critical-errors")
-    monkeypatch.setattr(
-        alerts, "get_rule", lambda rule_id: dataclasses.replace(real, condition="event_frequency")
-    )
+    changed = real.model_copy(update={"triggers": ("regression_event",)})
+    monkeypatch.setattr(alerts, "get_rule", lambda rule_id: changed)
 
     assert first_failure(run_checks(SLUG, healthy))[0] == "rule"
 

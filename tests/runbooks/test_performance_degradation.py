@@ -11,7 +11,7 @@ def test_a_healthy_server_passes(run_checks: Run, healthy: dict) -> None:
     results = run_checks(SLUG, healthy)
 
     assert all_ok(results)
-    assert results[0].verdict.found.startswith("p95(transaction.duration) above ")
+    assert results[0].verdict.found.startswith("p95(span.duration) above ")
 
 
 def test_no_dsn_fails_the_traces_step(run_checks: Run) -> None:

@@ -8,11 +8,11 @@ CHECKS = RunbookChecks(
     (
         Step(
             "rule",
-            "The rule is the one this page describes.",
-            "a first-seen rule on production, as in the box above.",
+            "The alert is the one this page describes.",
+            "a new-issue alert (`first_seen_event`) on the error monitor, in production.",
             "alerts.yaml changed since this page was built; read the "
-            "[rule](#critical-errors) again.",
-            steps.rule_is("critical-errors", condition="first_seen_event"),
+            "[alert](#critical-errors) again.",
+            steps.rule_is("critical-errors", triggers=("first_seen_event",), kind="issue"),
         ),
         Step(
             "dsn",

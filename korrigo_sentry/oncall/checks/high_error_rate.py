@@ -8,10 +8,10 @@ CHECKS = RunbookChecks(
     (
         Step(
             "rule",
-            "The rule is the one this page describes.",
+            "The alert is the one this page describes.",
             "the count, threshold and window of the box above.",
             "alerts.yaml changed since this page was built; read the "
-            "[rule](#high-error-rate) again.",
+            "[alert](#high-error-rate) again.",
             steps.rule_is("high-error-rate", kind="metric", aggregate="count()"),
         ),
         Step(

@@ -8,11 +8,11 @@ CHECKS = RunbookChecks(
     (
         Step(
             "rule",
-            "The rule is the one this page describes.",
+            "The alert is the one this page describes.",
             "the percentile, threshold and window of the box above.",
             "alerts.yaml changed since this page was built; read the "
-            "[rule](#performance-degradation) again.",
-            steps.rule_is("performance-degradation", aggregate="p95(transaction.duration)"),
+            "[alert](#performance-degradation) again.",
+            steps.rule_is("performance-degradation", aggregate="p95(span.duration)"),
         ),
         Step(
             "traces",

@@ -106,23 +106,26 @@ def release_reported(here: Here) -> Verdict:
 
 
 def rule_is(rule_id: str, **expected: object):  # type: ignore[no-untyped-def]
-    """The alert rule `rule_id` of the installed package, and whether it still has the
-    shape the page describes (`expected` attributes)."""
+    """The alert `rule_id` of the installed package (alerts.yaml), and whether it still has
+    the shape the page describes (`expected` attributes)."""
 
     def check(here: Here) -> Verdict:
         from korrigo_sentry.alerts import get_rule
 
         rule = get_rule(rule_id)
+        monitor = rule.monitor
         if rule.kind == "metric":
+            unit = f" {rule.unit}" if rule.unit else ""
             found = (
-                f"{rule.aggregate} {rule.comparison} {rule.threshold} {rule.unit or ''} "
-                f"in {rule.window_minutes} min, {rule.environment}"
-            ).replace("  ", " ")
+                f"{rule.aggregate} above {rule.threshold:g}{unit} in {rule.window_minutes} min "
+                f"(monitor {monitor.id}, {rule.environment})"
+            )
         else:
             found = (
-                f"{rule.condition} in {rule.environment}, {rule.frequency_minutes} min per issue"
+                f"{', '.join(rule.triggers)} on monitor {monitor.id} ({monitor.type}) in "
+                f"{rule.environment}"
             )
-        changed = {k: getattr(rule, k) for k, v in expected.items() if getattr(rule, k) != v}
+        changed = [k for k, v in expected.items() if getattr(rule, k) != v]
         if changed:
             return Verdict(False, f"{found}: alerts.yaml changed {', '.join(changed)}")
         return Verdict(True, found)
