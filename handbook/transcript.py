@@ -1,7 +1,7 @@
 """What a command prints, captured for the site (not a subcommand).
 
-The "From a terminal" page shows what `python -m korrigo_sentry runbook SLUG` prints with
-no DSN. It is captured by running the command's own code in-process, here in the command
+The "From a terminal" page shows what `python -m korrigo_sentry check SLUG` (the same as
+`runbook SLUG`) prints with no DSN. It is captured by running the command's own code in-process, here in the command
 layer, so the runbook library never imports the command that uses it.
 """
 
@@ -48,6 +48,6 @@ def transcript_block(slug: str) -> str:
 
     text, status = cached("transcript", lambda: transcript(slug), slug)
     return (
-        f"```console\n$ python -m korrigo_sentry runbook {slug}\n{text.rstrip()}\n"
+        f"```console\n$ python -m korrigo_sentry check {slug}\n{text.rstrip()}\n"
         f"$ echo $?\n{status}\n```"
     )
