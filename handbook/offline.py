@@ -45,9 +45,7 @@ _HTML_TAG = re.compile(r"</?(div|span|strong|em|a|br|p)\b[^>]*>")
 _FACT_SOURCE = re.compile(r'\s*<small class="fact-source">.*?</small>', re.DOTALL)
 #: `[text](target "title")`, the text possibly holding one level of brackets.
 _LINK = re.compile(r'\[((?:[^\[\]]|\[[^\]]*\])*)\]\([^)\s]*(?: "[^"]*")?\)')
-_ADMONITION = re.compile(
-    r'^([ \t]*)(?:!!!|\?\?\?\+?) *(\w+)(?: +"([^"]*)")?[ \t]*$', re.MULTILINE
-)
+_ADMONITION = re.compile(r'^([ \t]*)(?:!!!|\?\?\?\+?) *(\w+)(?: +"([^"]*)")?[ \t]*$', re.MULTILINE)
 _TAB = re.compile(r'^([ \t]*)=== +"([^"]*)"[ \t]*$', re.MULTILINE)
 _FENCE_INFO = re.compile(r"^([ \t]*)(`{3,})[ \t]*\{?\.?([\w-]*)[^\n]*$", re.MULTILINE)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]]+)\]")

@@ -1,45 +1,46 @@
 """What a command prints, captured for the site (not a subcommand).
 
-The "From a terminal" page shows what `python -m korrigo_sentry check SLUG` (the same as
-`runbook SLUG`) prints with no DSN. It is captured by running the command's own code in-process, here in the command
-layer, so the runbook library never imports the command that uses it.
+The "From a terminal" page shows what `python -m korrigo_sentry check SLUG` (the same run
+as `runbook SLUG`) prints with no DSN. It is captured by running the command itself, in a
+new process from an empty folder: the quick checks are Python of the package, and a
+process started now runs the code as it is now (`make serve` keeps the modules it imported
+once, so an in-process run would show an edited check only after a restart).
 """
 
 from __future__ import annotations
 
-import io
+import os
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Mapping
 from pathlib import Path
 
-
-@contextmanager
-def _detached_sdk() -> Iterator[None]:
-    """Leave the SDK as it was found: close whatever client the run created, clear scopes."""
-    import sentry_sdk
-
-    from korrigo_sentry.testing import reset_scopes
-
-    try:
-        yield
-    finally:
-        sentry_sdk.get_client().close()
-        reset_scopes()
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def transcript(slug: str, environ: Mapping[str, str] | None = None) -> tuple[str, int]:
-    """What `python -m korrigo_sentry runbook SLUG` prints with `environ` (default: empty, so
-    no DSN) and an empty `.env`, and its exit status."""
-    from korrigo_sentry.cli import runbook as command
-
-    output = io.StringIO()
-    with tempfile.TemporaryDirectory() as tmp, _detached_sdk():
-        dotenv = Path(tmp) / ".env"
-        dotenv.write_text("", encoding="utf-8")
-        with redirect_stdout(output), redirect_stderr(output):
-            status = command.run_slug(slug, environ=dict(environ or {}), dotenv_path=dotenv)
-    return output.getvalue(), status
+    """What `python -m korrigo_sentry check SLUG` prints (stdout and stderr, as a terminal
+    shows them) with `environ` (default: no Sentry variable, so no DSN) and an empty `.env`,
+    and its exit status."""
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SENTRY_") and k not in ("GIT_COMMIT_SHA", "KORRIGO_SENTRY_TRACEBACK")
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / ".env").write_text("", encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "korrigo_sentry", "check", slug],
+            cwd=tmp,
+            env={**base, "PYTHONPATH": str(ROOT), **(environ or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    return done.stdout, done.returncode
 
 
 def transcript_block(slug: str) -> str:
