@@ -34,3 +34,28 @@ def test_sampled_errors_fail(run_checks: Run, healthy: dict) -> None:
 
     assert step == "sample-rate"
     assert found.startswith("error sample rate: 0.5, below Korrigo's 1.0")
+
+
+# --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---
+
+
+def test_the_pages_ci_drill_1() -> None:
+    """What the page says, proved (moved from critical-errors.md, line 91)."""
+    import demo
+    from korrigo_sentry.alerts import get_rule
+    from korrigo_sentry.alerts.evaluate import evaluate
+    from korrigo_sentry.testing import TEST_DSN, sentry_capture
+
+    rule = get_rule("critical-errors")
+    production = {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": rule.environment}
+
+    with sentry_capture(environ=production) as captured:
+        app = demo.client()
+        app.get("/boom/")
+        app.get("/boom/")
+        app.get("/db-error/")
+        first, repeat, other = captured.events
+
+    assert evaluate(rule, [first]).fired
+    assert not evaluate(rule, [repeat], history=[first]).fired
+    assert evaluate(rule, [other], history=[first, repeat]).fired

@@ -31,3 +31,20 @@ def test_an_unknown_environment_fails(run_checks: Run, healthy: dict) -> None:
     assert first_failure(run_checks(SLUG, {**healthy, "SENTRY_ENVIRONMENT": "prod"}))[0] == (
         "environment"
     )
+
+
+# --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---
+
+
+def test_the_pages_ci_drill_1() -> None:
+    """What the page says, proved (moved from missing-release-or-environment.md, line 76)."""
+    import sentry_sdk
+
+    from korrigo_sentry.testing import TEST_DSN, sentry_capture
+
+    env = {"SENTRY_DSN": TEST_DSN, "SENTRY_ENVIRONMENT": "staging", "GIT_COMMIT_SHA": "01C1541"}
+    with sentry_capture(environ=env) as staging:
+        sentry_sdk.capture_message("release check")
+    event = staging.events[-1]
+    assert event["release"] == "korrigo@01c1541"
+    assert event["environment"] == "staging"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from korrigo_sentry.testing import FakeTransport
 from tests.runbooks.conftest import Run, all_ok, first_failure
 
 SLUG = "quota-exhausted"
@@ -41,3 +42,43 @@ def test_traced_health_checks_fail(
 
     assert step == "health-checks"
     assert found.startswith("traced: ")
+
+
+# --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---
+
+
+def test_the_pages_ci_drill_1() -> None:
+    """What the page says, proved (moved from quota-exhausted.md, line 89)."""
+    import sentry_sdk
+
+    from korrigo_sentry import privacy
+    from korrigo_sentry.testing import TEST_DSN, sentry_capture
+
+    class PrinterOffline(Exception):
+        """A known, harmless failure (example)."""
+
+    def drop_printer_offline(event, hint):
+        exc_info = hint.get("exc_info")
+        if exc_info and isinstance(exc_info[1], PrinterOffline):
+            return None
+        return privacy.before_send(event, hint)  # keep Korrigo's scrubber
+
+    with sentry_capture(environ={"SENTRY_DSN": TEST_DSN}, before_send=drop_printer_offline) as t:
+        for error in (PrinterOffline("tray 2"), ValueError("real bug")):
+            try:
+                raise error
+            except Exception as exc:
+                sentry_sdk.capture_exception(exc)
+    kept = [e["exception"]["values"][-1]["type"] for e in t.events]
+    assert kept == ["ValueError"]
+
+
+def test_the_pages_ci_drill_2(sentry: FakeTransport) -> None:
+    """What the page says, proved (moved from quota-exhausted.md, line 148)."""
+    import demo
+
+    app = demo.client()
+    app.get(demo.HEALTH_PATH)
+    assert sentry.transactions == []
+    app.get("/boom/")
+    assert [t["transaction"] for t in sentry.transactions] == ["/boom/"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from korrigo_sentry.testing import FakeTransport
 from tests.runbooks.conftest import Run, all_ok, first_failure
 
 SLUG = "sensitive-data-in-event"
@@ -44,3 +45,17 @@ def test_no_dsn_does_not_send_the_reader_to_scrubber_bypassed(run_checks: Run) -
     assert first_failure(results)[0] == "scrubber"
     assert "#scrubber-bypassed" not in results[0].if_not
     assert "server_name" in results[0].if_not
+
+
+# --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---
+
+
+def test_the_pages_ci_drill_1(sentry: FakeTransport) -> None:
+    """What the page says, proved (moved from sensitive-data-in-event.md, line 123)."""
+    import demo
+
+    demo.client().post("/login/", data={"username": "teacher.demo", "password": "hunter2-pw"})
+    (event,) = sentry.events
+    assert event["exception"]["values"][-1]["type"] == "LoginBackendError"
+    assert b"hunter2-pw" not in sentry.wire
+    assert demo.user.email.encode() not in sentry.wire

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 
+from korrigo_sentry.testing import FakeTransport
 from tests.relay_standin import Ingest
 from tests.runbooks.conftest import Run, all_ok, first_failure
 
@@ -65,3 +66,26 @@ def test_a_wrong_key_fails_the_last_step_and_stores_nothing(
     assert found.startswith("Sentry refused the event (HTTP 403")
     assert "#sentry-answered-with-an-error" in results[-1].if_not
     assert ingest.received == []
+
+
+# --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---
+
+
+def test_the_pages_ci_drill_1() -> None:
+    """What the page says, proved (moved from sentry-not-capturing-errors.md, line 135)."""
+    import sentry_sdk
+
+    from korrigo_sentry.testing import TEST_DSN, sentry_capture
+
+    with sentry_capture(environ={"SENTRY_DSN": TEST_DSN, "SENTRY_SAMPLE_RATE": "0"}) as muted:
+        sentry_sdk.capture_message("this one is sampled away")
+    assert muted.events == []
+
+
+def test_the_pages_ci_drill_2(sentry: FakeTransport) -> None:
+    """What the page says, proved (moved from sentry-not-capturing-errors.md, line 208)."""
+    from sentry_sdk import capture_message
+
+    capture_message("Sentry is configured correctly!", level="info")
+    assert sentry.events[-1]["message"] == "Sentry is configured correctly!"
+    assert sentry.events[-1]["level"] == "info"
