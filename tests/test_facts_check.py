@@ -64,7 +64,7 @@ def test_docs_are_checked_at_their_branch_and_the_sdk_at_the_pin() -> None:
         "docs/pricing/quotas/manage-event-stream-guide.mdx"
     )
     assert facts_check.raw_url(sdk, "https://raw.example") == (
-        "https://raw.example/getsentry/sentry-python/2.75.0/sentry_sdk/integrations/excepthook.py"
+        "https://raw.example/getsentry/sentry-python/2.76.0/sentry_sdk/integrations/excepthook.py"
     )
 
 
