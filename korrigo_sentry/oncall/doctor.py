@@ -336,7 +336,7 @@ def _check_version() -> CheckResult:
     if installed == settings.SDK_PIN:
         return CheckResult("sdk_version", "ok", f"sentry-sdk {installed}")
     found = _major_minor(installed)
-    if found is not None and settings.SDK_FLOOR <= found and found[0] < settings.SDK_NEXT_MAJOR:
+    if found is not None and found >= settings.SDK_FLOOR and found[0] < settings.SDK_NEXT_MAJOR:
         return CheckResult(
             "sdk_version",
             "ok",
