@@ -1,0 +1,103 @@
+"""Find the sentences of a page that name what sentry-sdk does, outside a `fact()` call.
+
+What the SDK does (an option's effect, a default, an integration's behaviour, a hook) is a
+fact with its source file and line (data/facts.yaml, `kind: sdk`). This module finds the
+prose sentences that could state such a thing by hand: those naming an SDK option or hook
+(in backticks, as `name` or `name=...`) or an integration ("the Celery integration").
+The names are read from the installed SDK, never from a hand list: `ClientConstructor`'s
+parameters and `DEFAULT_OPTIONS`, the constructor parameters of the integrations Korrigo
+enables, and the module names under `sentry_sdk.integrations`. tests/test_sdk_claims.py
+fails on such a sentence unless it carries a `fact()` call or a reviewed entry of
+tests/data/sdk_mentions.yaml saying why it is not an SDK claim.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import sentry_sdk.integrations
+from sentry_sdk.consts import DEFAULT_OPTIONS, ClientConstructor
+
+from korrigo_sentry import settings
+
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>```|~~~).*?^(?P=indent)(?P=fence)[^\n]*$",
+    re.DOTALL | re.MULTILINE,
+)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_CODE_NAME = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)(?:=[^`]*)?`")
+_INTEGRATION = re.compile(r"\b([A-Za-z]+) integration", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`*{(\[])")
+_FACT_CALL = re.compile(r"\{\{\s*fact\(")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One sentence naming SDK options, hooks or integrations, and the names it uses."""
+
+    page: str
+    sentence: str
+    names: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """How the ledger names the sentence: its first 70 characters."""
+        return self.sentence[:70]
+
+
+@cache
+def sdk_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(option and hook names, integration names), read from the installed sentry-sdk."""
+    options = set(inspect.signature(ClientConstructor.__init__).parameters)
+    options |= set(DEFAULT_OPTIONS)
+    for name in settings.INTEGRATIONS:
+        module = importlib.import_module(f"sentry_sdk.integrations.{name}")
+        for attr in vars(module).values():
+            if (
+                issubclass(type(attr), type)  # not isinstance: Django's lazy settings object
+                and issubclass(attr, sentry_sdk.integrations.Integration)
+                and attr.__module__.startswith(module.__name__)
+                and getattr(attr, "identifier", None) == name
+            ):
+                options |= set(inspect.signature(attr.__init__).parameters)
+    options -= {"self", "args", "kwargs", "_experiments"}
+    integrations = {
+        info.name.strip("_").lower()
+        for info in pkgutil.iter_modules(sentry_sdk.integrations.__path__)
+    }
+    return frozenset(options), frozenset(integrations)
+
+
+def sentences(markdown: str) -> list[str]:
+    """The prose of a page, one whitespace-collapsed sentence at a time (code fences and
+    comments left out; a table row or list item is split like prose)."""
+    text = _COMMENT.sub(" ", _FENCE.sub("\n\n", markdown))
+    found = []
+    for block in re.split(r"\n\s*\n", text):
+        flat = " ".join(block.split())
+        found.extend(s for s in _SENTENCE_END.split(flat) if s)
+    return found
+
+
+def mentions(page: str, markdown: str) -> list[Mention]:
+    """Each sentence of `markdown` that names an SDK option, hook or integration and
+    carries no `fact()` call."""
+    options, integrations = sdk_names()
+    found = []
+    for sentence in sentences(markdown):
+        if _FACT_CALL.search(sentence):
+            continue
+        names = [n for n in _CODE_NAME.findall(sentence) if n in options]
+        names += [
+            f"{n.lower()} integration"
+            for n in _INTEGRATION.findall(sentence)
+            if n.lower() in integrations
+        ]
+        if names:
+            found.append(Mention(page, sentence, tuple(dict.fromkeys(names))))
+    return found

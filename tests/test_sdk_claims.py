@@ -1,0 +1,110 @@
+"""What the SDK does is stated through facts, not typed by hand (issue 22, deliver 3).
+
+handbook/sdk_claims.py finds every prose sentence naming a sentry-sdk option, hook or
+integration (names read from the installed SDK) that carries no `fact()` call. Each one
+must be reviewed in tests/data/sdk_mentions.yaml with why it is not an SDK claim; a new one
+fails here, naming the page and the sentence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from handbook.sdk_claims import mentions, sdk_names, sentences
+from korrigo_sentry.oncall.facts import load_facts
+
+ROOT = Path(__file__).resolve().parent.parent
+LEDGER = ROOT / "tests" / "data" / "sdk_mentions.yaml"
+WHY = {"korrigo", "instruction", "history", "fact", "unsourced"}
+#: Hand-typed SDK behaviour claims still on the pages (listed `unsourced`): may only fall.
+MAX_UNSOURCED = 12
+
+
+def _pages() -> list[Path]:
+    docs = [p for p in (ROOT / "docs").rglob("*.md") if "runbooks" not in p.parts]
+    return sorted(docs + list((ROOT / "runbooks").glob("*.md")))
+
+
+def _ledger() -> list[dict[str, str]]:
+    entries = yaml.safe_load(LEDGER.read_text(encoding="utf-8"))["mentions"]
+    facts = load_facts()
+    for number, entry in enumerate(entries, 1):
+        where = f"{LEDGER.name}, entry {number} ({entry.get('sentence', '?')!r})"
+        assert set(entry) <= {"page", "sentence", "why", "fact"}, f"{where}: unknown field"
+        assert entry.get("why") in WHY, f"{where}: `why` must be one of {sorted(WHY)}"
+        if entry["why"] == "fact":
+            assert entry.get("fact") in facts, f"{where}: `fact` must name a fact of facts.yaml"
+            page = (ROOT / entry["page"]).read_text(encoding="utf-8")
+            assert f'fact("{entry["fact"]}")' in page, f"{where}: the page never cites it"
+    return entries
+
+
+def _found() -> list[tuple[str, str, tuple[str, ...]]]:
+    return [
+        (m.page, m.key, m.names)
+        for page in _pages()
+        for m in mentions(str(page.relative_to(ROOT)), page.read_text(encoding="utf-8"))
+    ]
+
+
+def test_the_names_come_from_the_installed_sdk() -> None:
+    options, integrations = sdk_names()
+    # Spot checks written from sentry-sdk's documentation, not from the code under test.
+    assert {"before_send", "traces_sampler", "data_collection", "send_default_pii"} <= options
+    assert {"middleware_spans", "monitor_beat_tasks", "max_data_size", "event_level"} <= options
+    assert {"django", "celery", "redis", "logging", "excepthook"} <= integrations
+
+
+def test_the_scanner_finds_a_hand_typed_claim_and_spares_a_fact() -> None:
+    page = (
+        "The Celery integration reports every retry.\n\n"
+        '{{ fact("sdk.celery_retry") }} So `before_send` never sees one.\n\n'
+        "```python\nsentry_sdk.init(before_send=drop)\n```\n\n"
+        "A plain sentence about Korrigo.\n"
+    )
+    found = mentions("planted.md", page)
+    assert [m.names for m in found] == [("celery integration",)]
+    assert found[0].sentence == "The Celery integration reports every retry."
+    assert "sentry_sdk.init(before_send=drop)" not in " ".join(sentences(page))
+
+
+def test_every_sentence_naming_the_sdk_is_a_fact_or_reviewed() -> None:
+    reviewed = {(e["page"], e["sentence"]) for e in _ledger()}
+    new = [
+        f"{page}: {key!r} names {', '.join(names)}"
+        for page, key, names in _found()
+        if (page, key) not in reviewed
+    ]
+    assert not new, (
+        "Sentences naming what sentry-sdk does, outside a fact() call. State the behaviour "
+        'through {{ fact("sdk....") }} (data/facts.yaml, source at the pinned SDK with its '
+        "line), or, if the sentence says what Korrigo sets or what to do, list it in "
+        "tests/data/sdk_mentions.yaml with its reason:\n" + "\n".join(new)
+    )
+
+
+def test_the_ledger_lists_only_sentences_still_on_the_pages() -> None:
+    found = {(page, key) for page, key, _ in _found()}
+    gone = [
+        f"{e['page']}: {e['sentence']!r}"
+        for e in _ledger()
+        if (e["page"], e["sentence"]) not in found
+    ]
+    assert not gone, "no longer on the pages; remove from sdk_mentions.yaml:\n" + "\n".join(gone)
+
+
+def test_hand_typed_sdk_claims_only_decrease() -> None:
+    counts = Counter(e["why"] for e in _ledger())
+    assert counts["unsourced"] <= MAX_UNSOURCED, (
+        f"{counts['unsourced']} unsourced SDK claims, at most {MAX_UNSOURCED}: state the "
+        "new one through a fact"
+    )
+
+
+@pytest.mark.parametrize("why", sorted(WHY))
+def test_each_reason_is_used(why: str) -> None:
+    assert any(e["why"] == why for e in _ledger())
