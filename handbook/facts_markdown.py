@@ -95,6 +95,13 @@ def render_fact(fact_id: str, today: date | None = None) -> str:
     return f"{text} {citation(fact)}{stale_flag(fact, today or build_day())}"
 
 
+def render_cite(fact_id: str, today: date | None = None) -> str:
+    """The citation alone, for a table cell whose few words restate the fact: the reader
+    follows the link for the whole statement."""
+    fact = get_fact(fact_id)
+    return f"{citation(fact)}{stale_flag(fact, today or build_day())}"
+
+
 def render_ui(fact_id: str, today: date | None = None) -> str:
     """A UI name or location in bold (`Explore → Traces`), linked to its source."""
     fact = get_fact(fact_id)

@@ -7,7 +7,8 @@ prose sentences that could state such a thing by hand: those naming an SDK optio
 The names are read from the installed SDK, never from a hand list: `ClientConstructor`'s
 parameters and `DEFAULT_OPTIONS`, the constructor parameters of the integrations Korrigo
 enables, and the module names under `sentry_sdk.integrations`. tests/test_sdk_claims.py
-fails on such a sentence unless it carries a `fact()` call or a reviewed entry of
+fails on such a sentence unless it carries a `fact()` (or, in a table cell,
+`cite()`) call or a reviewed entry of
 tests/data/sdk_mentions.yaml saying why it is not an SDK claim.
 """
 
@@ -32,8 +33,12 @@ _FENCE = re.compile(
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CODE_NAME = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*)(?:=[^`]*)?`")
 _INTEGRATION = re.compile(r"\b([A-Za-z]+) integration", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+(?=[A-Z`*{(\[])")
-_FACT_CALL = re.compile(r"\{\{\s*fact\(")
+#: A sentence ends at a full stop (or ! ? :) or after a macro call (a fact is a sentence
+#: of its own), before what can start one.
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?:])|(?<=\}\}))\s+(?=[A-Z`*{(\[])")
+#: A list item or a table row starts a new unit even without a blank line before it.
+_ITEM_START = re.compile(r"\n(?=[ \t]*(?:[-*+] |\d+\. |\|))")
+_FACT_CALL = re.compile(r"\{\{\s*(?:fact|cite)\(")
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,9 @@ def sentences(markdown: str) -> list[str]:
     text = _COMMENT.sub(" ", _FENCE.sub("\n\n", markdown))
     found = []
     for block in re.split(r"\n\s*\n", text):
-        flat = " ".join(block.split())
-        found.extend(s for s in _SENTENCE_END.split(flat) if s)
+        for item in _ITEM_START.split(block):
+            flat = " ".join(item.split())
+            found.extend(s for s in _SENTENCE_END.split(flat) if s)
     return found
 
 

@@ -261,6 +261,16 @@ def test_pages_state_plans_prices_and_ui_paths_only_through_the_data() -> None:
 def test_every_fact_a_page_names_exists() -> None:
     used = set()
     for page in _pages():
-        used |= set(re.findall(r"""(?:fact|ui)\(\s*["']([\w.]+)["']""", page.read_text()))
+        used |= set(re.findall(r"""(?:fact|cite|ui)\(\s*["']([\w.]+)["']""", page.read_text()))
     assert used, "no page uses a fact"
     assert used <= set(FACTS), sorted(used - set(FACTS))
+
+
+def test_a_cited_table_cell_links_the_fact_without_its_statement() -> None:
+    from handbook.facts_markdown import render_cite
+
+    fact = FACTS["sdk.sql_breadcrumbs"]
+    text = render_cite(fact.id, today=fact.checked)
+    assert fact.statement not in text
+    assert "sentry-sdk 2.76.0, `sentry_sdk/tracing_utils.py` line 185" in text
+    assert "checked 2026-12-06" in text
