@@ -8,7 +8,6 @@ fails here, naming the page and the sentence.
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
