@@ -46,6 +46,7 @@ def plans_label(plans: tuple[str, ...]) -> str:
 #: How a citation names each kind of source (`Fact.kind`).
 SOURCE_NAMES = {
     "product": "Sentry docs",
+    "app": "Sentry's source",
     "sdk": "sentry-sdk {ref}",
     "relay": "Sentry's ingest (Relay)",
     "celery": "Celery",

@@ -45,6 +45,7 @@ def test_there_are_facts_and_each_has_source_excerpt_date() -> None:
         parts = source_parts(fact.source)  # a GitHub file at a commit or a tag
         assert parts["repo"] in {
             "getsentry/sentry-docs",
+            "getsentry/sentry",
             "getsentry/sentry-python",
             "getsentry/relay",
             "celery/celery",

@@ -41,6 +41,7 @@ API_URL_ENV = "KORRIGO_FACTS_API_URL"
 #: Each cited repository's default branch: what "today" means for its facts.
 DEFAULT_BRANCH = {
     "getsentry/sentry-docs": "master",
+    "getsentry/sentry": "master",
     "getsentry/relay": "master",
     "celery/celery": "main",
 }

@@ -31,6 +31,7 @@ SOURCE_RE = re.compile(
 #: The repositories a fact may cite, and the kind of statement each one supports.
 KINDS = {
     "getsentry/sentry-docs": "product",
+    "getsentry/sentry": "app",  # Sentry's own source, where the docs say nothing
     "getsentry/sentry-python": "sdk",
     "getsentry/relay": "relay",
     "celery/celery": "celery",
@@ -82,7 +83,8 @@ class Fact:
     @property
     def kind(self) -> str:
         """What the fact is about, from where its source lives: `product` (Sentry's
-        docs), `sdk` (sentry-sdk at Korrigo's pin), `relay` (Sentry's ingest) or `celery`."""
+        docs), `app` (Sentry's own source), `sdk` (sentry-sdk at Korrigo's pin), `relay`
+        (Sentry's ingest) or `celery`."""
         return KINDS[self.repo]
 
     @property
