@@ -511,8 +511,8 @@ def test_a_laptop_without_dsn_reads_line_by_line(
     assert status == 1
     assert lines["dsn"] == "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)"
     assert lines["release"] == (
-        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), "
-        "or sends none (not set: default)"
+        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI "
+        "variable), or sends none (not set: default)"
     )
     assert lines["sample_rates"] == (
         "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 "

@@ -263,7 +263,8 @@ def _check_release(config: SentryConfig, problems: Mapping[str, ConfigError]) ->
         return CheckResult(
             "release",
             "warn",
-            "GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), or sends none",
+            "GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI variable), "
+            "or sends none",
         )
     return CheckResult("release", "ok", config.release)
 
