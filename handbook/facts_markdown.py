@@ -50,6 +50,7 @@ SOURCE_NAMES = {
     "sdk": "sentry-sdk {ref}",
     "relay": "Sentry's ingest (Relay)",
     "celery": "Celery",
+    "cli": "Sentry CLI source",
 }
 
 

@@ -35,6 +35,7 @@ KINDS = {
     "getsentry/sentry-python": "sdk",
     "getsentry/relay": "relay",
     "celery/celery": "celery",
+    "getsentry/cli": "cli",
 }
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _FIELDS = ("id", "statement", "source", "excerpts", "checked", "plans", "review_days", "value")
@@ -84,7 +85,7 @@ class Fact:
     def kind(self) -> str:
         """What the fact is about, from where its source lives: `product` (Sentry's
         docs), `app` (Sentry's own source), `sdk` (sentry-sdk at Korrigo's pin), `relay`
-        (Sentry's ingest) or `celery`."""
+        (Sentry's ingest), `celery` or `cli` (Sentry's CLI)."""
         return KINDS[self.repo]
 
     @property
