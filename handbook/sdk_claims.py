@@ -20,8 +20,12 @@ import pkgutil
 import re
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+from typing import Literal
 
 import sentry_sdk.integrations
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sentry_sdk.consts import DEFAULT_OPTIONS, ClientConstructor
 
 from korrigo_sentry import settings
@@ -107,3 +111,59 @@ def mentions(page: str, markdown: str) -> list[Mention]:
         if names:
             found.append(Mention(page, sentence, tuple(dict.fromkeys(names))))
     return found
+
+
+# --- the reviewed sentences (tests/data/sdk_mentions.yaml) ----------------------------------
+
+#: Why a sentence naming the SDK is not a hand-typed claim about what the SDK does.
+Why = Literal["korrigo", "instruction", "history", "fact"]
+
+
+class ReviewedMention(BaseModel):
+    """One reviewed sentence: its page, its first 70 characters and why it may stay."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    page: str
+    sentence: str = Field(min_length=1)
+    why: Why
+    fact: str | None = None  # with why: fact, the fact the same page cites
+
+    @model_validator(mode="after")
+    def _fact_named_when_needed(self) -> ReviewedMention:
+        if (self.why == "fact") != (self.fact is not None):
+            raise ValueError("`fact` names the cited fact when, and only when, why is `fact`")
+        return self
+
+
+class Ledger(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mentions: list[ReviewedMention]
+
+
+class LedgerError(ValueError):
+    """The ledger breaks its schema: the message names the file, line, entry and field."""
+
+
+def load_ledger(path: Path) -> list[ReviewedMention]:
+    """The reviewed sentences of `path`, validated; LedgerError names file:line and field."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        root, data = yaml.compose(text), yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise LedgerError(f"{path}: not valid YAML ({exc})") from None
+    try:
+        return Ledger.model_validate(data).mentions
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        node = root
+        for part in first["loc"]:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == part), node)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                node = node.value[part] if part < len(node.value) else node
+        line = node.start_mark.line + 1 if node is not None else 1
+        where = ".".join(str(p) for p in first["loc"]) or "(file)"
+        message = first["msg"].removeprefix("Value error, ")
+        raise LedgerError(f"{path}:{line}: {where}: {message}") from None

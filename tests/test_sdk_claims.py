@@ -11,13 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
-from handbook.sdk_claims import mentions, sdk_names, sentences
+from handbook.sdk_claims import (
+    LedgerError,
+    ReviewedMention,
+    load_ledger,
+    mentions,
+    sdk_names,
+    sentences,
+)
 from korrigo_sentry.oncall.facts import load_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "tests" / "data" / "sdk_mentions.yaml"
+FACTS = load_facts()
 WHY = {"korrigo", "instruction", "history", "fact"}
 
 
@@ -26,17 +33,13 @@ def _pages() -> list[Path]:
     return sorted(docs + list((ROOT / "runbooks").glob("*.md")))
 
 
-def _ledger() -> list[dict[str, str]]:
-    entries = yaml.safe_load(LEDGER.read_text(encoding="utf-8"))["mentions"]
-    facts = load_facts()
-    for number, entry in enumerate(entries, 1):
-        where = f"{LEDGER.name}, entry {number} ({entry.get('sentence', '?')!r})"
-        assert set(entry) <= {"page", "sentence", "why", "fact"}, f"{where}: unknown field"
-        assert entry.get("why") in WHY, f"{where}: `why` must be one of {sorted(WHY)}"
-        if entry["why"] == "fact":
-            assert entry.get("fact") in facts, f"{where}: `fact` must name a fact of facts.yaml"
-            page = (ROOT / entry["page"]).read_text(encoding="utf-8")
-            assert f'fact("{entry["fact"]}")' in page, f"{where}: the page never cites it"
+def _ledger() -> list[ReviewedMention]:
+    entries = load_ledger(LEDGER)
+    for entry in entries:
+        if entry.fact is not None:
+            page = (ROOT / entry.page).read_text(encoding="utf-8")
+            assert entry.fact in FACTS, f"{LEDGER.name}: {entry.sentence!r}: no fact {entry.fact}"
+            assert f'fact("{entry.fact}")' in page, f"{entry.page} never cites {entry.fact}"
     return entries
 
 
@@ -73,7 +76,7 @@ def test_the_scanner_finds_a_hand_typed_claim_and_spares_a_fact() -> None:
 
 
 def test_every_sentence_naming_the_sdk_is_a_fact_or_reviewed() -> None:
-    reviewed = {(e["page"], e["sentence"]) for e in _ledger()}
+    reviewed = {(e.page, e.sentence) for e in _ledger()}
     new = [
         f"{page}: {key!r} names {', '.join(names)}"
         for page, key, names in _found()
@@ -89,14 +92,36 @@ def test_every_sentence_naming_the_sdk_is_a_fact_or_reviewed() -> None:
 
 def test_the_ledger_lists_only_sentences_still_on_the_pages() -> None:
     found = {(page, key) for page, key, _ in _found()}
-    gone = [
-        f"{e['page']}: {e['sentence']!r}"
-        for e in _ledger()
-        if (e["page"], e["sentence"]) not in found
-    ]
+    gone = [f"{e.page}: {e.sentence!r}" for e in _ledger() if (e.page, e.sentence) not in found]
     assert not gone, "no longer on the pages; remove from sdk_mentions.yaml:\n" + "\n".join(gone)
 
 
 @pytest.mark.parametrize("why", sorted(WHY))
 def test_each_reason_is_used(why: str) -> None:
-    assert any(e["why"] == why for e in _ledger())
+    assert any(e.why == why for e in _ledger())
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ("  why: guess", "mentions.1.why: Input should be 'korrigo', 'instruction'"),
+        ("  why: fact", "mentions.1: `fact` names the cited fact when, and only when"),
+        ("  why: korrigo\n  colour: red", "mentions.1.colour: Extra inputs are not permitted"),
+    ],
+)
+def test_a_broken_ledger_entry_is_named_by_file_line_and_field(
+    tmp_path: Path, entry: str, problem: str
+) -> None:
+    ledger = tmp_path / "sdk_mentions.yaml"
+    ledger.write_text(
+        "mentions:\n- page: docs/a.md\n  sentence: first\n  why: korrigo\n"
+        f"- page: docs/b.md\n  sentence: second\n{entry}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as raised:
+        load_ledger(ledger)
+    message = str(raised.value)
+    assert message.startswith(f"{ledger}:")
+    assert problem in message
+    line = int(message.split(":")[1])
+    assert line >= 5  # the second entry, not the top of the file
