@@ -89,6 +89,8 @@ def test_a_fact_is_read_at_its_commit_and_on_its_default_branch() -> None:
     assert facts_check.latest_url(relay, base).startswith(f"{base}/getsentry/relay/master/")
     celery = FACTS["celery.hard_time_limit_logged"]
     assert facts_check.latest_url(celery, base).startswith(f"{base}/celery/celery/main/")
+    cli = FACTS["alerts.legacy_endpoints"]
+    assert facts_check.latest_url(cli, base).startswith(f"{base}/getsentry/cli/main/")
 
 
 def test_unchanged_sources_pass(serve, capsys: pytest.CaptureFixture[str]) -> None:

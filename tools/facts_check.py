@@ -44,6 +44,7 @@ DEFAULT_BRANCH = {
     "getsentry/sentry": "master",
     "getsentry/relay": "master",
     "celery/celery": "main",
+    "getsentry/cli": "main",
 }
 SDK_REPO = "getsentry/sentry-python"
 EXIT_OK, EXIT_DRIFT, EXIT_OFFLINE = 0, 1, 3
