@@ -113,12 +113,12 @@ def test_an_unknown_option_with_json_is_json(capsys: Capture) -> None:
 
 def test_no_dsn_is_a_configuration_error_not_a_usage_error(capsys: Capture) -> None:
     code, out, err = run(capsys, "send-test")
-    assert code == exits.CONFIGURATION == 16
+    assert code == exits.CONFIGURATION == 20
     assert err == "error: SENTRY_DSN is not set: there is nowhere to send to\n"
 
     code, out, _ = run(capsys, "send-test", "--json")
     document = json.loads(out)
-    assert (code, document["exit_code"], document["error"]["kind"]) == (16, 16, "configuration")
+    assert (code, document["exit_code"], document["error"]["kind"]) == (20, 20, "configuration")
 
 
 def test_an_env_file_that_is_a_folder_is_a_configuration_error(
@@ -130,7 +130,7 @@ def test_an_env_file_that_is_a_folder_is_a_configuration_error(
     code, out, _ = run(capsys, "send-test", "--json", "--env-file", str(folder))
 
     message = json.loads(out)["error"]["message"]
-    assert code == 16
+    assert code == 20
     assert message.startswith(f"{folder} is a folder, not a .env file")
 
 

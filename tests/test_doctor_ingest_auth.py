@@ -63,15 +63,15 @@ def test_a_healthy_key_is_ok_and_nothing_is_stored(
             "a wrong key (well formed, unknown)",
             lambda i: i.dsn(key="f" * 32),
             '✗ ingest: Sentry refused the event (HTTP 403: {"detail": "event submission '
-            'rejected with_reason: ProjectId"}): the key is disabled, or the project does not '
-            "accept events. (send-test says more)",
+            'rejected with_reason: ProjectId"}): the key is unknown, deleted or disabled, or '
+            "the project does not accept events. (send-test says more)",
         ),
         (
             "a wrong project",
             lambda i: i.dsn(project="2"),
             '✗ ingest: Sentry refused the event (HTTP 403: {"detail": "event submission '
-            'rejected with_reason: ProjectId"}): the key is disabled, or the project does not '
-            "accept events. (send-test says more)",
+            'rejected with_reason: ProjectId"}): the key is unknown, deleted or disabled, or '
+            "the project does not accept events. (send-test says more)",
         ),
         (
             "a key byte lost in the copy",

@@ -499,8 +499,8 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 
 #: The names the pages call: each is used by at least one page of docs/ or runbooks/.
 PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
-               "alert_rule", "alerts_table", "monitors_table", "doctor_list", "env_vars_table",
-               "fact",
+               "alert_rule", "alerts_table", "cite", "monitors_table", "doctor_list",
+               "env_vars_table", "fact",
                "integrations_table", "json_schemas", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
                "python_value", "quick_checks", "exit_statuses", "rates_table",
@@ -516,6 +516,7 @@ def test_define_env_registers_every_macro_the_pages_call(tmp_path: Path) -> None
     # The short names stand for the product facts, the CLI transcripts and the JSON schemas.
     facts_markdown = import_module("handbook.facts_markdown")
     assert env.macros["fact"] is facts_markdown.render_fact
+    assert env.macros["cite"] is facts_markdown.render_cite
     assert env.macros["ui"] is facts_markdown.render_ui
     assert env.macros["plan"] is facts_markdown.render_plan
     transcript = import_module("handbook.transcript")
@@ -636,7 +637,7 @@ def test_send_test_outcomes_link_each_next_step(monkeypatch: pytest.MonkeyPatch)
         "|---|---|---|---|",
         "| `0` | `accepted` | Sentry accepted it |  |",
         "| `13` | `rate_limited` | HTTP 429 | [diagnosis](quota.md#diagnosis) |",
-        "| `16` | `configuration` | no usable `SENTRY_DSN`: nothing was sent |  |",
+        "| `20` | `configuration` | no usable `SENTRY_DSN`: nothing was sent |  |",
     ]
 
 
@@ -646,5 +647,5 @@ def test_the_exit_status_table_keeps_usage_apart_from_configuration() -> None:
         for line in macros.exit_statuses().splitlines()[2:]
     }
     assert rows["`2`"].startswith("the command line is wrong")
-    assert rows["`16`"].startswith("the configuration gives nothing to work with")
-    assert rows["`3` to `15`"].startswith("Sentry was not reached or refused")
+    assert rows["`20`"].startswith("the configuration gives nothing to work with")
+    assert rows["`3` to `16`"].startswith("Sentry was not reached or refused")

@@ -68,7 +68,7 @@ def test_read_without_rendered_pages_names_the_fix(
     monkeypatch.setattr(package_data, "rendered_runbook", lambda slug: None)
     monkeypatch.setattr(package_data, "REPO_ROOT", tmp_path)  # no handbook/ there
 
-    assert cli.main(["runbook", "quota-exhausted", "--read"]) == 17
+    assert cli.main(["runbook", "quota-exhausted", "--read"]) == 21
     assert capsys.readouterr().err == f"error: {package_data.MISSING_RENDERED}\n"
 
 

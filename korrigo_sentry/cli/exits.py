@@ -1,8 +1,8 @@
 """The exit statuses every command shares, apart from what each command adds.
 
 A script tells a mistyped command (usage, 2) from a server whose configuration gives
-nothing to work with (configuration, 16) and from an installation missing a piece
-(installation, 17). `send-test` adds one status per delivery outcome (3 to 15, from
+nothing to work with (configuration, 20) and from an installation missing a piece
+(installation, 21). `send-test` adds one status per delivery outcome (3 to 16, from
 `korrigo_sentry.oncall.delivery.KINDS`); `alerts export` adds 3 for an unwritable
 `--output`. `table()` is what the "Runbooks from a terminal" page shows (through macros.py).
 """
@@ -18,9 +18,9 @@ FAILED = 1
 USAGE = 2
 #: The configuration gives nothing to work with: no usable SENTRY_DSN, a .env file or
 #: --env-file that cannot be read.
-CONFIGURATION = 16
+CONFIGURATION = 20
 #: The installation lacks a piece: an integration's package, the runbook pages.
-INSTALLATION = 17
+INSTALLATION = 21
 #: A failure the command did not foresee (a bug): one line, never a traceback.
 INTERNAL = 70  # EX_SOFTWARE of BSD's sysexits.h
 #: The reader of the output went away (`| head`): 128 + SIGPIPE, as a shell reports it.

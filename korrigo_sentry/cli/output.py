@@ -21,7 +21,7 @@ SCHEMA_VERSION = 1
 SCHEMAS: dict[str, dict[str, str]] = {
     "any command, on an error": {
         "ok": "false",
-        "exit_code": "the exit status (usage 2, configuration 16, installation 17, internal 70)",
+        "exit_code": "the exit status (usage 2, configuration 20, installation 21, internal 70)",
         "error": "{kind (usage, configuration, installation, internal), message}",
     },
     "doctor": {

@@ -14,7 +14,7 @@ from typing import Any
 
 #: Exit statuses (korrigo_sentry.cli.exits): an unknown slug is a usage error; missing
 #: pages, an installation one.
-NOT_FOUND, INSTALLATION = 2, 17
+NOT_FOUND, INSTALLATION = 2, 21
 
 
 def register(subparsers: Any) -> None:

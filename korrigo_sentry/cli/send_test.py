@@ -2,7 +2,7 @@
 
 The two events are built by sentry-sdk initialised as Korrigo's settings do it (same
 hooks, same scrubbing), then posted by `korrigo_sentry.oncall.delivery`, which names the cause of
-a failure (DNS, refused, TLS, timeout, proxy, 401/403, 413, 429, 5xx) and gives it its own
+a failure (DNS, refused, TLS, timeout, proxy, 400/401/403, 413, 429, 5xx) and gives it its own
 exit status. Configuration problems other than an unusable DSN are warnings: the test
 still sends.
 """
@@ -24,7 +24,7 @@ DEFAULT_TIMEOUT = 10.0
 MAX_TIMEOUT = 300.0
 #: Exit status when the configuration gives nowhere to send to (no DSN, a malformed one,
 #: an --env-file that cannot be read): see `korrigo_sentry.cli.exits`.
-UNUSABLE = 16
+UNUSABLE = 20
 
 
 class SendTestError(RuntimeError):

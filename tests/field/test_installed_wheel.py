@@ -286,11 +286,11 @@ MATRIX_COMMANDS: tuple[tuple[str, ...], ...] = (
 #: case -> exit status of each matrix command, written from what on-call should get.
 EXPECTED = {
     "healthy": (0, 0, 0, 0),
-    # 16: a configuration error (2 is a usage error). The quota runbook's steps look at
+    # 20: a configuration error (2 is a usage error). The quota runbook's steps look at
     # what this process would spend: without a DSN, nothing, so they pass.
-    "no DSN": (1, 16, 1, 0),
+    "no DSN": (1, 20, 1, 0),
     "DSN, no environment": (1, 0, 1, 1),  # sent as production, with a warning
-    "DSN in quotes": (1, 16, 1, 0),
+    "DSN in quotes": (1, 20, 1, 0),
     "bad traces rate": (1, 0, 0, 0),  # send-test still sends; no step reads that rate...
     # ...but a misspelt environment fails the quota runbook (issue 23)
     "environment prodd": (1, 0, 1, 1),
