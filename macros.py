@@ -23,7 +23,7 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from handbook import build_cache, facts_markdown, runbook_layout
+from handbook import build_cache, facts_markdown, oncall_markdown, runbook_layout
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -590,6 +590,11 @@ def define_env(env: Any) -> None:
     env.macro(facts_markdown.render_fact, "fact")
     env.macro(facts_markdown.render_ui, "ui")
     env.macro(facts_markdown.render_plan, "plan")
+    # Who to call, where a step runs, what an action types (issue 23): contacts.yaml and
+    # oncall.yaml; unfilled values are marked on the page and named on the build's stderr.
+    env.macro(oncall_markdown.contact, "contact")
+    env.macro(oncall_markdown.where_to_run, "where_to_run")
+    env.macro(oncall_markdown.action, "action")
     # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook
     # parser.
     runbooks.define_macros(env)
