@@ -67,7 +67,10 @@ def _server_line() -> str:
     server = steps().server
     ssh = shown(server.ssh, "server.ssh", ONCALL_YAML.name)
     checkout = shown(server.checkout, "server.checkout", ONCALL_YAML.name)
-    return f"on **{html.escape(server.label)}** ({ssh}), in the Korrigo checkout ({checkout})"
+    return (
+        f"on **{html.escape(server.label)}** ({ssh}), in the Korrigo checkout ({checkout}: "
+        "`cd` there first, the compose file's path is relative to it)"
+    )
 
 
 def where_to_run(place_id: str) -> str:
