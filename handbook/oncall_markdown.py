@@ -49,7 +49,8 @@ def shown(value: str, field: str, file: str) -> str:
     if not match:
         return html.escape(value)
     report_unfilled(field, match.group("what"), file)
-    return f'<mark class="korrigo-unfilled">to fill in {file}: {html.escape(match.group("what"))}</mark>'
+    what = html.escape(match.group("what"))
+    return f'<mark class="korrigo-unfilled">to fill in {file}: {what}</mark>'
 
 
 def contact(contact_id: str) -> str:

@@ -50,7 +50,7 @@ def test_actions_are_typed_with_the_compose_file_and_the_services_of_the_file(
         "docker compose -f ops/compose.yml exec web python manage.py shell -c 'x'"
     ]
     assert plan.on_server(["ls"]) == ["cd /srv/korrigo", "ls"]
-    with pytest.raises(ValueError, match="no action 'nope'.*known: stop_worker, again"):
+    with pytest.raises(ValueError, match=r"no action 'nope'.*known: stop_worker, again"):
         plan.commands("nope", places)
 
 
@@ -120,7 +120,8 @@ def test_an_unfilled_value_is_marked_on_the_page_and_named_once_on_stderr(
     first = oncall_markdown.shown("<TO FILL: phone number>", "contacts.x.phone", "contacts.yaml")
     again = oncall_markdown.shown("<TO FILL: phone number>", "contacts.x.phone", "contacts.yaml")
     assert first == again
-    assert 'class="korrigo-unfilled"' in first and "phone number" in first
+    assert 'class="korrigo-unfilled"' in first
+    assert "phone number" in first
     err = capsys.readouterr().err
     assert err.count("UNFILLED contacts.x.phone in contacts.yaml: phone number") == 1
     assert oncall_markdown.shown("+33 1 23", "contacts.x.phone", "contacts.yaml") == "+33 1 23"
@@ -130,7 +131,8 @@ def test_a_build_that_requires_contacts_fails_on_the_first_unfilled_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(oncall_markdown.REQUIRED_ENV, "1")
-    with pytest.raises(oncall_markdown.UnfilledError, match="contacts.x.phone is still unfilled"):
+    unfilled = r"contacts\.x\.phone is still unfilled"
+    with pytest.raises(oncall_markdown.UnfilledError, match=unfilled):
         oncall_markdown.shown("<TO FILL: phone number>", "contacts.x.phone", "contacts.yaml")
 
 
@@ -153,8 +155,8 @@ def test_an_action_block_starts_in_the_checkout_and_says_where(
     monkeypatch.setattr(steps, "oncall", lambda: where.read(path))
     text = oncall_markdown.action("stop_worker", indent=4)
     assert (
-        "**Where**: on **the box** (ssh ops@box), in the Korrigo checkout (/srv/korrigo: `cd` there first"
-        in text
+        "**Where**: on **the box** (ssh ops@box), "
+        "in the Korrigo checkout (/srv/korrigo: `cd` there first" in text
     )
     fence = text.split("```bash", 1)[1]
     assert fence.splitlines()[1:3] == [
