@@ -23,7 +23,7 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from handbook import build_cache, facts_markdown, oncall_markdown, runbook_layout
+from handbook import build_cache, facts_markdown, oncall_markdown, print_contents, runbook_layout
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -595,6 +595,8 @@ def define_env(env: Any) -> None:
     env.macro(oncall_markdown.contact, "contact")
     env.macro(oncall_markdown.where_to_run, "where_to_run")
     env.macro(oncall_markdown.action, "action")
+    # The printable runbooks' table of contents (page numbers filled by `make pdf`).
+    env.macro(print_contents.contents, "print_contents")
     # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook
     # parser.
     runbooks.define_macros(env)

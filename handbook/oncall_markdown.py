@@ -53,24 +53,41 @@ def shown(value: str, field: str, file: str) -> str:
     return f'<mark class="korrigo-unfilled">to fill in {file}: {what}</mark>'
 
 
+def _values(pairs: list[tuple[str, str]], file: str) -> str:
+    """(field, value) pairs for prose: the filled ones, then one mark for the unfilled ones."""
+    filled, missing = [], []
+    for field, value in pairs:
+        match = PLACEHOLDER.match(value.strip())
+        if match:
+            report_unfilled(field, match.group("what"), file)
+            missing.append(html.escape(match.group("what")))
+        else:
+            filled.append(html.escape(value))
+    if missing:
+        filled.append(
+            f'<mark class="korrigo-unfilled">{", ".join(missing)}: to fill in {file}</mark>'
+        )
+    return ", ".join(filled)
+
+
 def contact(contact_id: str) -> str:
     """`**Backend lead**: name, phone, chat (when)`, unfilled values marked."""
     person = contacts().get(contact_id)
-    file = CONTACTS_YAML.name
-    base = f"contacts.{contact_id}"
-    parts = [
-        shown(getattr(person, key), f"{base}.{key}", file) for key in ("name", "phone", "chat")
+    pairs = [
+        (f"contacts.{contact_id}.{key}", getattr(person, key)) for key in ("name", "phone", "chat")
     ]
-    return f"**{html.escape(person.role)}**: {', '.join(parts)} ({html.escape(person.when)})"
+    shown_values = _values(pairs, CONTACTS_YAML.name)
+    return f"**{html.escape(person.role)}**: {shown_values} ({html.escape(person.when)})"
 
 
 def _server_line() -> str:
     server = steps().server
-    ssh = shown(server.ssh, "server.ssh", ONCALL_YAML.name)
-    checkout = shown(server.checkout, "server.checkout", ONCALL_YAML.name)
+    place = _values(
+        [("server.ssh", server.ssh), ("server.checkout", server.checkout)], ONCALL_YAML.name
+    )
     return (
-        f"on **{html.escape(server.label)}** ({ssh}), in the Korrigo checkout ({checkout}: "
-        "`cd` there first, the compose file's path is relative to it)"
+        f"on **{html.escape(server.label)}** ({place}), from the Korrigo checkout (`cd` there "
+        "first: the compose file's path is relative to it)"
     )
 
 

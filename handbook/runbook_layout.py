@@ -72,7 +72,8 @@ def header(
     if shell:
         lines += [f"Quick checks run in a **{place.label}**: `{shell}`", ""]
     if phrases:
-        lines += [f"*Also known as:* {phrases}", ""]
+        # attr_list: the print style hides it (search phrases are no use on paper).
+        lines += [f"*Also known as:* {phrases}", "{: .korrigo-aka }", ""]
     return "\n".join([*lines, "</div>"])
 
 

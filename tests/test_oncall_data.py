@@ -155,8 +155,8 @@ def test_an_action_block_starts_in_the_checkout_and_says_where(
     monkeypatch.setattr(steps, "oncall", lambda: where.read(path))
     text = oncall_markdown.action("stop_worker", indent=4)
     assert (
-        "**Where**: on **the box** (ssh ops@box), "
-        "in the Korrigo checkout (/srv/korrigo: `cd` there first" in text
+        "**Where**: on **the box** (ssh ops@box, "
+        "/srv/korrigo), from the Korrigo checkout (`cd` there first" in text
     )
     fence = text.split("```bash", 1)[1]
     assert fence.splitlines()[1:3] == [
