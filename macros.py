@@ -627,5 +627,13 @@ def define_layout_macros(env: Any) -> None:
         """Alert -> runbook table and the symptom runbooks, linked from the page."""
         return runbook_layout.paged_block(page_path(env), load_rules(), runbooks.load_runbooks())
 
+    def first_command_again(slug: str = "") -> str:
+        """The header's first command, inline, with where it runs (issue 23: a Verification
+        step names the host, the checkout and the container, never a bare command)."""
+        slug = slug or posixpath.splitext(posixpath.basename(page_path(env)))[0]
+        command = runbook_layout.first_command(slug, runbooks.get_runbook(slug).meta)
+        return f"`{command}`, on the server from the Korrigo checkout,"
+
     env.macro(runbook_header)
     env.macro(paged_start)
+    env.macro(first_command_again)

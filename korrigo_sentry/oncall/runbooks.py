@@ -355,7 +355,8 @@ def printable_page(book: Runbook) -> str:
     headings one level down, same-page links pointing at the runbook's own page."""
     text = without_ci_checks(book.path.read_text(encoding="utf-8"))
     # The header macro reads the page's front matter; here the page is the printable one.
-    text = text.replace("{{ runbook_header() }}", f'{{{{ runbook_header("{book.slug}") }}}}')
+    for macro in ("runbook_header", "first_command_again"):  # they name the page they are on
+        text = text.replace(f"{{{{ {macro}() }}}}", f'{{{{ {macro}("{book.slug}") }}}}')
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
     out, in_fence = [], False
