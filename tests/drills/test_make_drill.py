@@ -149,6 +149,14 @@ def test_the_ingest_stops_and_starts_again_without_ending_the_stack() -> None:
         assert "worker up" in status
         _read_until(drill, "Bugsink started again", lines)
         assert listening(bugsink)
+        # Bugsink dies by itself (killed, as a crash would): the stack says so and goes on.
+        os.killpg(bugsink_master(bugsink), signal.SIGKILL)
+        _read_until(drill, "Bugsink (the ingest) is down; the stack goes on.", lines)
+        assert drill.poll() is None, "the stack ended with the ingest"
+        assert listening(web)
+        drill.stdin.write("ingest start\n")  # type: ignore[union-attr]
+        drill.stdin.flush()  # type: ignore[union-attr]
+        _read_until(drill, "Bugsink started again", lines)
         drill.send_signal(signal.SIGINT)  # Ctrl-C
         rest, _ = drill.communicate(timeout=60)
     finally:
@@ -160,4 +168,20 @@ def test_the_ingest_stops_and_starts_again_without_ending_the_stack() -> None:
     assert f"logs kept in {logs}" in rest
     kept = {path.name for path in logs.iterdir()}
     assert {"bugsink.log", "web.log", "worker.log", "redis.log"} <= kept
-    assert (logs / "bugsink.log").read_text(errors="replace").count("Listening at") == 2
+    assert (logs / "bugsink.log").read_text(errors="replace").count("Listening at") == 3
+
+
+def bugsink_master(port: int) -> int:
+    """The pid of the gunicorn master serving Bugsink on `port` (a process group leader)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        serves = f"127.0.0.1:{port}".encode() in argv and b"bugsink.wsgi" in argv
+        if serves and int(stat[2]) == int(entry.name):  # its own group's leader: the master
+            return int(entry.name)
+    raise AssertionError(f"no Bugsink on port {port}")
