@@ -43,7 +43,7 @@ def test_the_pages_ci_drill_1() -> None:
     """What the page says, proved (moved from critical-errors.md, line 91)."""
     import demo
     from korrigo_sentry.alerts import get_rule
-    from korrigo_sentry.alerts.evaluate import evaluate
+    from korrigo_sentry.alerts.evaluate import evaluate, issue_notifications
     from korrigo_sentry.testing import TEST_DSN, sentry_capture
 
     rule = get_rule("critical-errors")
@@ -59,3 +59,5 @@ def test_the_pages_ci_drill_1() -> None:
     assert evaluate(rule, [first]).fired
     assert not evaluate(rule, [repeat], history=[first]).fired
     assert evaluate(rule, [other], history=[first, repeat]).fired
+    told = issue_notifications(rule, [first, repeat, other])
+    assert [n.status for n in told] == ["new-issue", "new-issue"]

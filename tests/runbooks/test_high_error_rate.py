@@ -58,7 +58,4 @@ def test_the_pages_ci_drill_2() -> None:
     assert len(errors) == burst
     assert evaluate(rule, errors).fired
     assert not evaluate(rule, errors[1:]).fired
-    # The metric monitor opens its issue at its priority (alerts.yaml: `priority: high`);
-    # the page's block expected the legacy metric alert's "critical" and failed since the
-    # monitors rewrite (86ff24a on main).
     assert [n.status for n in metric_notifications(rule, errors)] == ["high", "resolved"]

@@ -31,7 +31,7 @@ def test_the_pages_ci_drill_1() -> None:
 
     import demo
     from korrigo_sentry.alerts import get_rule
-    from korrigo_sentry.alerts.evaluate import evaluate
+    from korrigo_sentry.alerts.evaluate import evaluate, metric_notifications
     from korrigo_sentry.testing import TEST_DSN, sentry_capture
 
     rule = get_rule("performance-degradation")
@@ -62,3 +62,5 @@ def test_the_pages_ci_drill_1() -> None:
 
     assert result.fired
     assert result.value > rule.threshold
+    told = metric_notifications(rule, captured.transactions)
+    assert [n.status for n in told][:1] == [rule.monitor.priority]
