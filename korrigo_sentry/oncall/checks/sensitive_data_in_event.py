@@ -69,7 +69,9 @@ CHECKS = RunbookChecks(
         Step(
             "scrubber",
             "Korrigo's scrubber is installed in this process.",
-            "all three hooks and the envelope pass are Korrigo's, in a process that sends.",
+            "all three hooks and the envelope pass are Korrigo's, in a process that sends. "
+            "The command is a new process: it proves that `init_sentry()` installs them with "
+            "this configuration, not that the process already running did.",
             "something replaced the hooks; go to [Scrubber bypassed](#scrubber-bypassed).",
             scrubber_installed,
         ),
