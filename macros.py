@@ -31,7 +31,7 @@ from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.oncall import facts as product_facts
-from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall import front_matter, runbooks
 from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
@@ -608,13 +608,16 @@ def define_layout_macros(env: Any) -> None:
 
     def runbook_header(slug: str = "") -> str:
         """The runbook's header; `slug` names the runbook when another page shows it."""
-        meta: Mapping[str, Any] | None = None
-        if not slug:
-            slug = posixpath.splitext(posixpath.basename(page_path(env)))[0]
-            meta = getattr(env.page, "meta", None)  # mkdocs: the page's front matter
-        if slug and not meta:  # another page (printable), or a port without page.meta
-            meta = runbooks.get_runbook(slug).meta
-        return runbook_layout.header(slug, meta)
+        if slug:  # another page (the printable one) shows runbook `slug`: its file's
+            return runbook_layout.header(slug, runbooks.get_runbook(slug).front)
+        here = page_path(env)
+        slug = posixpath.splitext(posixpath.basename(here))[0]
+        meta = getattr(env.page, "meta", None)  # the builder's reading of the front matter
+        if not meta:  # a port without page.meta
+            return runbook_layout.header(slug, runbooks.get_runbook(slug).front)
+        # MkDocs hands `last_reviewed` over as a date, Zensical as a string: the model
+        # reads both the same way.
+        return runbook_layout.header(slug, front_matter.from_builder(meta, here))
 
     def paged_start() -> str:
         """Alert -> runbook table and the symptom runbooks, linked from the page."""

@@ -44,7 +44,7 @@ DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
 PARTS = {"desktop": 4, "phone": 2}
 BOOKS = runbooks.load_runbooks()
 RUNBOOK_PAGES = {f"runbooks/{book.slug}/": book.slug for book in BOOKS}
-ALERT_RUNBOOKS = sum(1 for book in BOOKS if "alert" in book.meta)
+ALERT_RUNBOOKS = sum(1 for book in BOOKS if book.front.alert)
 HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
 
 
