@@ -50,6 +50,24 @@ KNOWN: dict[str, tuple[str, str]] = {
 }
 
 
+#: What Zensical's macros port (zensical/zensical#629, released in 0.0.40: #634) lacks and our
+#: code bridges, so the pages come out the same: (bridge, upstream).
+BRIDGED: dict[str, tuple[str, str]] = {
+    "env.markdown (the page's Markdown source)": (
+        "macros.py reads the page file (page_source)",
+        "no upstream issue found (issues corpus searched: 'zensical env.markdown'): to file",
+    ),
+    "env.render (render Markdown with the macros from a macro)": (
+        "the printable runbooks page calls Jinja itself (runbooks._renderer)",
+        "no upstream issue found (issues corpus searched: 'zensical env.render'): to file",
+    ),
+    "front matter dates (`last_reviewed` arrives as a string, not a date)": (
+        "every reader goes through the pydantic model korrigo_sentry/oncall/front_matter.py",
+        "no upstream issue found (searched: 'zensical front matter date string'): to file",
+    ),
+}
+
+
 @dataclass(frozen=True)
 class PageContent:
     """What the comparison looks at in one built page."""

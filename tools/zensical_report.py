@@ -184,6 +184,11 @@ def compare(mkdocs_site: Path, build: ZensicalBuild) -> tuple[list[str], list[st
     lines += [f"- set aside on every page (theme chrome): {name}: {why}"
               for name, (why, _) in zensical_compare.THEME_CHROME.items()]  # fmt: skip
     lines += [f"- {d}" for d in search] or ["- search index: same entries, same tags"]
+    lines += ["", "## What Zensical lacks that our code bridges", ""]
+    lines += [
+        f"- {what}: {bridge}; upstream: {upstream}"
+        for what, (bridge, upstream) in zensical_compare.BRIDGED.items()
+    ]
     lines += ["", "## Navigation", ""]
     lines += [f"- missing in Zensical: {t}" for t in nav_ours if t not in nav_theirs]
     lines += [f"- only in Zensical: {t}" for t in nav_theirs if t not in nav_ours]
