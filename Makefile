@@ -43,7 +43,13 @@ $(REPO_PATH): $(STAMP)
 serve: $(READY)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(READY)
+# What pip cannot install (Debian's chromium and redis-server): installed when this user may
+# (root, or sudo without a password), otherwise one command to run, before any test.
+.PHONY: system-deps
+system-deps:
+	@sh tools/system_deps.sh
+
+test: system-deps $(READY)
 	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
 		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
@@ -125,7 +131,7 @@ drill: $(READY)
 drills: $(READY)
 	$(call timed,PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills)
 
-drills-full: $(READY)
+drills-full: system-deps $(READY)
 	KORRIGO_DRILLS=full PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
 
 # Re-make docs/assets/drills/*.png (the Verify page's "What you should see") from a drill.
