@@ -53,10 +53,12 @@ test: system-deps $(READY)
 	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
 		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
+# Import, dependency and type policies are in pyproject.toml ([tool.importlinter],
+# [tool.deptry], [tool.mypy]).
 lint: $(READY)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/actionlint .github/workflows/*.yml
+	$(call timed,$(BIN)/ruff check . && $(BIN)/ruff format --check . \
+		&& $(BIN)/actionlint .github/workflows/*.yml && $(BIN)/lint-imports \
+		&& NO_COLOR=1 $(BIN)/deptry korrigo_sentry && $(BIN)/mypy)
 
 # --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
 # worker; test_links checks the site `make build` wrote instead of building its own.
@@ -140,5 +142,5 @@ drill-screenshots: $(READY)
 		tests/drills/test_screenshots.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache
+	rm -rf site $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
 	find . -name __pycache__ -not -path './.venv/*' -not -path './.cache/*' -prune -exec rm -rf {} +
