@@ -9,6 +9,7 @@ Variables, filters and macros are listed in `define_env`; the README shows how t
 
 from __future__ import annotations
 
+import functools
 import json
 import linecache
 import logging
@@ -142,6 +143,14 @@ def doctor_checks() -> list[tuple[str, str]]:
     return [tuple(check) for check in build_cache.cached("doctor-checks", compute)]
 
 
+def test_commit_sha() -> str:
+    """The commit the doc examples report (korrigo_sentry.testing, which imports the SDK,
+    Django and Celery: cached, so that a warm build does not pay for those imports)."""
+    return build_cache.cached(
+        "test-commit", lambda: import_module("korrigo_sentry.testing").TEST_COMMIT_SHA
+    )
+
+
 def denylist() -> list[str]:
     """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
     return build_cache.cached(
@@ -227,14 +236,13 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "env_vars": dict(settings.ENV_VARS),
         "release_prefix": settings.RELEASE_PREFIX,
         # The release every doc example and panel reports (a fixed commit, issue 12).
-        "test_release": settings.RELEASE_PREFIX
-        + import_module("korrigo_sentry.testing").TEST_COMMIT_SHA,
+        "test_release": settings.RELEASE_PREFIX + test_commit_sha(),
         "release": git_release(root),
         "sdk_version": metadata.version("sentry-sdk"),
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
         "sdk_pin_settings": settings.SDK_PIN,
         "doctor_checks": doctor_checks(),
-        "pricing_page": product_facts.pricing_page(),
+        "pricing_page": build_cache.cached("pricing-page", product_facts.pricing_page),
         "alerts": load_rules(),
         "policy": load_policy(),  # on-call response times, minutes (alerts.yaml)
         "deployed_environments": list(settings.DEPLOYED_ENVIRONMENTS),
@@ -387,6 +395,11 @@ class Block(NamedTuple):
 
 def python_blocks(markdown: str) -> list[Block]:
     """The page's python fences, read with the parser the doc tests use (tabs included)."""
+    return list(_python_blocks(markdown))
+
+
+@functools.lru_cache(maxsize=64)  # a page with N panels is parsed once, not N times
+def _python_blocks(markdown: str) -> tuple[Block, ...]:
     blocks: list[Block] = []
     for token in page_parser().parse(markdown):
         if token.type != "fence":
@@ -395,7 +408,7 @@ def python_blocks(markdown: str) -> list[Block]:
         language = info[0].lstrip(".") if info else ""
         if language in ("python", "py", "python3") and "notest" not in info:
             blocks.append(Block(code=token.content, continuation="continuation" in info))
-    return blocks
+    return tuple(blocks)
 
 
 def block_code(markdown: str, number: int) -> str:

@@ -370,6 +370,7 @@ def printable_page(book: Runbook) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+@functools.lru_cache(maxsize=64)  # the printable page asks for every runbook on each build
 def without_ci_checks(text: str) -> str:
     """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
     titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints."""
