@@ -15,7 +15,7 @@ SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint unit doctest build browser pdf bench zensical clean field
+.PHONY: serve test check quick lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
 
 # `make test` runs these stages at the same time (JOBS of them at once): lint, the unit
@@ -42,6 +42,17 @@ $(REPO_PATH): $(STAMP)
 
 serve: $(READY)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
+
+# The edit loop (README): lint, the unit tests but the slow ones (they build the whole site:
+# the build stage does), the doc tests and the strict build, two at a time on two cores.
+CHECK_STAGES := lint quick doctest build
+check: $(READY)
+	@t0=$$(date +%s); $(MAKE) --no-print-directory -j2 --output-sync=target \
+		$(CHECK_STAGES) && echo "make check: all checks passed in $$(( $$(date +%s) - t0 )) s"
+
+quick: $(READY)
+	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" tests \
+		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # What pip cannot install (Debian's chromium and redis-server): installed when this user may
 # (root, or sudo without a password), otherwise one command to run, before any test.

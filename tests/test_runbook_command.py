@@ -122,6 +122,7 @@ def test_an_unknown_slug_names_the_known_ones(capsys: pytest.CaptureFixture[str]
     assert BOOKS[0].slug in err
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:
     slug = "sentry-not-capturing-errors"
     text, status = transcript(slug)
