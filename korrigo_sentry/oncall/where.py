@@ -21,7 +21,8 @@ ONCALL_YAML = Path(__file__).resolve().parent.parent / "data" / "oncall.yaml"
 class Place(BaseModel):
     """Where a step runs: a label a reader recognises, the compose service, how to get there."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # `label: 7` reads as the text written, "7" (YAML makes it a number).
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
     id: str = ""  # the key under `places:` (filled in by OnCall)
     label: str = Field(min_length=1)
