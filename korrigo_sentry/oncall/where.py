@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -47,6 +48,10 @@ class OnCall(BaseModel):
     review_period_days: int = Field(gt=0)
     compose_spelling: Compose = Field(alias="compose")  # `compose` is the joined string
     places: dict[str, Place]
+    # The server the host steps run on and the runbooks' actions: validated by steps.py's
+    # own models (which read this file too); named here so that a misspelt key still fails.
+    server: Any = None
+    actions: Any = None
 
     @model_validator(mode="after")
     def _ids(self) -> OnCall:
