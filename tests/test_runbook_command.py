@@ -150,6 +150,7 @@ def test_no_code_of_the_package_executes_text() -> None:
     assert calls == []
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:
     slug = "sentry-not-capturing-errors"
     text, status = transcript(slug)

@@ -13,14 +13,13 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from korrigo_sentry.oncall import package_data
+from korrigo_sentry.oncall import front_matter, package_data
+from korrigo_sentry.oncall.front_matter import FrontMatter
 from korrigo_sentry.oncall.markdown import page_parser
 from korrigo_sentry.oncall.where import oncall
 
@@ -41,7 +40,6 @@ SECTIONS: tuple[str, ...] = (
     "Related",
 )
 QUICK_CHECKS = SECTIONS[2]
-FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
 #: Collapsed blocks that hold CI-only assertions ("How CI checks this: <what>"): left out of
 #: the printable runbooks.
 CI_CHECK_PREFIX = "How CI checks this"
@@ -61,7 +59,7 @@ class Runbook:
     slug: str
     path: Path
     title: str
-    meta: Mapping[str, Any]
+    front: FrontMatter
     sections: tuple[str, ...]
 
     @property
@@ -72,9 +70,7 @@ class Runbook:
     @property
     def subject(self) -> str:
         """`alert: <id>` or `symptom: <text>`."""
-        if "alert" in self.meta:
-            return f"alert: {self.meta['alert']}"
-        return f"symptom: {self.meta.get('symptom', '')}"
+        return self.front.subject
 
 
 # --- site URLs ----------------------------------------------------------------------------
@@ -141,19 +137,24 @@ def parse(path: Path) -> Runbook:
 def _parse(path: Path, mtime_ns: int) -> Runbook:
     text = path.read_text(encoding="utf-8")
     tokens = page_parser().parse(text)
-    meta: dict[str, Any] = {}
+    front: FrontMatter | None = None
     title = ""
     sections: list[str] = []
     for index, token in enumerate(tokens):
         if token.type == "front_matter":
-            meta = yaml.safe_load(token.content) or {}
+            try:
+                front = front_matter.read(token.content, path)
+            except ValueError as exc:
+                raise RunbookError(str(exc)) from None
         elif token.type == "heading_open":
             heading = tokens[index + 1].content.strip()
             if token.tag == "h1" and not title:
                 title = heading
             elif token.tag == "h2":
                 sections.append(heading)
-    return Runbook(path.stem, path, title, meta, tuple(sections))
+    if front is None:
+        raise RunbookError(f"{path}: no front matter; start the page as runbooks/_template.md does")
+    return Runbook(path.stem, path, title, front, tuple(sections))
 
 
 def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
@@ -173,8 +174,8 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
 def load_runbooks(directory: Path = RUNBOOK_DIR) -> list[Runbook]:
     """Every runbook, alerts first (in alerts.yaml order), then symptoms by title."""
     books = [parse(p) for p in runbook_paths(directory)]
-    alerts = [b for b in books if "alert" in b.meta]
-    symptoms = sorted((b for b in books if "alert" not in b.meta), key=lambda b: b.title)
+    alerts = [b for b in books if b.front.alert]
+    symptoms = sorted((b for b in books if not b.front.alert), key=lambda b: b.title)
     return alerts + symptoms
 
 
@@ -196,7 +197,7 @@ def list_table(directory: Path = RUNBOOK_DIR) -> str:
     for book in load_runbooks(directory):
         subject = book.subject.replace("|", "\\|")
         link = f"[{book.title}]({book.slug}.md)"
-        rows.append(f"| {link} | {subject} | {book.meta['severity']} | {book.meta['owner']} |")
+        rows.append(f"| {link} | {subject} | {book.front.severity} | {book.front.owner} |")
     return "\n".join(rows)
 
 
@@ -226,6 +227,7 @@ def printable_page(book: Runbook) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+@functools.lru_cache(maxsize=64)  # the printable page asks for every runbook on each build
 def without_ci_checks(text: str) -> str:
     """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
     titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints.
