@@ -6,6 +6,8 @@ expected results and next steps.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from korrigo_sentry import settings
 from korrigo_sentry.oncall.checks import Here, Verdict
 
@@ -80,7 +82,7 @@ def transactions_traced(here: Here) -> Verdict:
     return Verdict(rate > 0, found if rate > 0 else f"{found}: tracing is off")
 
 
-def integration_enabled(name: str):  # type: ignore[no-untyped-def]
+def integration_enabled(name: str) -> Callable[[Here], Verdict]:
     def check(here: Here) -> Verdict:
         enabled = sorted(getattr(here.client, "integrations", {}))
         if name in enabled:
@@ -105,7 +107,7 @@ def release_reported(here: Here) -> Verdict:
     )
 
 
-def rule_is(rule_id: str, **expected: object):  # type: ignore[no-untyped-def]
+def rule_is(rule_id: str, **expected: object) -> Callable[[Here], Verdict]:
     """The alert `rule_id` of the installed package (alerts.yaml), and whether it still has
     the shape the page describes (`expected` attributes)."""
 
