@@ -100,7 +100,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("korrigo_sentry/oncall/where.py",),
         ("tests/test_oncall_where.py", "tests/test_runbook_layout.py"),
     ),
-    "facts": (("korrigo_sentry/oncall/facts.py",), ("tests/test_facts.py",)),
+    "facts": (
+        ("korrigo_sentry/oncall/facts.py",),
+        ("tests/test_facts.py", "tests/test_facts_schema.py"),
+    ),
     "facts_check": (("tools/facts_check.py",), ("tests/test_facts_check.py",)),
     "runbooks": (
         ("korrigo_sentry/oncall/runbooks.py",),
