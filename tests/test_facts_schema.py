@@ -116,6 +116,20 @@ def test_each_refusal_names_the_fact_the_field_and_the_fix(
     assert refusal(raw, index) == message
 
 
+def test_a_fact_refused_on_its_own_is_named_first_by_default() -> None:
+    with pytest.raises(FactError) as raised:
+        parse_fact(good(id=...))
+    assert str(raised.value) == "fact '#1', field 'id': is missing or empty"
+
+
+@pytest.mark.parametrize("plans", [5, {"Team": "yes"}])
+def test_plans_that_are_no_list_are_refused_not_iterated(plans: Any) -> None:
+    assert refusal(good(plans=plans)) == (
+        "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, "
+        "Business, Enterprise"
+    )
+
+
 def test_a_bad_source_is_refused_in_one_sentence() -> None:
     with pytest.raises(
         ValueError, match=r"^not a GitHub file at a commit or tag: https://docs\.sentry\.io/$"
