@@ -175,7 +175,8 @@ def _load(source: Path) -> tuple[tuple[str, Fact], ...]:
 
 def pricing_page(path: str | Path | None = None) -> str:
     """Sentry's pricing page, linked wherever a price would otherwise be typed."""
-    text = Path(path or DEFAULT_PATH).read_text(encoding="utf-8")  # pragma: no mutate
+    source = Path(path or DEFAULT_PATH)
+    text = source.read_text(encoding="utf-8")  # pragma: no mutate
     return str(yaml.safe_load(text)["pricing_page"])
 
 
@@ -183,8 +184,7 @@ def get_fact(fact_id: str) -> Fact:
     """The fact with this id; KeyError naming the closest known ids otherwise."""
     facts = load_facts()
     if fact_id not in facts:
-        # The first part is the same however many splits are made after it.
-        prefix = fact_id.split(".", 1)[0]  # pragma: no mutate
+        prefix = fact_id.partition(".")[0]
         near = [known for known in facts if known.startswith(prefix)] or list(facts)
         raise KeyError(f"no fact {fact_id!r}; known: {', '.join(near)}")
     return facts[fact_id]
