@@ -104,7 +104,10 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("korrigo_sentry/oncall/facts.py",),
         ("tests/test_facts.py", "tests/test_facts_schema.py"),
     ),
-    "facts_check": (("tools/facts_check.py",), ("tests/test_facts_check.py",)),
+    "facts_check": (
+        ("tools/facts_check.py",),
+        ("tests/test_facts_check.py", "tests/test_facts_check_unit.py"),
+    ),
     "runbooks": (
         ("korrigo_sentry/oncall/runbooks.py",),
         (
