@@ -52,6 +52,13 @@ def test_each_repository_is_read_at_its_own_ref_unless_tracked() -> None:
     )
 
 
+def test_a_base_url_keeps_its_own_path_only_its_trailing_slash_goes() -> None:
+    # A mirror's path may end with any letter (here an X, which a sloppier strip would eat).
+    assert facts_check.raw_url(RELAY, "https://mirror.example/raw-X//") == (
+        f"https://mirror.example/raw-X/getsentry/relay/{COMMIT}/relay-pii/src/regexes.rs"
+    )
+
+
 def _http_error(url: str, code: int) -> urllib.error.HTTPError:
     return urllib.error.HTTPError(url, code, "Not Found", Message(), None)
 
