@@ -198,7 +198,9 @@ def test_every_runbook_on_one_page_alerts_first(tmp_path: Path) -> None:
     (tmp_path / "b.md").write_text("---\nalert: x\n---\n# B\n\nBody B.\n", encoding="utf-8")
     (tmp_path / "_template.md").write_text("---\nsymptom: t\n---\n# T\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# Not a runbook\n", encoding="utf-8")
-    assert runbooks.printable(str.upper, tmp_path) == "## B\n\nBODY B.\n\n\n---\n\n## A\n\nBODY A.\n"
+    assert (
+        runbooks.printable(str.upper, tmp_path) == "## B\n\nBODY B.\n\n\n---\n\n## A\n\nBODY A.\n"
+    )
 
 
 def test_a_missing_page_names_the_known_slugs(tmp_path: Path) -> None:
