@@ -22,7 +22,7 @@ from typing import Any
 
 from drills.stack import PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
 from korrigo_sentry.alerts import get_rule
-from korrigo_sentry.alerts.evaluate import evaluate
+from korrigo_sentry.alerts.evaluate import evaluate, issue_notifications, metric_notifications
 
 OCR_TASK = "korrigo.ocr_copy"
 
@@ -130,8 +130,14 @@ def error_burst(stack: Stack) -> Result:
     drill.settle(burst)
     events = drill.events()
     assert len(events) == burst, f"Bugsink stored {len(events)} of {burst} errors"
-    assert evaluate(rule, payloads(events)).fired, "the burst does not fire the rule"
-    drill.log(f"{burst} errors stored in Bugsink; the rule fires")
+    assert evaluate(rule, payloads(events)).fired, "the burst does not open the monitor's issue"
+    told = [n.status for n in metric_notifications(rule, payloads(events))]
+    # Monitors & Alerts: the issue opens at the monitor's priority, resolves once the
+    # window empties; the alert (filters: priority, de-escalation) tells on both only.
+    assert told == [rule.monitor.priority, "resolved"], told
+    drill.log(
+        f"{burst} errors stored in Bugsink; the monitor opens its issue, the alert tells once"
+    )
     report = stack.web_checks("high-error-rate")
     drill.expect_passed(report)
     deployed = report["checks"][-1]["output"]
@@ -169,8 +175,10 @@ def new_exception(stack: Stack) -> Result:
     assert [i["type"] for i in issues] == ["ZeroDivisionError", "ExportFormatError"], issues
     assert evaluate(rule, [new], history=[old]).fired, "the new error does not fire the rule"
     assert not evaluate(rule, [repeat], history=[old, new]).fired, "a repeat fires again"
+    told = issue_notifications(rule, [new, repeat], history=[old])
+    assert [n.status for n in told] == ["new-issue"], told
     drill.log("Bugsink opened one new issue (ExportFormatError) and grouped its repeat into it;")
-    drill.log("the rule fires for the new error, not for its repeat")
+    drill.log("the alert tells once for the new issue, not for its repeat")
     report = stack.web_checks("critical-errors")
     drill.expect_passed(report)
     drill.result.detected_by = "first-seen rule on the issue Bugsink opened"
@@ -209,7 +217,9 @@ def slow_endpoint(stack: Stack) -> Result:
     result = evaluate(rule, before)
     assert result.fired, result
     assert result.value > rule.threshold, result
-    drill.log(f"P95 of 20 export transactions: {result.value:.0f} ms; the rule fires")
+    told = [n.status for n in metric_notifications(rule, before)]
+    assert told[:1] == [rule.monitor.priority], told
+    drill.log(f"P95 of 20 export requests: {result.value:.0f} ms; the monitor opens its issue")
     drill.expect_passed(stack.web_checks("performance-degradation"))
     drill.result.detected_by = "P95 over the threshold from the transactions sent"
     # Mitigation 2: roll back the release that made the transaction slower.
@@ -397,6 +407,54 @@ def quota_exhausted(stack: Stack) -> Result:
 
 
 #: name -> drill, in the order `python -m drills run` runs them.
+def ingest_down(stack: Stack) -> Result:
+    """Sentry not capturing errors: the ingest stops while Korrigo runs, then comes back.
+
+    Bugsink alone is stopped (the stack goes on); an error on the web is sent and answered
+    502 by the ingest's address, so nothing is stored: that event is lost (the SDK does not
+    keep it). Once the ingest is started again, the next error is stored, next to what
+    Bugsink had before it stopped.
+    """
+    drill = Drill(stack, "ingest-down", "sentry-not-capturing-errors")
+    drill.restart("web")
+    drill.call("/boom/", 500)
+    drill.settle(1)
+    drill.log("before: an error on the web is in Bugsink")
+    stack.stop_ingest()
+    assert not stack.ingest_up()
+    drill.log("Bugsink stopped; web, worker and Redis still run")
+    drill.call("/health/", 200)
+    drill.call("/boom/", 500)
+    stack.wait_for(
+        lambda: any(i.status == stack.tap.UNREACHABLE for i in stack.tap.sent(drill.pid)),
+        15,
+        "the SDK's attempt while the ingest is down",
+    )
+    drill.log("an error while the ingest is down: sent, answered 502, not stored")
+    # The page's delivery check: `send-test` sends a real event and names the outcome.
+    status, first = stack.cli("web", "send-test")
+    assert status != 0, f"send-test exits 0 while the ingest is down: {first}"
+    drill.result.detected_by = f"send-test exit {status}: {first}"
+    drill.log(f"`send-test` in the web's environment exits {status}: {first}")
+    exit_code = stack.command("sentry-not-capturing-errors", "web")
+    drill.log(f"`runbook sentry-not-capturing-errors` meanwhile exits {exit_code}")
+    drill.result.note = (
+        f"the event sent while the ingest was down is lost; runbook command exit {exit_code}"
+    )
+    stack.start_ingest()
+    drill.log("Bugsink started again on the same port and data")
+    status, first = stack.cli("web", "send-test")
+    assert status == 0, f"send-test still fails once the ingest is back: {first}"
+    drill.log(f"`send-test` exits 0 again: {first}")
+    drill.call("/boom/", 500)
+    drill.settle(3)  # the first /boom/, send-test's two events... and this /boom/
+    stored = [e for e in drill.events() if e.exception_type == "ZeroDivisionError"]  # /boom/
+    assert len(stored) == 2, "Bugsink lost what it stored before it stopped"
+    drill.log("after: the next error is stored; the one sent while it was down is lost")
+    drill.count()
+    return drill.result
+
+
 DRILLS: dict[str, Callable[[Stack], Result]] = {
     "error-burst": error_burst,
     "new-exception": new_exception,
@@ -406,9 +464,10 @@ DRILLS: dict[str, Callable[[Stack], Result]] = {
     "missing-release": missing_release,
     "sensitive-data": sensitive_data,
     "quota-exhausted": quota_exhausted,
+    "ingest-down": ingest_down,
 }
 #: The subset `make test` runs (the full set runs in its own CI job).
-QUICK = ("celery-not-reported", "sensitive-data")
+QUICK = ("celery-not-reported", "sensitive-data", "ingest-down")
 
 
 def run(stack: Stack, name: str) -> Result:

@@ -39,9 +39,11 @@ RELAY = fact(
 )
 
 
-def test_each_repository_is_read_at_its_own_ref_unless_tracked() -> None:
-    # sentry-docs at its tracked branch; a repository with no tracked branch at the fact's ref
+def test_each_file_is_read_at_its_commit_and_on_its_default_branch() -> None:
     assert facts_check.raw_url(DOCS, "https://raw.example/") == (
+        f"https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx"
+    )
+    assert facts_check.latest_url(DOCS, "https://raw.example/") == (
         "https://raw.example/getsentry/sentry-docs/master/docs/alerts.mdx"
     )
     assert facts_check.raw_url(RELAY, "https://raw.example") == (
@@ -70,18 +72,20 @@ def test_a_source_answering_an_http_error_is_drift_not_offline() -> None:
     results = facts_check.check([DOCS, RELAY], "https://raw.example", gone)
 
     assert [(r.fact.id, r.url, r.error, r.missing) for r in results] == [
-        ("docs.sample", "https://raw.example/getsentry/sentry-docs/master/docs/alerts.mdx",
+        ("docs.sample", f"https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx",
          "HTTP 404: the source is gone or moved", ()),
         ("relay.sample",
          f"https://raw.example/getsentry/relay/{COMMIT}/relay-pii/src/regexes.rs",
          "HTTP 404: the source is gone or moved", ()),
     ]  # fmt: skip
     assert facts_check.report(results) == (
-        "DRIFT docs.sample: HTTP 404: the source is gone or moved "
-        "(https://raw.example/getsentry/sentry-docs/master/docs/alerts.mdx)\n"
-        "DRIFT relay.sample: HTTP 404: the source is gone or moved "
+        "PINNED docs.sample: HTTP 404: the source is gone or moved "
+        f"(https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx)\n"
+        "PINNED relay.sample: HTTP 404: the source is gone or moved "
         f"(https://raw.example/getsentry/relay/{COMMIT}/relay-pii/src/regexes.rs)\n"
-        "facts-check: 2 facts, 2 drifted"
+        "facts-check: 2 facts; pinned: 2 with an excerpt missing; latest (0 read on their "
+        "default branch): 0 gone, 0 moved, 0 unreadable, 0 with their context changed; "
+        "2 drifted"
     )
 
 
@@ -104,7 +108,7 @@ def test_no_source_reached_at_all_is_offline_with_the_first_reason() -> None:
     with pytest.raises(facts_check.Unreachable) as raised:
         facts_check.check([DOCS, RELAY], "https://raw.example", offline)
     assert str(raised.value) == (
-        "no route to https://raw.example/getsentry/sentry-docs/master/docs/alerts.mdx"
+        f"no route to https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx"
     )
 
 
@@ -113,10 +117,12 @@ def test_a_missing_excerpt_is_shown_cut_at_90_characters() -> None:
     results = facts_check.check(
         [fact("docs.long", DOCS.source, long)], "https://raw.example", lambda url: "other"
     )
+    cut = ("word " * 18)[:90]
     assert facts_check.report(results).splitlines() == [
-        f"DRIFT docs.long: excerpt gone: {('word ' * 18)[:90]!r}",
-        "      in https://raw.example/getsentry/sentry-docs/master/docs/alerts.mdx",
-        "facts-check: 1 facts, 1 drifted",
+        f"PINNED docs.long: excerpt not in the cited file: {cut!r}",
+        f"GONE   docs.long: excerpt gone today: {cut!r}",
+        "facts-check: 1 facts; pinned: 1 with an excerpt missing; latest (1 read on their "
+        "default branch): 1 gone, 0 moved, 0 unreadable, 0 with their context changed; 1 drifted",
     ]
 
 
@@ -125,7 +131,7 @@ def test_the_default_base_url_is_githubs_raw_host(
 ) -> None:
     asked: list[str] = []
 
-    def record(facts: object, base_url: str) -> list[facts_check.Result]:
+    def record(facts: object, base_url: str, **options: str) -> list[facts_check.Result]:
         asked.append(base_url)
         return []
 
@@ -134,15 +140,17 @@ def test_the_default_base_url_is_githubs_raw_host(
 
     assert facts_check.main([]) == facts_check.EXIT_OK
     assert asked == ["https://raw.githubusercontent.com"]
-    assert capsys.readouterr().out == "facts-check: 0 facts, 0 drifted\n"
+    assert capsys.readouterr().out.startswith("facts-check: 0 facts; ")
 
 
 def test_help_names_the_command_and_the_base_url(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         facts_check.main(["--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert out.startswith("usage: python -m tools.facts_check [-h] [--base-url BASE_URL] ")
-    assert "`make facts-check`: fetch every fact's source again and report the excerpts " in out
+    assert out.startswith(
+        "usage: python -m tools.facts_check [-h] [--base-url BASE_URL] [--api-url API_URL] "
+    )
+    assert "`make facts-check`: re-read every fact's source, at its pin and as it is today." in out
     assert (
         "--base-url BASE_URL where raw files are fetched from (default: "
         "$KORRIGO_FACTS_BASE_URL or GitHub's raw host)"
