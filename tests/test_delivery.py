@@ -53,18 +53,22 @@ def headers(**values: str) -> Message:
         (200, "", "accepted", "Sentry accepted the event (HTTP 200)."),
         (299, "", "accepted", "Sentry accepted the event (HTTP 299)."),
         (300, "", "rejected", "Sentry answered HTTP 300: the event was not accepted."),
-        (401, "", "unauthorized",
-         "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted."),
-        (403, "", "forbidden", "Sentry refused the event (HTTP 403): the key is disabled, or "
-         "the project does not accept events."),
+        (400, "", "bad_request", "Sentry refused the request as malformed (HTTP 400): most "
+         "often a DSN whose key is not a key (cut or mistyped)."),
+        (401, "bad key", "unauthorized", "Sentry could not read the request's authentication "
+         "(HTTP 401: bad key): the DSN Korrigo holds is not the one Sentry shows (cut or "
+         "mistyped)."),
+        (403, "", "forbidden", "Sentry refused the event (HTTP 403): the key is unknown, "
+         "deleted or disabled, or the project does not accept events."),
         (403, "project disabled", "forbidden", "Sentry refused the event (HTTP 403: project "
-         "disabled): the key is disabled, or the project does not accept events."),
+         "disabled): the key is unknown, deleted or disabled, or the project does not accept "
+         "events."),
         (413, "", "too_large", "Sentry refused the event as too large (HTTP 413)."),
         (503, "", "server_error", "Sentry failed to take the event (HTTP 503): retry in a few "
          "minutes; if it lasts, check Sentry's status page."),
         (418, "", "rejected", "Sentry answered HTTP 418: the event was not accepted."),
-        (400, "bad envelope", "rejected",
-         "Sentry answered HTTP 400: bad envelope: the event was not accepted."),
+        (418, "teapot", "rejected", "Sentry answered HTTP 418: teapot: the event was not "
+         "accepted."),
     ],
 )  # fmt: skip
 def test_each_http_answer_has_its_kind_status_and_sentence(
@@ -76,8 +80,8 @@ def test_each_http_answer_has_its_kind_status_and_sentence(
 
 
 def test_the_body_is_optional() -> None:
-    outcome = classify_response(400, headers(), WHERE)
-    assert outcome.sentence == "Sentry answered HTTP 400: the event was not accepted."
+    outcome = classify_response(418, headers(), WHERE)
+    assert outcome.sentence == "Sentry answered HTTP 418: the event was not accepted."
 
 
 def test_a_429_reads_sentrys_header_and_retry_after() -> None:
@@ -225,7 +229,7 @@ def ingest() -> Iterator[tuple[str, list[dict[str, Any]]]]:
             answer = (
                 b"x" * 200 if self.path.endswith("/long/") else "caf\u00e9 \xff".encode("latin-1")
             )
-            self.send_response(400)
+            self.send_response(418)
             self.send_header("Retry-After", "12")
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
@@ -259,7 +263,7 @@ def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
     # the body, decoded as UTF-8 with the bad bytes replaced, in the sentence
     assert (
         outcome.sentence
-        == "Sentry answered HTTP 400: caf\ufffd \ufffd: the event was not accepted."
+        == "Sentry answered HTTP 418: caf\ufffd \ufffd: the event was not accepted."
     )
 
 
@@ -267,7 +271,7 @@ def test_a_long_answer_is_cut_at_160_characters(ingest: tuple[str, list[dict[str
     base, _ = ingest
     outcome = delivery.deliver(b"e", _local(f"{base}/long/"), timeout=5)
     assert (
-        outcome.sentence == f"Sentry answered HTTP 400: {'x' * 160}...: the event was not accepted."
+        outcome.sentence == f"Sentry answered HTTP 418: {'x' * 160}...: the event was not accepted."
     )
 
 
