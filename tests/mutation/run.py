@@ -115,6 +115,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/test_runbook_template.py",
             "tests/test_runbook_table.py",
             "tests/test_runbooks_library.py",
+            "tests/test_macros_registration.py",  # define_macros: the runbook macros by name
         ),
     ),
     "delivery": (
