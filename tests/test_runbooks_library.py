@@ -13,6 +13,8 @@ import pytest
 from korrigo_sentry.oncall import runbooks
 
 SITE = "https://korrigo.github.io/korrigo-handbook/"
+#: The front matter every runbook needs besides its alert or symptom (runbooks/_template.md).
+FRONT = "severity: low\nowner: tests\nlast_reviewed: 2026-01-01\nruns_in: backend\n"
 
 PAGE = """\
 ---
@@ -20,6 +22,7 @@ symptom: Something | odd happens.
 severity: low
 owner: tests
 last_reviewed: 2026-01-01
+runs_in: backend
 ---
 
 # Probe page
@@ -88,7 +91,7 @@ def book(tmp_path: Path) -> runbooks.Runbook:
 
 def test_a_page_is_parsed_into_its_checks(book: runbooks.Runbook) -> None:
     assert (book.slug, book.title) == ("probe", "Probe page")
-    assert book.meta["severity"] == "low"
+    assert book.front.severity == "low"
     assert book.sections == ("Quick checks (first five minutes)", "Diagnosis")
     assert book.subject == "symptom: Something | odd happens."
     assert book.url == f"{SITE}runbooks/probe/"
@@ -96,13 +99,13 @@ def test_a_page_is_parsed_into_its_checks(book: runbooks.Runbook) -> None:
     assert first == runbooks.QuickCheck(
         title="The first check with a link.",
         code='value = 41 + 1\nprint("value:", value)\nprint("  ")\nprint("done")\n',
-        line=17,
+        line=18,
         expected="`value: 42`, then **done**.",
         if_not="go to [Diagnosis](#diagnosis), or [elsewhere](other.md#part).",
         link="#diagnosis",
         where="Django shell in the backend container",
         ci_check='assert value == 42, "the value is wrong"\n',
-        ci_line=26,
+        ci_line=27,
     )
     assert PAGE.splitlines()[first.line - 1] == "value = 41 + 1"
     assert PAGE.splitlines()[first.ci_line - 1].strip() == first.ci_check.strip()
@@ -114,7 +117,7 @@ def test_a_page_is_parsed_into_its_checks(book: runbooks.Runbook) -> None:
 
 def test_an_alert_page_names_its_alert(tmp_path: Path) -> None:
     page = tmp_path / "rule.md"
-    page.write_text("---\nalert: critical-errors\n---\n# Rule\n", encoding="utf-8")
+    page.write_text(f"---\nalert: critical-errors\n{FRONT}---\n# Rule\n", encoding="utf-8")
     assert runbooks.parse(page).subject == "alert: critical-errors"
 
 
@@ -149,7 +152,7 @@ def test_the_command_prints_each_result_and_stops_at_the_first_failure(
 def test_a_page_whose_checks_pass_says_so_and_where_to_go_on(tmp_path: Path) -> None:
     page = tmp_path / "fine.md"
     page.write_text(
-        "---\nsymptom: fine\n---\n# Fine\n\n## Quick checks (first five minutes)\n\n"
+        f"---\nsymptom: fine\n{FRONT}---\n# Fine\n\n## Quick checks (first five minutes)\n\n"
         '**Only.**\n\n```python\nprint("ok then")\n```\n\nExpected: ok.\n',
         encoding="utf-8",
     )
@@ -194,9 +197,11 @@ def test_the_printable_copy_drops_front_matter_and_ci_blocks(book: runbooks.Runb
 
 
 def test_every_runbook_on_one_page_alerts_first(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("---\nsymptom: s\n---\n# A\n\nBody A.\n", encoding="utf-8")
-    (tmp_path / "b.md").write_text("---\nalert: x\n---\n# B\n\nBody B.\n", encoding="utf-8")
-    (tmp_path / "_template.md").write_text("---\nsymptom: t\n---\n# T\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        f"---\nsymptom: s\n{FRONT}---\n# A\n\nBody A.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.md").write_text(f"---\nalert: x\n{FRONT}---\n# B\n\nBody B.\n", encoding="utf-8")
+    (tmp_path / "_template.md").write_text(f"---\nsymptom: t\n{FRONT}---\n# T\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("# Not a runbook\n", encoding="utf-8")
     assert (
         runbooks.printable(str.upper, tmp_path) == "## B\n\nBODY B.\n\n\n---\n\n## A\n\nBODY A.\n"
@@ -204,8 +209,8 @@ def test_every_runbook_on_one_page_alerts_first(tmp_path: Path) -> None:
 
 
 def test_a_missing_page_names_the_known_slugs(tmp_path: Path) -> None:
-    (tmp_path / "one.md").write_text("---\nsymptom: s\n---\n# One\n", encoding="utf-8")
-    (tmp_path / "two.md").write_text("---\nalert: x\n---\n# Two\n", encoding="utf-8")
+    (tmp_path / "one.md").write_text(f"---\nsymptom: s\n{FRONT}---\n# One\n", encoding="utf-8")
+    (tmp_path / "two.md").write_text(f"---\nalert: x\n{FRONT}---\n# Two\n", encoding="utf-8")
     with pytest.raises(runbooks.RunbookError, match=r"^no runbook 'three'; known: one, two$"):
         runbooks.get_runbook("three", tmp_path)
     assert runbooks.get_runbook("two", tmp_path).title == "Two"
