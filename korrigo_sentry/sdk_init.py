@@ -49,6 +49,8 @@ def sdk_options(config: SentryConfig) -> dict[str, Any]:
         "before_send": privacy.before_send,
         "before_send_transaction": privacy.before_send_transaction,
         "before_breadcrumb": privacy.before_breadcrumb,
+        "before_send_log": privacy.before_send_log,
+        "before_send_metric": privacy.before_send_metric,
     }
 
 
@@ -65,7 +67,11 @@ def init_sentry(
     serving; with `strict=True` it raises `ConfigError` instead.
     """
     config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
-    sentry_sdk.init(**{**sdk_options(config), **overrides})
+    options = {**sdk_options(config), **overrides}
+    if options.get("trace_lifecycle") == "stream":
+        # Only then: the SDK warns about `before_send_span` in any other mode.
+        options.setdefault("before_send_span", privacy.before_send_span)
+    sentry_sdk.init(**options)
     # The envelope header and attachments never reach before_send: scrub them at the transport.
     privacy.install(sentry_sdk.get_client().transport)
     return config
