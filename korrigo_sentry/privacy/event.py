@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from sentry_sdk.serializer import serialize
+
 import korrigo_sentry.privacy.parity as parity
 import korrigo_sentry.privacy.places as places
 import korrigo_sentry.privacy.urls as urls
@@ -71,7 +73,14 @@ def scrub_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
-    """One breadcrumb, before it waits in the scope (`before_breadcrumb`)."""
+    """One breadcrumb, before it waits in the scope (`before_breadcrumb`).
+
+    Its `data` is still the application's own object here (the SDK serialises breadcrumbs
+    only when an event is sent): the SDK's serializer copies it first, so the walk never
+    writes into Korrigo's dicts and meets no cycle, broken `__repr__` or custom type.
+    """
+    if "data" in crumb:
+        crumb["data"] = serialize(crumb["data"])
     _described(crumb, "category", "message")
     for key in ("message", "data"):
         if key in crumb:
