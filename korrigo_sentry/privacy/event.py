@@ -6,6 +6,7 @@ then every string left through the key rules and value detectors, then Relay par
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -68,6 +69,7 @@ def scrub_event(event: dict[str, Any]) -> dict[str, Any]:
         if key not in _PROTOCOL_ONLY:
             event[key] = scrub_node(value, key, key in _USER_DATA)
     _logentry_params(event.get("logentry"))
+    _tag_values(event.get("tags"))
     parity.relay_parity(event)
     return event
 
@@ -224,6 +226,15 @@ def _described(item: dict[str, Any], kind: str, text: str) -> None:
                     else urls.scrub_query(value) if field == "http.query"
                     else FILTERED
                 )  # fmt: skip
+
+
+def _tag_values(tags: object) -> None:
+    """A tag's value as the text Sentry accepts (`set_tag("x", {...})` is a container:
+    Relay drops it as invalid data), written after scrubbing, cut at Sentry's 200."""
+    if isinstance(tags, dict):
+        for name, value in tags.items():
+            if not isinstance(value, str | int | float | bool) and value is not None:
+                tags[name] = json.dumps(value, default=str, ensure_ascii=False)[:200]
 
 
 def _celery_arguments(extra: object) -> None:
