@@ -172,9 +172,11 @@ def test_any_value_anywhere_is_sent_without_the_secret(recipe: Any, place: str) 
     value = build(recipe)
     with sentry_capture() as sent:
         if place == "span_data":
-            with sentry_sdk.start_transaction(name="/exams/7/grade/", op="http.server"):
-                with sentry_sdk.start_span(op="grading", name="grade") as span:
-                    span.set_data("payload", value)
+            with (
+                sentry_sdk.start_transaction(name="/exams/7/grade/", op="http.server"),
+                sentry_sdk.start_span(op="grading", name="grade") as span,
+            ):
+                span.set_data("payload", value)
             carried = sent.transactions
         else:
             _plant(place, value)

@@ -85,7 +85,8 @@ def test_a_cycle_ends_the_walk() -> None:
     data: dict[str, Any] = {"step": "upload", "email": SECRET}
     data["self"] = data
     out = event_module.scrub_node(data, "data", True)
-    assert out["email"] == F and out["step"] == "upload"
+    assert out["email"] == F
+    assert out["step"] == "upload"
 
 
 def test_breadcrumb_data_is_copied_not_scrubbed_in_the_application() -> None:
@@ -116,7 +117,8 @@ def test_a_failing_rule_sends_the_skeleton_never_the_event(
     assert exception["type"] == "LookupError"
     assert "value" not in exception
     frames = exception["stacktrace"]["frames"]
-    assert [f["function"] for f in frames] == ["test_a_failing_rule_sends_the_skeleton_never_the_event", "_grade"]  # fmt: skip
+    assert [f["function"] for f in frames][-1] == "_grade"
+    assert len(frames) == 2
     assert frames[-1]["module"] == "tests.privacy.test_unit_guard"
     assert isinstance(frames[-1]["lineno"], int)
     assert not any("vars" in f or "context_line" in f for f in frames)
@@ -133,9 +135,11 @@ def test_a_failing_rule_sends_the_skeleton_never_the_event(
 def test_a_failing_rule_keeps_a_transaction_and_its_spans(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(event_module, "_user", _broken_rule)
     with sentry_capture() as sent:
-        with sentry_sdk.start_transaction(name=f"/students/{SECRET}/", op="http.server"):
-            with sentry_sdk.start_span(op="db", name=f"SELECT 1 WHERE email = '{SECRET}'"):
-                pass
+        with (
+            sentry_sdk.start_transaction(name=f"/students/{SECRET}/", op="http.server"),
+            sentry_sdk.start_span(op="db", name=f"SELECT 1 WHERE email = '{SECRET}'"),
+        ):
+            pass
         transactions = sent.transactions
     assert len(transactions) == 1
     assert SECRET.encode() not in sent.wire
