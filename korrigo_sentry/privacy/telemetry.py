@@ -58,8 +58,8 @@ def scrub_metric(metric: dict[str, Any]) -> dict[str, Any]:
         metric["name"] = scrub_text(str.__str__(name))
     metric["attributes"] = _attributes(metric.get("attributes"))
     value = metric.get("value")
-    card = isinstance(value, int) and not isinstance(value, bool)
-    if card and scrub_node(int(value)) == FILTERED:
+    whole = isinstance(value, int | float) and not isinstance(value, bool)
+    if whole and float(value).is_integer() and scrub_node(int(value)) == FILTERED:
         metric["value"] = 0
         metric["attributes"]["korrigo.filtered"] = "value"
     return metric
