@@ -72,6 +72,8 @@ def init_sentry(
         # Only then: the SDK warns about `before_send_span` in any other mode.
         options.setdefault("before_send_span", privacy.before_send_span)
     sentry_sdk.init(**options)
-    # The envelope header and attachments never reach before_send: scrub them at the transport.
+    # The envelope (its trace header, its attachment, session and batch items) is built
+    # after before_send: scrub it again at the transport (facts sdk.envelope_after_before_send,
+    # issue 22; every item type: privacy.envelope.ITEM_DECISIONS).
     privacy.install(sentry_sdk.get_client().transport)
     return config

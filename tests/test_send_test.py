@@ -182,23 +182,36 @@ NEXT_QUOTA = f"{SITE}runbooks/quota-exhausted/#diagnosis"
 
 # status -> (exit status, sentence, next step), as an on-call engineer should read them.
 HTTP_OUTCOMES = {
+    # Relay's meanings (issue 22 item 6): 401 unreadable auth, 400 malformed key, 403 refused.
     401: (
         10,
-        "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted.",
+        'Sentry could not read the request\'s authentication (HTTP 401: {"detail": "bad '
+        'x-sentry-auth header"}): the DSN Korrigo holds is not the one Sentry shows',
         NEXT_REFUSED,
     ),
     403: (
         11,
         'Sentry refused the event (HTTP 403: {"detail": "event submission rejected '
-        'with_reason: ProjectId"}): the key is disabled, or the project does not accept events.',
+        'with_reason: ProjectId"}): the key is unknown, deleted or disabled, or the project '
+        "does not accept events.",
         NEXT_REFUSED,
     ),
     413: (12, "Sentry refused the event as too large (HTTP 413).", NEXT_REFUSED),
     500: (14, "Sentry failed to take the event (HTTP 500): retry in a few minutes", NEXT_REFUSED),
     503: (14, "Sentry failed to take the event (HTTP 503): retry in a few minutes", NEXT_REFUSED),
-    400: (15, "Sentry answered HTTP 400", NEXT_REFUSED),
+    400: (
+        16,
+        'Sentry refused the request as malformed (HTTP 400: {"detail": "bad sentry DSN public '
+        'key"}): most often a DSN whose key is not a key',
+        NEXT_REFUSED,
+    ),
+    409: (15, "Sentry answered HTTP 409", NEXT_REFUSED),
 }
-HTTP_BODIES = {403: b'{"detail": "event submission rejected with_reason: ProjectId"}'}
+HTTP_BODIES = {
+    403: b'{"detail": "event submission rejected with_reason: ProjectId"}',
+    401: b'{"detail": "bad x-sentry-auth header"}',
+    400: b'{"detail": "bad sentry DSN public key"}',
+}
 
 
 @pytest.mark.parametrize("status", HTTP_OUTCOMES)
@@ -475,6 +488,7 @@ def test_help_lists_every_exit_status(capsys: Capture) -> None:
         0: "accepted", 2: "no usable SENTRY_DSN", 3: "dns", 4: "refused", 5: "tls_certificate",
         6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network", 10: "unauthorized",
         11: "forbidden", 12: "too_large", 13: "rate_limited", 14: "server_error", 15: "rejected",
+        16: "bad_request",
     }  # fmt: skip
     listed = {
         int(line.split()[0]): line.split(None, 1)[1]
@@ -546,3 +560,62 @@ def test_every_next_step_points_at_a_heading_that_exists() -> None:
             slugify(line.lstrip("#").strip(), "-") for line in text.splitlines() if line[:1] == "#"
         ]
         assert anchor in headings, step
+
+
+# --- no_proxy (issue 25, item 5): a host listed there is reached directly -------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "listed"),
+    [
+        ("no_proxy", "127.0.0.1"),
+        ("no_proxy", "localhost, 127.0.0.1"),  # a list, with a space after the comma
+        ("NO_PROXY", "127.0.0.1"),  # the upper-case spelling, as curl and the SDK read it
+    ],
+)
+def test_a_host_listed_in_no_proxy_is_reached_without_the_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Capture,
+    receiver: Receiver,
+    refusing_proxy: int,
+    variable: str,
+    listed: str,
+) -> None:
+    # Through the proxy, every request would come back 403 (refused): only a direct
+    # connection reaches the receiver.
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv(variable, listed)
+
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert code == 0, out
+    assert "✓ message: Sentry accepted the event (HTTP 200)." in out
+    assert len(receiver.events()) == 2
+
+
+def test_a_host_not_listed_in_no_proxy_goes_through_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver, refusing_proxy: int
+) -> None:
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv("no_proxy", "sentry.example.org")
+
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert code != 0, out  # the proxy answered, not Sentry
+    assert receiver.events() == []
+
+
+def test_a_down_host_listed_in_no_proxy_is_not_blamed_on_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, refusing_proxy: int
+) -> None:
+    # The request never goes through the proxy: when the host is down, the sentence names
+    # the host (refused, exit 4), not the proxy (exit 8).
+    port = free_port()
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+
+    code, out, _ = send_test(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{port}/{PROJECT}")
+
+    assert code == 4, out
+    assert f"✗ message: The connection to 127.0.0.1:{port} was refused" in out
+    assert "proxy" not in out.split("next step")[0]

