@@ -71,6 +71,8 @@ def init_sentry(
     if options.get("trace_lifecycle") == "stream":
         # Only then: the SDK warns about `before_send_span` in any other mode.
         options.setdefault("before_send_span", privacy.before_send_span)
+    # Personal models and uploaded files serialised as `<Student pk=12>` (privacy.models).
+    privacy.models.install()
     sentry_sdk.init(**options)
     # The envelope (its trace header, its attachment, session and batch items) is built
     # after before_send: scrub it again at the transport (facts sdk.envelope_after_before_send,

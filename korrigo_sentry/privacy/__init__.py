@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from korrigo_sentry.privacy import envelope, keys, places, telemetry, text, urls
+from korrigo_sentry.privacy import envelope, keys, models, places, telemetry, text, urls
 from korrigo_sentry.privacy.envelope import install, scrub_envelope
 from korrigo_sentry.privacy.event import scrub_breadcrumb, scrub_event
 from korrigo_sentry.privacy.guard import breadcrumb_skeleton, event_skeleton, guarded
@@ -43,7 +43,8 @@ __all__ = [
 
 #: Every rule of the pipeline, in the order the privacy page lists them.
 RULES: list[Rule] = [
-    *keys.RULES, *text.RULES, *urls.RULES, *places.RULES, *telemetry.RULES, *envelope.RULES,
+    *keys.RULES, *text.RULES, *urls.RULES, *places.RULES, *models.RULES, *telemetry.RULES,
+    *envelope.RULES,
 ]  # fmt: skip
 
 

@@ -246,11 +246,27 @@ def _celery_arguments(extra: object) -> None:
                 job[name] = FILTERED
 
 
+#: What `privacy.models` makes of a personal model instance or an uploaded file.
+_SENTRY_REPR = re.compile(r"<\w+ (?:pk|name)=[^<>]*>|<\w+: <\w+ pk=[^<>]*>>")
+
+
 def _logentry_params(entry: object) -> None:
     """Filter `%s` parameters the scrubbed, formatted message no longer shows."""
     if not isinstance(entry, dict) or not isinstance(entry.get("params"), list):
         return
     formatted = entry.get("formatted")
+    message = entry.get("message")
+    if isinstance(message, str) and any(
+        isinstance(p, str) and _SENTRY_REPR.fullmatch(p) for p in entry["params"]
+    ):
+        # logging formatted the message with the object's own `__str__` (a student's
+        # name); the params went through the SDK's serializer (`<Student pk=12>`): format
+        # again from those. A message the params do not fit keeps only its template.
+        try:
+            formatted = message.replace("%r", "%s") % tuple(entry["params"])
+        except (TypeError, ValueError, KeyError):
+            formatted = message
+        entry["formatted"] = formatted
     if isinstance(formatted, str):
         entry["params"] = [
             p if isinstance(p, int | float) or str(p) in formatted else FILTERED
