@@ -1188,7 +1188,7 @@ def _card_as_int(number: int) -> None:
 
 @place("frame locals", "card number held as an int", lambda s: s.frames("_card_as_int"))
 def card_int(ctx: Ctx) -> list[str]:
-    value, needles = c.card()
+    value, _ = c.card()
     _raise_in(_card_as_int, int(value.replace(" ", "")))
     return [value.replace(" ", "")]
 
