@@ -71,9 +71,10 @@ def test_a_student_is_sent_as_its_type_and_key(place: str) -> None:
             sentry_sdk.set_context("grading", {"who": student})
             sentry_sdk.capture_message("x")
         elif place == "span":
-            with sentry_sdk.start_transaction(name="grade", op="task"), sentry_sdk.start_span(
-                op="grade"
-            ) as span:
+            with (
+                sentry_sdk.start_transaction(name="grade", op="task"),
+                sentry_sdk.start_span(op="grade") as span,
+            ):
                 span.set_data("who", student)
         else:
             log.error("grading failed for %r", student)
