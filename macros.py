@@ -242,6 +242,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
             import_module("korrigo_sentry.privacy.guard")
         ),
         "walk_max_depth": import_module("korrigo_sentry.privacy.event").MAX_DEPTH,
+        # Frame variables: each policy measured (tests/privacy/measure_locals.py, issue 21.3).
+        "frame_locals": json.loads(
+            (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(encoding="utf-8")
+        ),
         "header_allowlist": list(settings.HEADER_ALLOWLIST),
         "query_allowlist": list(settings.QUERY_ALLOWLIST),
         "integrations": dict(settings.INTEGRATIONS),

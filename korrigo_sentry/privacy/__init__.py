@@ -25,7 +25,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from korrigo_sentry.privacy import envelope, keys, models, places, telemetry, text, urls
+from korrigo_sentry.privacy import (
+    envelope, frame_locals, keys, models, parity, places, telemetry, text, urls,
+)  # fmt: skip
 from korrigo_sentry.privacy.envelope import install, scrub_envelope
 from korrigo_sentry.privacy.event import scrub_breadcrumb, scrub_event
 from korrigo_sentry.privacy.guard import breadcrumb_skeleton, event_skeleton, guarded
@@ -43,14 +45,15 @@ __all__ = [
 
 #: Every rule of the pipeline, in the order the privacy page lists them.
 RULES: list[Rule] = [
-    *keys.RULES, *text.RULES, *urls.RULES, *places.RULES, *models.RULES, *telemetry.RULES,
-    *envelope.RULES,
+    *keys.RULES, *text.RULES, *urls.RULES, *places.RULES, *models.RULES, *frame_locals.RULES,
+    *telemetry.RULES, *envelope.RULES,
 ]  # fmt: skip
 
 
 @guarded("before_send", event_skeleton)
 def before_send(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
     """`before_send` hook: errors and messages."""
+    frame_locals.apply(parity._frames(event))
     return scrub_event(event)
 
 

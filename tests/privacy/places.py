@@ -1214,4 +1214,32 @@ def reset_route_kept(ctx: Ctx) -> list[str]:
     return [token]
 
 
+def _held(**locals_: Any) -> None:
+    raise ValueError("grading failed")
+
+
+@place("frame locals", "student's name in a local named `label`", lambda s: s.frames("_held"))
+def name_in_label(ctx: Ctx) -> list[str]:
+    value, needles = c.student_name()
+    _raise_in(_held, label=value)
+    return needles
+
+
+@place("frame locals", "PEM key held as a list of lines", lambda s: s.frames("_held"))
+def pem_lines(ctx: Ctx) -> list[str]:
+    value, needles = c.pem()
+    _raise_in(_held, lines=value.splitlines())
+    return [line for line in value.splitlines()[1:-1] if len(line) >= 16] or needles
+
+
+@place("frame locals", "copy of a request's headers in a local", lambda s: s.frames("_held"))
+def meta_copy(ctx: Ctx) -> list[str]:
+    value, needles = c.email()
+    session = c.token(16)
+    meta = {"HTTP_COOKIE": f"sessionid={session}", "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+            "HTTP_FROM": value, "REQUEST_METHOD": "GET"}  # fmt: skip
+    _raise_in(_held, env=meta)
+    return [*needles, session]
+
+
 assert len({p.name for p in PLACES}) == len(PLACES)

@@ -209,6 +209,7 @@ def test_the_privacy_page_lists_each_rule_with_its_kind_and_reason() -> None:
         ("request_headers_allowlist", "allowlist"), ("envelope_trace_header", "place"),
         ("attachments", "place"), ("source_context", "place"),
         ("personal_models", "place"), ("uploaded_files", "place"),
+        ("frame_locals_allowlist", "allowlist"),
         ("log_records", "place"), ("metrics", "place"), ("streamed_spans", "place"),
         # one decision per envelope item type the SDK 2.75 sends (test_unit_item_types)
         ("envelope_item_event", "envelope"), ("envelope_item_transaction", "envelope"),
