@@ -26,7 +26,15 @@ from __future__ import annotations
 from typing import Any
 
 from korrigo_sentry.privacy import (
-    envelope, frame_locals, keys, models, parity, places, telemetry, text, urls,
+    envelope,
+    frame_locals,
+    keys,
+    models,
+    parity,
+    places,
+    telemetry,
+    text,
+    urls,
 )  # fmt: skip
 from korrigo_sentry.privacy.envelope import install, scrub_envelope
 from korrigo_sentry.privacy.event import scrub_breadcrumb, scrub_event
