@@ -53,6 +53,7 @@ def filtered(value: object) -> object:
 
 def scrub_event(event: dict[str, Any]) -> dict[str, Any]:
     """Scrub `event` (an error, message or transaction) in place and return it."""
+    _logentry_named_params(event.get("logentry"))
     _user(event)
     _request(event.get("request"))
     name = event.get("transaction")
@@ -248,6 +249,23 @@ def _celery_arguments(extra: object) -> None:
 
 #: What `privacy.models` makes of a personal model instance or an uploaded file.
 _SENTRY_REPR = re.compile(r"<\w+ (?:pk|name)=[^<>]*>|<\w+: <\w+ pk=[^<>]*>>")
+
+
+def _logentry_named_params(entry: object) -> None:
+    """`log.error("%(student)s failed", {"student": name})`: the value of a denylisted
+    parameter is also in the formatted message, where no key says what it is. Before
+    the walk filters the parameter, its value is masked in the message."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+        return
+    formatted = entry.get("formatted")
+    if not isinstance(formatted, str):
+        return
+    for name, value in entry["params"].items():
+        if isinstance(name, str) and is_denied(name) and value is not None:
+            text = value if isinstance(value, str) else str(value)
+            if len(text) >= 2:
+                formatted = formatted.replace(text, FILTERED)
+    entry["formatted"] = formatted
 
 
 def _logentry_params(entry: object) -> None:
