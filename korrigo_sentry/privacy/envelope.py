@@ -22,8 +22,8 @@ from typing import Any
 
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
+import korrigo_sentry.privacy.guard as guard
 import korrigo_sentry.privacy.urls as urls
-from korrigo_sentry.privacy import guard
 from korrigo_sentry.privacy.event import scrub_node
 from korrigo_sentry.privacy.keys import is_denied
 from korrigo_sentry.privacy.rule import FILTERED, Rule
