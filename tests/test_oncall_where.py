@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from korrigo_sentry.oncall.where import ONCALL_YAML, OnCall, Place, oncall, read
+from korrigo_sentry.oncall.where import ONCALL_YAML, Compose, OnCall, Place, oncall, read
 
 SAMPLE = """\
 review_period_days: 30
@@ -43,12 +43,17 @@ def sample(tmp_path: Path) -> OnCall:
 def test_read_gives_every_key_of_the_file(sample: OnCall) -> None:
     assert sample == OnCall(
         review_period_days=30,
-        compose_command="podman compose",
-        compose_file="deploy/compose.yml",
+        compose=Compose(command="podman compose", file="deploy/compose.yml"),
         places={
-            "api": Place("api", "Shell in the API container", "api", "python manage.py shell"),
-            "laptop": Place("laptop", "Your own terminal"),
-            "numbers": Place("numbers", "7", "8"),  # YAML numbers read as the text written
+            "api": Place(
+                id="api",
+                label="Shell in the API container",
+                service="api",
+                open="python manage.py shell",
+            ),
+            "laptop": Place(id="laptop", label="Your own terminal"),
+            # YAML numbers read as the text written
+            "numbers": Place(id="numbers", label="7", service="8"),
         },
     )
     assert sample.compose == "podman compose -f deploy/compose.yml"
@@ -61,13 +66,13 @@ def test_a_step_in_a_container_is_typed_on_the_host_through_compose(sample: OnCa
 
 
 def test_a_place_without_a_container_is_refused_in_one_sentence(sample: OnCall) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="is not a container") as raised:
         sample.exec_in("laptop", "make drill")
     assert str(raised.value) == "'laptop' is not a container: run 'make drill' as it is"
 
 
 def test_an_unknown_place_names_the_known_ones(sample: OnCall) -> None:
-    with pytest.raises(ValueError) as raised:
+    with pytest.raises(ValueError, match="unknown place") as raised:
         sample.place("db")
     assert str(raised.value) == "unknown place 'db' in oncall.yaml; known: api, laptop, numbers"
 
@@ -80,7 +85,7 @@ def test_a_runbook_is_overdue_only_past_the_review_period(sample: OnCall) -> Non
 
 
 def test_the_package_reads_its_own_oncall_yaml() -> None:
-    assert ONCALL_YAML == Path(__file__).resolve().parents[1] / "korrigo_sentry/data/oncall.yaml"
+    assert Path(__file__).resolve().parents[1] / "korrigo_sentry/data/oncall.yaml" == ONCALL_YAML
     assert read() == read(ONCALL_YAML) == oncall()
     assert oncall().compose == "docker compose -f infra/docker/docker-compose.local-prod.yml"
     assert oncall().review_period_days == 180

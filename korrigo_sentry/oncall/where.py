@@ -1,44 +1,69 @@
 """Where on-call steps run (compose file, services, shells) and the runbook review period.
 
-The values live in `data/oncall.yaml`; this module reads them for the runbook header
-(`runbook_header.py`), the site's macros and the tests that hold every page to them.
+The values live in `data/oncall.yaml`; this module parses them (pydantic models: a wrong
+value is one sentence naming the file, the line and the field) for the runbook header
+(`handbook/runbook_layout.py`), the site's macros and the tests that hold every page to them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from korrigo_sentry.yaml_model import load_model
 
 ONCALL_YAML = Path(__file__).resolve().parent.parent / "data" / "oncall.yaml"
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(BaseModel):
     """Where a step runs: a label a reader recognises, the compose service, how to get there."""
 
-    id: str
-    label: str
+    # `label: 7` reads as the text written, "7" (YAML makes it a number).
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    id: str = ""  # the key under `places:` (filled in by OnCall)
+    label: str = Field(min_length=1)
     service: str = ""
     open: str = ""
 
 
-@dataclass(frozen=True)
-class OnCall:
+class Compose(BaseModel):
+    """How a compose command is spelled: `<command> -f <file>`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command: str = Field(min_length=1)
+    file: str = Field(min_length=1)
+
+
+class OnCall(BaseModel):
     """The contents of oncall.yaml."""
 
-    review_period_days: int
-    compose_command: str
-    compose_file: str
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    review_period_days: int = Field(gt=0)
+    compose_spelling: Compose = Field(alias="compose")  # `compose` is the joined string
     places: dict[str, Place]
+    # The server the host steps run on and the runbooks' actions: validated by steps.py's
+    # own models (which read this file too); named here so that a misspelt key still fails.
+    server: Any = None
+    actions: Any = None
+
+    @model_validator(mode="after")
+    def _ids(self) -> OnCall:
+        """Each place knows its own key (`place.id`), as the header's first command needs."""
+        for name, place in self.places.items():
+            object.__setattr__(place, "id", name)
+        return self
 
     @property
     def compose(self) -> str:
         """The one spelling of a compose command: `docker compose -f <file>`."""
-        return f"{self.compose_command} -f {self.compose_file}"
+        return f"{self.compose_spelling.command} -f {self.compose_spelling.file}"
 
     def exec_in(self, place: str, command: str) -> str:
         """`command` run inside the container of `place`, typed on the host."""
@@ -62,20 +87,7 @@ class OnCall:
 
 def read(path: Path = ONCALL_YAML) -> OnCall:
     """Parse oncall.yaml (see its comments for the meaning of each key)."""
-    # `encoding=None` (the locale's) or "UTF-8" read the same bytes: Python reads UTF-8 even
-    # in the C locale (PEP 538/540), so the encoding's spelling is not mutated.
-    text = path.read_text(encoding="utf-8")  # pragma: no mutate
-    data = yaml.safe_load(text)
-    places = {
-        name: Place(name, **{k: str(v) for k, v in fields.items()})
-        for name, fields in data["places"].items()
-    }
-    return OnCall(
-        review_period_days=int(data["review_period_days"]),
-        compose_command=data["compose"]["command"],
-        compose_file=data["compose"]["file"],
-        places=places,
-    )
+    return load_model(path, OnCall)
 
 
 @cache
