@@ -157,8 +157,8 @@ def install() -> None:
         from django.utils.functional import LazyObject
     except ImportError:  # not a Django process (a Celery worker without Django, a script)
         return
-    File.__sentry_repr__ = file_repr  # type: ignore[attr-defined]
-    LazyObject.__sentry_repr__ = lazy_repr  # type: ignore[attr-defined]
+    File.__sentry_repr__ = file_repr
+    LazyObject.__sentry_repr__ = lazy_repr
     class_prepared.connect(_on_class_prepared, dispatch_uid="korrigo_sentry.personal_models")
     from django.apps import apps
 

@@ -59,7 +59,7 @@ def scrub_metric(metric: dict[str, Any]) -> dict[str, Any]:
     metric["attributes"] = _attributes(metric.get("attributes"))
     value = metric.get("value")
     whole = isinstance(value, int | float) and not isinstance(value, bool)
-    if whole and float(value).is_integer() and scrub_node(int(value)) == FILTERED:
+    if whole and float(value).is_integer() and scrub_node(int(value)) == FILTERED:  # type: ignore[arg-type]
         metric["value"] = 0
         metric["attributes"]["korrigo.filtered"] = "value"
     return metric
