@@ -505,9 +505,9 @@ PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 2
                "alert_rule", "alerts_table", "cite", "monitors_table", "doctor_list",
                "env_vars_table", "fact",
                "integrations_table", "json_schemas", "paged_start", "plan",
-               "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
-               "python_value", "quick_checks", "exit_statuses", "rates_table",
-               "runbook_header", "runbook_transcript",
+               "privacy_fuzz_table", "privacy_rules_table", "envelope_items_table",
+               "project_scrubbing_rules", "python_value", "quick_checks", "exit_statuses",
+               "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
                "send_test_outcomes", "ui", "what_sentry_receives"}  # fmt: skip
 

@@ -1,0 +1,153 @@
+"""`korrigo_sentry.oncall.runbooks` on a runbook written by the test: what it parses, the
+printable copy and the errors, each as the on-call reader
+reads it. The site's address is mkdocs.yml's `site_url`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from korrigo_sentry.oncall import runbooks
+
+SITE = "https://korrigo.github.io/korrigo-handbook/"
+#: The front matter every runbook needs besides its alert or symptom (runbooks/_template.md).
+FRONT = "severity: low\nowner: tests\nlast_reviewed: 2026-01-01\nruns_in: backend\n"
+
+PAGE = """\
+---
+symptom: Something | odd happens.
+severity: low
+owner: tests
+last_reviewed: 2026-01-01
+runs_in: backend
+---
+
+# Probe page
+
+Intro with a [link](#diagnosis).
+
+## Quick checks (first five minutes)
+
+**The first **check** with [a link](other.md).**
+
+```python title="Django shell in the backend container"
+value = 41 + 1
+print("value:", value)
+print("  ")
+print("done")
+```
+
+??? note "How CI checks this step"
+
+    ```{.python continuation}
+    assert value == 42, "the value is wrong"
+    ```
+
+Expected: `value: 42`, then **done**.
+
+If not: go to [Diagnosis](#diagnosis), or [elsewhere](other.md#part).
+
+```bash
+echo not a python check
+```
+
+**Second, silent.**
+
+```python
+x = 1
+```
+
+Expected: nothing printed.
+
+**Third, failing.**
+
+```python
+raise RuntimeError("broken")
+```
+
+Expected: never.
+
+## Diagnosis
+
+### Deeper
+
+```python title="CI only: the demo app and a fake transport"
+print("ci only")
+```
+
+Text.
+"""
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> runbooks.Runbook:
+    page = tmp_path / "probe.md"
+    page.write_text(PAGE, encoding="utf-8")
+    return runbooks.parse(page)
+
+
+def test_an_alert_page_names_its_alert(tmp_path: Path) -> None:
+    page = tmp_path / "rule.md"
+    page.write_text(f"---\nalert: critical-errors\n{FRONT}---\n# Rule\n", encoding="utf-8")
+    assert runbooks.parse(page).subject == "alert: critical-errors"
+
+
+def test_the_printable_copy_drops_front_matter_and_ci_blocks(book: runbooks.Runbook) -> None:
+    text = runbooks.printable_page(book)
+    assert not text.startswith("---")
+    assert "How CI checks this step" not in text
+    assert "ci only" not in text
+    assert text.startswith("## Probe page\n")  # headings one level down
+    assert "\n### Quick checks (first five minutes)\n" in text
+    assert "\n#### Deeper\n" in text
+    assert "Intro with a [link](probe.md#diagnosis)." in text  # the runbook's own page
+    assert "go to [Diagnosis](probe.md#diagnosis), or [elsewhere](other.md#part)." in text
+    assert "```bash\necho not a python check\n```" in text  # fences untouched
+    assert text.endswith("Text.\n")
+
+
+def test_every_runbook_on_one_page_alerts_first(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        f"---\nsymptom: s\n{FRONT}---\n# A\n\nBody A.\n", encoding="utf-8"
+    )
+    (tmp_path / "b.md").write_text(f"---\nalert: x\n{FRONT}---\n# B\n\nBody B.\n", encoding="utf-8")
+    (tmp_path / "_template.md").write_text(f"---\nsymptom: t\n{FRONT}---\n# T\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("# Not a runbook\n", encoding="utf-8")
+    assert (
+        runbooks.printable(str.upper, tmp_path) == "## B\n\nBODY B.\n\n\n---\n\n## A\n\nBODY A.\n"
+    )
+
+
+def test_a_missing_page_names_the_known_slugs(tmp_path: Path) -> None:
+    (tmp_path / "one.md").write_text(f"---\nsymptom: s\n{FRONT}---\n# One\n", encoding="utf-8")
+    (tmp_path / "two.md").write_text(f"---\nalert: x\n{FRONT}---\n# Two\n", encoding="utf-8")
+    with pytest.raises(runbooks.RunbookError, match=r"^no runbook 'three'; known: one, two$"):
+        runbooks.get_runbook("three", tmp_path)
+    assert runbooks.get_runbook("two", tmp_path).title == "Two"
+
+
+def test_no_runbook_folder_is_one_sentence(tmp_path: Path) -> None:
+    with pytest.raises(runbooks.RunbookError) as raised:
+        runbooks.runbook_paths(tmp_path / "absent")
+    assert "\n" not in str(raised.value)
+    assert "runbook" in str(raised.value).lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("go to [No DSN](#no-dsn).", "go to No DSN."),
+        ("**bold** and __strong__", "bold and strong"),
+        ("keep `**code**` and `[x](y)`", "keep **code** and [x](y)"),
+        ("two\nlines", "two lines"),
+    ],
+)
+def test_markdown_reads_as_a_terminal_shows_it(text: str, shown: str) -> None:
+    assert runbooks.plain(text) == shown
+
+
+def test_the_first_link_is_the_next_step() -> None:
+    assert runbooks.first_link("see [a](#one) then [b](two.md)") == "#one"
+    assert runbooks.first_link("no link here") == ""
