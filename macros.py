@@ -30,8 +30,9 @@ from korrigo_sentry.alerts import AlertRule, load_rules
 from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall import facts as product_facts
-from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall import runbooks, where
 from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
@@ -212,6 +213,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "traces_rates": dict(settings.TRACES_SAMPLE_RATES),
         "error_sample_rate": settings.ERROR_SAMPLE_RATE,
         "never_traced": list(settings.NEVER_TRACED),
+        # The real Korrigo's names (data/korrigo.yaml): {{ korrigo.celery.app }}...
+        "korrigo": korrigo(),
+        "korrigo_short": korrigo().commit[:7],
+        "oncall_services": {p.id: p.service for p in where.oncall().places.values() if p.service},
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
         "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from korrigo_sentry.korrigo import korrigo
+
 #: The sentry-sdk release this configuration is written and tested against.
 SDK_PIN = "2.75.0"
 
@@ -37,8 +39,11 @@ TRACES_SAMPLE_RATES: dict[str, float] = {
 #: (inbound filters, spike protection), not by losing errors at random.
 ERROR_SAMPLE_RATE = 1.0
 
-#: URL paths whose transactions are never traced (load-balancer and uptime probes).
-NEVER_TRACED: tuple[str, ...] = ("/health/", "/healthz/", "/readyz/", "/metrics/")
+#: URL paths whose transactions are never traced: Korrigo's health probes (the compose
+#: healthcheck calls one every 30 s) and metrics scrapes, read from data/korrigo.yaml.
+#: Correction: the handbook first listed /health/, /healthz/, /readyz/ and /metrics/, which
+#: Korrigo does not serve, so its five real probe paths were traced.
+NEVER_TRACED: tuple[str, ...] = tuple(p.path for p in korrigo().probe_paths)
 
 #: Korrigo's own sensitive key terms, on top of sentry-sdk's denylists: students'
 #: identities and the OCR text of their copies are personal data. A key containing one of

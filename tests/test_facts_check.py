@@ -10,8 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall.facts import load_facts
-from tools import facts_check
+from tools import facts_check, korrigo_facts_check
 
 FACTS = load_facts()
 DOCS_FACT = FACTS["quota.archived_counts"]
@@ -28,6 +29,9 @@ def pages(drop: str | None = None) -> dict[str, str]:
                 served.setdefault(path, ["---\ntitle: page\n---"]).append(
                     "Some prose.\n" + excerpt.replace(" ", "\n", 1)
                 )
+    for _, cited in korrigo().cited():  # the second source kind: Korrigo's files
+        path = "/" + korrigo_facts_check.raw_url("", cited.commit, cited.file).lstrip("/")
+        served.setdefault(path, ["# a Korrigo file"]).append(cited.excerpt)
     return {path: "\n\n".join(parts) for path, parts in served.items()}
 
 
@@ -71,7 +75,9 @@ def test_docs_are_checked_at_their_branch_and_the_sdk_at_the_pin() -> None:
 def test_unchanged_sources_pass(serve, capsys: pytest.CaptureFixture[str]) -> None:
     base = serve(pages())
     assert facts_check.main(["--base-url", base]) == facts_check.EXIT_OK
-    assert f"facts-check: {len(FACTS)} facts, 0 drifted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"facts-check: {len(FACTS)} facts, 0 drifted" in out
+    assert f"facts-check: {len(korrigo().cited())} Korrigo names, 0 drifted" in out
 
 
 def test_a_changed_page_is_reported_as_drift(serve, capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,7 +41,7 @@ def compose_commands(text: str) -> list[str]:
 def test_the_data_holds_the_seed_file_and_compose_v2() -> None:
     assert oncall().compose == ONE_SPELLING
     services = {place.service for place in oncall().places.values() if place.service}
-    assert services == {"backend", "worker"}
+    assert services == {"backend", "celery"}  # Korrigo's service names
 
 
 def test_the_scanner_finds_both_spellings_and_skips_file_names() -> None:
@@ -194,12 +194,12 @@ def test_the_header_holds_what_a_paged_engineer_needs_first() -> None:
     assert "**Last reviewed** 2026-01-10" in text
     assert "review overdue" not in text
     command = (
-        "docker compose -f infra/docker/docker-compose.local-prod.yml exec worker "
+        "docker compose -f infra/docker/docker-compose.local-prod.yml exec celery "
         "python -m korrigo_sentry runbook celery-failures-not-reported"
     )
     assert f"```bash\n{command}\n```" in text
     assert "Django shell in the Celery worker container" in text
-    assert "exec worker python manage.py shell" in text
+    assert "exec celery python manage.py shell" in text
     assert "*Also known as:* celery, tasks stuck" in text
 
 

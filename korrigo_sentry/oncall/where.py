@@ -1,7 +1,9 @@
 """Where on-call steps run (compose file, services, shells) and the runbook review period.
 
 The values live in `data/oncall.yaml`; this module reads them for the runbook header
-(`runbook_header.py`), the site's macros and the tests that hold every page to them.
+(`runbook_header.py`), the site's macros and the tests that hold every page to them. A
+place names a service by its role; the service's name is Korrigo's, from `data/korrigo.yaml`
+(the worker is Korrigo's `celery` service).
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from korrigo_sentry.korrigo import Korrigo, korrigo
+from korrigo_sentry.yaml_model import DataFileError, load_model
 
 ONCALL_YAML = Path(__file__).resolve().parent.parent / "data" / "oncall.yaml"
 
@@ -60,17 +65,47 @@ class OnCall:
         return (today - reviewed).days > self.review_period_days
 
 
-def read(path: Path = ONCALL_YAML) -> OnCall:
-    """Parse oncall.yaml (see its comments for the meaning of each key)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Compose(_Strict):
+    command: str
+    file: str
+
+
+class _Place(_Strict):
+    label: str
+    role: str = ""
+    open: str = ""
+
+
+class _OnCallFile(_Strict):
+    review_period_days: int = Field(gt=0)
+    compose: _Compose
+    places: dict[str, _Place]
+
+
+def read(path: Path = ONCALL_YAML, facts: Korrigo | None = None) -> OnCall:
+    """Parse oncall.yaml (see its comments); service names come from korrigo.yaml."""
+    data = load_model(path, _OnCallFile)
+    facts = facts or korrigo()
+    try:
+        compose_file = facts.compose(data.compose.file)
+        services = {
+            name: compose_file.by_role(place.role).name if place.role else ""
+            for name, place in data.places.items()
+        }
+    except ValueError as exc:
+        raise DataFileError(f"{path}: {exc}; fix oncall.yaml or korrigo.yaml") from None
     places = {
-        name: Place(name, **{k: str(v) for k, v in fields.items()})
-        for name, fields in data["places"].items()
+        name: Place(name, place.label, services[name], place.open)
+        for name, place in data.places.items()
     }
     return OnCall(
-        review_period_days=int(data["review_period_days"]),
-        compose_command=data["compose"]["command"],
-        compose_file=data["compose"]["file"],
+        review_period_days=data.review_period_days,
+        compose_command=data.compose.command,
+        compose_file=data.compose.file,
         places=places,
     )
 
