@@ -24,6 +24,11 @@ DEFAULT_ENVIRONMENT = "development"
 #: alerts firing; the gap is still logged as an error, and `doctor` fails until it is fixed.
 FALLBACK_ENVIRONMENT = "production"
 
+#: Korrigo's own deployment switch (its compose files set it), read when SENTRY_ENVIRONMENT
+#: is not set, and the Sentry environment each of its values maps to (data/korrigo.yaml).
+DJANGO_ENV_VARIABLE: str = korrigo().django_env.variable
+DJANGO_ENV_MAP: dict[str, str] = korrigo().django_env.mapping()
+
 #: Share of transactions traced, per environment.
 #: - production: a sample is enough to see slow endpoints, and keeps the quota.
 #: - staging: little traffic, so a high rate still costs little and catches regressions.
@@ -143,9 +148,14 @@ DATA_COLLECTION: dict[str, Any] = {
 ENV_VARS: dict[str, str] = {
     "SENTRY_DSN": "Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off.",
     "SENTRY_ENVIRONMENT": (
-        f"One of {', '.join(ENVIRONMENTS)}. Unset without a DSN: {DEFAULT_ENVIRONMENT}; "
-        f"unset with a DSN, or any other name: {FALLBACK_ENVIRONMENT} "
-        "(and an error in the log; doctor fails)."
+        f"One of {', '.join(ENVIRONMENTS)}; wins over DJANGO_ENV. Unset, and DJANGO_ENV "
+        f"unset too: {DEFAULT_ENVIRONMENT} without a DSN, {FALLBACK_ENVIRONMENT} with one; "
+        f"any other name: {FALLBACK_ENVIRONMENT} (both with an error in the log; doctor fails)."
+    ),
+    DJANGO_ENV_VARIABLE: (
+        "Korrigo's own switch, set by its compose files; used when SENTRY_ENVIRONMENT is unset: "
+        + ", ".join(f"{k} -> {v}" for k, v in DJANGO_ENV_MAP.items())
+        + f" (any other value: {FALLBACK_ENVIRONMENT}, an error in the log)."
     ),
     "GIT_COMMIT_SHA": "The deployed commit; becomes the release (korrigo@SHA).",
     "SENTRY_RELEASE": (
