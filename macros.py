@@ -23,7 +23,7 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from handbook import build_cache, facts_markdown, runbook_layout
+from handbook import build_cache, facts_markdown, korrigo_pages, runbook_layout
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -602,6 +602,9 @@ def define_env(env: Any) -> None:
     env.macro(transcript_block, "runbook_transcript")
     env.macro(send_test_outcomes)
     env.macro(schema_table, "json_schemas")
+    # The real Korrigo (issue 20): the adoption's changes and Korrigo's names, with sources.
+    env.macro(korrigo_pages.adopt_changes)
+    env.macro(korrigo_pages.korrigo_names_table)
     define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
 
 
