@@ -5,6 +5,12 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The checkout's own folders that the wheel does not ship (handbook/, demo/, tools/,
+# drills/, tests/) are importable from the venv, as with an editable install: a `.pth`
+# file naming the checkout, written once (mkdocs and zensical run macros.py from their
+# own script directory, where `import handbook` would otherwise fail).
+REPO_PATH := $(VENV)/.repo-on-path
+READY  := $(STAMP) $(REPO_PATH)
 SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
@@ -28,48 +34,53 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-serve: $(STAMP)
+$(REPO_PATH): $(STAMP)
+	$(BIN)/python -c "import site, sys; \
+		open(site.getsitepackages()[0] + '/korrigo-handbook-checkout.pth', 'w').write(sys.argv[1] + '\\n')" "$(CURDIR)"
+	touch $(REPO_PATH)
+
+serve: $(READY)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(STAMP)
+test: $(READY)
 	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
 		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
-lint: $(STAMP)
+lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/actionlint .github/workflows/*.yml
 
 # --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
 # worker; test_links checks the site `make build` wrote instead of building its own.
-unit: $(STAMP) build
+unit: $(READY) build
 	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile tests \
 		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
-field: $(STAMP)
+field: $(READY)
 	$(call timed,$(BIN)/pytest -q -p no:randomly tests/field)
 
-doctest: $(STAMP)
+doctest: $(READY)
 	$(call timed,$(BIN)/pytest -q -p no:randomly --markdown-docs \
 		--markdown-docs-syntax=superfences -o testpaths= docs runbooks --ignore=docs/runbooks)
 
 # No --quiet: it drops warnings before --strict counts them (a broken link would pass).
 # SITE: where the site goes (tests build a broken copy of the repo into a temporary dir).
 SITE ?= site
-build: $(STAMP)
+build: $(READY)
 	$(call timed,$(BIN)/mkdocs build --strict --site-dir $(SITE))
 
 # Mutation testing (slow: not in `make test`; CI runs it weekly). MODULES="sampling macros"
 # selects modules (default: all of tests/mutation/run.py's MODULES).
 .PHONY: mutate
 MODULES ?=
-mutate: $(STAMP)
+mutate: $(READY)
 	$(BIN)/python -m tests.mutation.run $(MODULES)
 
 # One Chromium and one served copy of $(SITE) per xdist worker, for the whole session
 # (tests/browser/conftest.py); the tests mostly wait on pages, so two workers overlap them.
-browser: $(STAMP) build
+browser: $(READY) build
 	@if [ -x /usr/bin/chromium ]; then \
 		t0=$$(date +%s); KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 \
 			tests/browser; s=$$?; \
@@ -79,7 +90,7 @@ browser: $(STAMP) build
 	fi
 
 # The printable runbooks as a PDF, printed by Chromium from the built site (a CI artifact).
-pdf: $(STAMP) build
+pdf: $(READY) build
 	@mkdir -p artifacts
 	/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
 		--disable-background-networking --virtual-time-budget=10000 \
@@ -88,16 +99,16 @@ pdf: $(STAMP) build
 	@$(BIN)/python -c "from pypdf import PdfReader; \
 		print('artifacts/runbooks.pdf:', len(PdfReader('artifacts/runbooks.pdf').pages), 'A4 pages')"
 
-bench: $(STAMP)
+bench: $(READY)
 	$(BIN)/python -m tests.benchmarks
 
 # Re-read every source of data/facts.yaml and list the excerpts that are gone.
 # Exit 1: drift; exit 3: offline (nothing checked). CI runs it weekly, non-blocking.
 .PHONY: facts-check
-facts-check: $(STAMP)
+facts-check: $(READY)
 	$(BIN)/python -m tools.facts_check
 
-zensical: $(STAMP)
+zensical: $(READY)
 	$(BIN)/python -m tools.zensical_report
 
 # --- incident drills on a live local stack (drills/README.md) ---------------------------
@@ -105,17 +116,17 @@ zensical: $(STAMP)
 # loopback, until Ctrl-C. `make drills`: the quick subset of drills (part of `make test`);
 # `make drills-full`: every drill (its own CI job). Bugsink's virtualenv is made once, in
 # .cache/drills/.
-drill: $(STAMP)
+drill: $(READY)
 	PYTHONPATH=. $(BIN)/python -m drills
 
-drills: $(STAMP)
+drills: $(READY)
 	$(call timed,PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills)
 
-drills-full: $(STAMP)
+drills-full: $(READY)
 	KORRIGO_DRILLS=full PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
 
 # Re-make docs/assets/drills/*.png (the Verify page's "What you should see") from a drill.
-drill-screenshots: $(STAMP)
+drill-screenshots: $(READY)
 	KORRIGO_DRILL_SCREENSHOTS=docs/assets/drills PYTHONPATH=. $(BIN)/pytest -q -p no:randomly \
 		tests/drills/test_screenshots.py
 
