@@ -79,6 +79,7 @@ class Service(Cited):
     name: str
     role: Role
     env_file: bool
+    command: str = ""  # the service's `command:` line, verbatim (the adoption's anchor)
 
 
 class ComposeFile(BaseModel):

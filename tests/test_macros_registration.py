@@ -491,8 +491,9 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 
 #: The names the pages call: each is used by at least one page of docs/ or runbooks/.
 PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
-               "alert_rule", "alerts_table", "doctor_list", "env_vars_table", "fact",
-               "integrations_table", "json_schemas", "paged_start", "plan",
+               "adopt_changes", "alert_rule", "alerts_table", "doctor_list", "env_vars_table",
+               "fact", "integrations_table", "json_schemas", "korrigo_names_table", "paged_start",
+               "plan",
                "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
                "python_value", "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",

@@ -35,28 +35,37 @@ class AnchorMissing(Exception):
 
 @dataclass(frozen=True)
 class Change:
-    """Lines added to one Korrigo file, after (or before) an exact anchor line."""
+    """Lines added to one Korrigo file, after (or before) an exact anchor line; with `scope`,
+    the first anchor line after the `scope` line (a service's `environment:`, say)."""
 
     file: str
     why: str
     anchor: str
     text: str
     before: bool = False
+    scope: str = ""
 
     def apply(self, content: str) -> str:
         """`content` with the change made; unchanged when already there."""
         if self.text in content:
             return content
         lines = content.splitlines(keepends=True)
-        for index, line in enumerate(lines):
+        start = 0
+        if self.scope:
+            found = [i for i, line in enumerate(lines) if line.rstrip("\r\n") == self.scope]
+            start = found[0] + 1 if found else len(lines)
+        for index, line in enumerate(lines[start:], start):
             if line.rstrip("\r\n") == self.anchor:
                 if not line.endswith("\n"):  # the file's last line, without a newline
                     lines[index] = line + "\n"
                 at = index if self.before else index + 1
                 lines.insert(at, self.text)
                 return "".join(lines)
+        anchor = repr(self.anchor.strip())
+        if self.scope:
+            anchor += f" (after {self.scope.strip()!r})"
         raise AnchorMissing(
-            f"{self.file}: the line {self.anchor.strip()!r} is not there (Korrigo changed "
+            f"{self.file}: the line {anchor} is not there (Korrigo changed "
             f"this file since {korrigo().commit[:7]}): add these lines by hand where they "
             f"belong, as the Adopt in Korrigo page shows:\n{self.text}"
         )
@@ -76,6 +85,7 @@ def changes() -> tuple[Change, ...]:
     test = facts.settings_module("test").replace(".", "/")
     local = facts.compose("infra/docker/docker-compose.local-prod.yml")
     prod = facts.compose("infra/docker/docker-compose.prod.yml")
+    staging = facts.compose("infra/docker/docker-compose.staging.yml")
     return (
         Change(
             "backend/requirements.txt",
@@ -95,52 +105,70 @@ def changes() -> tuple[Change, ...]:
             "from korrigo_sentry import init_sentry  # noqa: E402\n\ninit_sentry()\n",
         ),
         Change(
-            f"backend/{facts.celery.app_file.removeprefix('backend/')}",
-            f"The worker (`{facts.celery.command.value}`) starts Sentry when it starts, before "
-            "its first task, as Sentry's Celery guide asks.",
-            "app.config_from_object('django.conf:settings', namespace='CELERY')",
-            f"\n\n# {MARK}: Sentry starts with the worker, not at the first task\n"
-            "from celery import signals  # noqa: E402\n\n\n"
-            "@signals.celeryd_init.connect\n"
-            "def _init_sentry(**_kwargs):\n"
-            "    from korrigo_sentry import init_sentry\n\n"
-            "    init_sentry()\n",
-        ),
-        Change(
             f"backend/{test}.py",
             "The test suite never sends to Sentry, even with a DSN in .env; its events "
             "are reported as the test environment.",
             "from .settings import *",
-            f"# {MARK}: the suite sends nothing (a capture transport may be installed by a run)\n"
+            f"# {MARK}: the suite sends nothing, whatever the shell or the .env say\n"
             'os.environ["SENTRY_DSN"] = ""\n'
-            'os.environ.setdefault("SENTRY_ENVIRONMENT", "test")\n\n',
+            'os.environ["SENTRY_ENVIRONMENT"] = "test"\n\n',
             before=True,
         ),
         Change(
             local.path,
             f"The `{local.by_role('worker').name}` service had no env_file: SENTRY_* from "
             ".env never reached the worker.",
-            "    command: celery -A core worker -l info",
+            f"    command: {local.by_role('worker').command}",
             _compose_env_file(local.by_role("worker").name),
         ),
         Change(
             prod.path,
             f"The `{prod.by_role('web').name}` service reads .env (the file compose is "
             "run with, `--env-file .env`).",
-            "    command: gunicorn core.wsgi:application -c gunicorn_config.py",
+            f"    command: {prod.by_role('web').command}",
             _compose_env_file(prod.by_role("web").name),
         ),
         Change(
             prod.path,
             f"The `{prod.by_role('worker').name}` service reads .env too.",
-            "    command: celery -A core worker -l info --concurrency=4 --max-tasks-per-child=100",
+            f"    command: {prod.by_role('worker').command}",
             _compose_env_file(prod.by_role("worker").name),
         ),
         Change(
             prod.path,
             f"And `{prod.by_role('scheduler').name}` (it loads the settings, so it starts Sentry).",
-            "    command: celery -A core beat -l info",
+            f"    command: {prod.by_role('scheduler').command}",
             _compose_env_file(prod.by_role("scheduler").name),
+        ),
+        *(
+            Change(
+                prod.path,
+                f"The release of `{service.name}`: the deployed commit, which deploy.yml writes "
+                "to .env as KORRIGO_SHA.",
+                "    environment:",
+                f'      GIT_COMMIT_SHA: "${{KORRIGO_SHA:-}}"  # {MARK}: release ({service.name})\n',
+                scope=f"    command: {service.command}",
+            )
+            for service in (prod.by_role(r) for r in ("web", "worker", "scheduler"))
+        ),
+        Change(
+            staging.path,
+            f"The staging `{staging.by_role('worker').name}` service reads .env (the backend "
+            "already does, with the same optional form).",
+            f"    command: {staging.by_role('worker').command}",
+            f"    # {MARK}: SENTRY_* from .env reach the celery service too\n"
+            "    env_file:\n      - path: ../../.env\n        required: false\n",
+        ),
+        *(
+            Change(
+                staging.path,
+                "Staging sets DJANGO_ENV: production, which would report as production: "
+                f"`{service.name}` names its Sentry environment.",
+                "    environment:",
+                f"      SENTRY_ENVIRONMENT: staging  # {MARK} ({service.name})\n",
+                scope=f"    command: {service.command}",
+            )
+            for service in (staging.by_role(r) for r in ("web", "worker"))
         ),
     )
 
