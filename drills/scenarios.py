@@ -20,11 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from demo.tasks import ocr_copy
 from drills.stack import PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import evaluate
 
-OCR_TASK = "korrigo.ocr_copy"
+OCR_TASK = ocr_copy.name  # Korrigo's task name (demo/tasks.py, from korrigo.yaml)
 
 
 @dataclass
