@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 
 #: Subcommand modules, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("doctor", "send_test", "runbook", "alerts")
+COMMANDS: tuple[str, ...] = ("doctor", "send_test", "runbook", "alerts", "lint")
 
 
 def build_parser() -> argparse.ArgumentParser:
