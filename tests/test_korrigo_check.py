@@ -97,3 +97,16 @@ def test_make_korrigo_check_without_korrigo_is_one_line() -> None:
         "korrigo-check: skipped, KORRIGO is unset (make korrigo-check KORRIGO=path/to/Korrigo; "
         "not part of make test)"
     ]
+
+
+def test_a_value_that_is_a_word_of_the_code_is_ambiguous_not_leaked() -> None:
+    raw = [envelope({"message": "Test exception for user teacher_flow"})]
+    code = b'class User(models.Model):\n    name = "Test"\n'
+    found = {
+        (lk.value, lk.ambiguous) for lk in search({"name": ["Test", "teacher_flow"]}, raw, code)
+    }
+    assert found == {("Test", True), ("teacher_flow", False)}
+
+
+def test_a_prefix_joined_by_an_underscore_is_another_name() -> None:
+    assert leaked({"username": ["admin"]}, [envelope({"extra": {"user": "admin_audit"}})]) == set()

@@ -3,7 +3,9 @@
 Every envelope's raw bytes are searched (case-sensitive, the value not inside a longer
 word). A hit inside code only (source lines, file and function names, installed packages'
 names, SQL text) is counted apart: Korrigo's tests write their fixtures in their code, and
-production code never holds a student's name; anywhere else it is a leak.
+production code never holds a student's name; anywhere else it is a leak. A value that is
+also a word of Korrigo's application code ("Test", "User", "Audit": fixtures' names that are
+ordinary words) is counted apart as ambiguous: its hits may be that word, not the person.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Leak:
     envelope: int  # its index in the run
     context: str  # the bytes around it, decoded
     in_code_only: bool = False  # found only in source lines, code locations or SQL
+    ambiguous: bool = False  # the value is also a word of the application's code
 
 
 def envelopes(path: Path) -> list[bytes]:
@@ -74,8 +77,9 @@ def forms(value: str) -> dict[str, bytes]:
 
 
 def _pattern(needle: bytes) -> re.Pattern[bytes]:
-    """`needle`, not inside a longer word ("Test" is not found in "TestCase")."""
-    return re.compile(rb"(?<![A-Za-z0-9])" + re.escape(needle) + rb"(?![A-Za-z0-9])")
+    """`needle`, not inside a longer word or name ("Test" is not found in "TestCase", nor
+    "admin" in "admin_audit")."""
+    return re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(needle) + rb"(?![A-Za-z0-9_])")
 
 
 def _without_code(value: object) -> object:
@@ -107,14 +111,16 @@ def data_only(envelope: bytes) -> bytes:
     return b"\n".join(parts)
 
 
-def search(values: dict[str, list[str]], raw: list[bytes]) -> Iterator[Leak]:
-    """Each (value, envelope) where a form of the value appears (the first form found)."""
+def search(values: dict[str, list[str]], raw: list[bytes], code: bytes = b"") -> Iterator[Leak]:
+    """Each (value, envelope) where a form of the value appears (the first form found);
+    `code` is the application's source, to mark values that are also its words."""
     stripped: dict[int, bytes] = {}
     for kind, found in values.items():
         for value in found:
             if len(value) < MIN_LENGTH:
                 continue
             patterns = {form: _pattern(needle) for form, needle in forms(value).items()}
+            ambiguous = bool(patterns["verbatim"].search(code))
             for index, envelope in enumerate(raw):
                 for form, pattern in patterns.items():
                     match = pattern.search(envelope)
@@ -125,5 +131,5 @@ def search(values: dict[str, list[str]], raw: list[bytes]) -> Iterator[Leak]:
                     code_only = not any(p.search(stripped[index]) for p in patterns.values())
                     around = envelope[max(0, match.start() - 60) : match.end() + 60]
                     context = around.decode("utf-8", "replace").replace("\n", " ")
-                    yield Leak(kind, value, form, index, context, code_only)
+                    yield Leak(kind, value, form, index, context, code_only, ambiguous)
                     break
