@@ -41,8 +41,10 @@ def build_wheel(work: Path) -> Path:
     """This package's wheel, built from a copy of its sources (the checkout stays clean)."""
     src = work / "src"
     src.mkdir()
-    shutil.copy(ROOT / "pyproject.toml", src)
-    shutil.copytree(ROOT / "korrigo_sentry", src / "korrigo_sentry", ignore=IGNORED)
+    for name in ("pyproject.toml", "setup.py", "mkdocs.yml"):  # setup.py packs the runbooks
+        shutil.copy(ROOT / name, src)
+    for folder in ("korrigo_sentry", "runbooks"):
+        shutil.copytree(ROOT / folder, src / folder, ignore=IGNORED)
     pip = [sys.executable, "-m", "pip"]
     _run([*pip, "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(work / "dist"),
           str(src)])  # fmt: skip
@@ -66,11 +68,17 @@ def venv_for(requirements: Path, wheel: Path) -> Path:
 
 
 def application_code(backend: Path) -> bytes:
-    """Korrigo's application source (tests, migrations left out): words it uses itself."""
+    """Korrigo's application source: its Django apps' modules (folders with __init__.py),
+    without tests, migrations, management commands (seeders) or conftest.py, whose
+    fixtures and seeds hold the very values the run records."""
     parts = []
     for path in sorted(backend.rglob("*.py")):
         rel = path.relative_to(backend).parts
-        if {"tests", "migrations"} & set(rel[:-1]) or rel[-1].startswith("test_"):
+        if len(rel) < 2 or not (backend / rel[0] / "__init__.py").exists():
+            continue  # top-level scripts (seeds, checks) and scripts/
+        if {"tests", "migrations", "management"} & set(rel[:-1]):
+            continue
+        if rel[-1].startswith("test_") or rel[-1] == "conftest.py":
             continue
         parts.append(path.read_bytes())
     return b"\n".join(parts)
