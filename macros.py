@@ -27,7 +27,13 @@ from handbook import build_cache, facts_markdown, korrigo_pages, runbook_layout
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
-from korrigo_sentry.alerts.rules import FREQUENCY_RANGE, load_policy
+from korrigo_sentry.alerts.rules import (
+    MetricMonitor,
+    UptimeMonitor,
+    load_file,
+    load_monitors,
+    load_policy,
+)
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.korrigo import korrigo
@@ -96,9 +102,9 @@ def every(value: int) -> str:
 
 
 def minutes(value: int) -> str:
-    """60 -> '1 hour', 1440 -> '1 day', 5 -> '5 minutes'."""
+    """60 -> '1 hour', 1440 -> '1 day', 5 -> '5 minutes', 0 -> '0 minutes'."""
     for size, unit in ((1440, "day"), (60, "hour")):
-        if value % size == 0:
+        if value and value % size == 0:
             count = value // size
             return f"{count} {unit}" + ("s" if count != 1 else "")
     return f"{value} minute" + ("s" if value != 1 else "")
@@ -241,11 +247,11 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "doctor_checks": doctor_checks(),
         "pricing_page": product_facts.pricing_page(),
         "alerts": load_rules(),
+        "monitors": load_monitors(),
+        "cron_monitors": load_file().cron_monitors,  # adopted or not, and why (alerts.yaml)
         "policy": load_policy(),  # on-call response times, minutes (alerts.yaml)
         "deployed_environments": list(settings.DEPLOYED_ENVIRONMENTS),
         "sha_lengths": list(settings.SHA_LENGTHS),
-        # Sentry's shortest action interval of an issue rule (applied per issue), in minutes.
-        "sentry_min_frequency": FREQUENCY_RANGE[0],
         # The DSN this build saw, masked: the key never reaches a page.
         "build_dsn": masked_dsn(os.environ.get("SENTRY_DSN")),
     }
@@ -323,50 +329,74 @@ def alert_rule(rule_id: str) -> AlertRule:
 
 
 def alert_condition(rule: AlertRule) -> str:
-    """The rule's trigger in words, e.g. 'more than 10 events in 5 minutes'."""
-    if rule.condition == "first_seen_event":
-        return "a new issue is created (on its first event)"
-    threshold = f"{rule.threshold:g}"
-    window = minutes(rule.window_minutes or 0)
-    if rule.unit == "events":
-        more = "fewer" if rule.comparison == "below" else "more"
-        return f"{more} than {threshold} events in {window}"
-    return f"`{rule.aggregate}` {rule.comparison} {threshold} {rule.unit} over {window}"
+    """What opens the issue the alert acts on, e.g. 'more than 10 errors in 5 minutes'."""
+    monitor = rule.monitor
+    if isinstance(monitor, MetricMonitor):
+        threshold = f"{monitor.above:g}"
+        window = minutes(monitor.window_seconds // 60)
+        if monitor.unit == "events":
+            return f"more than {threshold} errors in {window}"
+        return f"`{monitor.aggregate}` above {threshold} ms over {window}"
+    if isinstance(monitor, UptimeMonitor):
+        return (
+            f"the check of `{monitor.path}` fails (a {monitor.method} "
+            f"{every(monitor.interval_seconds // 60)}, an outage issue opens)"
+        )
+    return "a new issue is created (on its first event)"
+
+
+def monitor_opens(monitor: Any) -> str:
+    """When a monitor opens an issue, in words."""
+    if isinstance(monitor, MetricMonitor):
+        what = "errors" if monitor.unit == "events" else f"`{monitor.aggregate}`"
+        limit = f"{monitor.above:g}" + (" ms" if monitor.unit == "ms" else "")
+        back = f"{monitor.resolve_at_or_below:g}" + (" ms" if monitor.unit == "ms" else "")
+        return (
+            f"{what} over {minutes(monitor.window_seconds // 60)} above {limit} "
+            f"(priority {monitor.priority}); resolves at or below {back}"
+        )
+    if isinstance(monitor, UptimeMonitor):
+        return (
+            f"a {monitor.method} of `{monitor.url}` {every(monitor.interval_seconds // 60)} "
+            f"fails (timeout {monitor.timeout_ms // 1000} s)"
+        )
+    return "an error event that matches no existing issue (Sentry's grouping)"
+
+
+def alert_throttle(rule: AlertRule) -> str:
+    """The workflow's `frequency`, in words: 'at most every 30 minutes per issue'."""
+    if rule.frequency_minutes == 0:
+        return "no throttling"
+    return f"at most {every(rule.frequency_minutes)} per issue"
 
 
 def alert_notifies(rule: AlertRule) -> str:
-    """When the rule tells someone, as Sentry does it (per issue, or on a change of state)."""
-    if rule.kind == "issue":
-        assert rule.frequency_minutes is not None
-        first = (
-            "the first event of each new issue"
-            if rule.condition == "first_seen_event"
-            else ("each issue that meets the condition")
+    """When the alert runs: its triggers and filters on the monitor's issue, and throttling."""
+    if isinstance(rule.monitor, MetricMonitor):
+        text = (
+            f"when the monitor opens its issue (priority {rule.monitor.priority}) and again "
+            "when the issue resolves, never while it stays open"
         )
-        shortest = " (Sentry's shortest)" if rule.frequency_minutes == FREQUENCY_RANGE[0] else ""
-        return (
-            f"on {first}, then at most once {every(rule.frequency_minutes)}{shortest} "
-            "per issue: another issue notifies on its own"
+    elif isinstance(rule.monitor, UptimeMonitor):
+        text = "when an outage opens the monitor's issue, and when a later outage reopens it"
+    else:
+        text = (
+            "on the first event of each new issue; later events of that issue start "
+            "nothing, and another new issue notifies on its own"
         )
-    states = "critical" + (" or warning" if rule.warning_threshold is not None else "")
-    return (
-        f"when the rule turns {states} and again when it resolves, never while it stays "
-        "in one state (a metric alert has no action interval)"
-    )
+    return f"{text} ({alert_throttle(rule)})"
 
 
 def alert_repeats(rule: AlertRule) -> str:
-    """The table's short form: 'per issue, every 5 minutes' or 'on a change of state'."""
-    if rule.kind == "issue" and rule.frequency_minutes is not None:
-        return f"per issue, at most {every(rule.frequency_minutes)}"
-    return "on a change of state"
+    """The table's short form of the throttling."""
+    return alert_throttle(rule)
 
 
 def alert_rationale(rule: AlertRule) -> str:
     """The rule's rationale with its placeholders filled from the rule itself."""
     return rule.rationale.format(
         window=minutes(rule.window_minutes) if rule.window_minutes else "",
-        frequency=minutes(rule.frequency_minutes) if rule.frequency_minutes else "",
+        frequency=minutes(rule.frequency_minutes),
         threshold=f"{rule.threshold:g}" if rule.threshold is not None else "",
     )
 
@@ -555,11 +585,14 @@ def define_env(env: Any) -> None:
         here = posixpath.dirname(page_path(env))
         rows = []
         for rule in load_rules():
-            link = posixpath.relpath(rule.runbook, here or ".")
+            if rule.runbook:  # the name opens its runbook (issue 13)
+                name = f"**[{rule.name}]({posixpath.relpath(rule.runbook, here or '.')})**"
+            else:
+                name = f"**{rule.name}** (no runbook yet)"
             rows.append(
                 (
-                    f"**[{rule.name}]({link})**",  # the name opens its runbook (issue 13)
-                    rule.kind,
+                    name,
+                    f"{rule.monitor.type} (`{rule.monitor.id}`)",
                     alert_condition(rule),
                     f"`{rule.environment}`" if rule.environment else "all",
                     alert_actions(rule),
@@ -567,8 +600,25 @@ def define_env(env: Any) -> None:
                     rule.severity,
                 )
             )
-        header = ("Alert", "Kind", "Fires when", "Environment", "Notifies", "Repeats",
+        header = ("Alert", "Monitor", "Fires when", "Environment", "Notifies", "Throttling",
                   "Severity")  # fmt: skip
+        return _table(header, rows)
+
+    def monitors_table() -> str:
+        """The Alerts page's monitors: one row per monitor of alerts.yaml."""
+        rows = []
+        for monitor in load_monitors():
+            users = [r.name for r in load_rules() if monitor.id in r.monitors]
+            rows.append(
+                (
+                    f"**{monitor.name}** (`{monitor.id}`)",
+                    monitor.type,
+                    monitor_opens(monitor),
+                    f"`{monitor.environment}`" if getattr(monitor, "environment", None) else "all",
+                    ", ".join(users) or "none",
+                )
+            )
+        header = ("Monitor", "Type", "Opens an issue when", "Environment", "Alerts on it")
         return _table(header, rows)
 
     macros: list[Callable[..., Any]] = [
@@ -583,6 +633,7 @@ def define_env(env: Any) -> None:
         alert_notifies,
         alert_rationale,
         alerts_table,
+        monitors_table,
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.testing.relay (issue 7)
         project_scrubbing_rules,  # korrigo_sentry.testing.relay (issue 7)

@@ -23,7 +23,7 @@ from typing import Any
 from demo.tasks import ocr_copy
 from drills.stack import PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
 from korrigo_sentry.alerts import get_rule
-from korrigo_sentry.alerts.evaluate import evaluate
+from korrigo_sentry.alerts.evaluate import evaluate, issue_notifications, metric_notifications
 
 OCR_TASK = ocr_copy.name  # Korrigo's task name (demo/tasks.py, from korrigo.yaml)
 
@@ -131,8 +131,14 @@ def error_burst(stack: Stack) -> Result:
     drill.settle(burst)
     events = drill.events()
     assert len(events) == burst, f"Bugsink stored {len(events)} of {burst} errors"
-    assert evaluate(rule, payloads(events)).fired, "the burst does not fire the rule"
-    drill.log(f"{burst} errors stored in Bugsink; the rule fires")
+    assert evaluate(rule, payloads(events)).fired, "the burst does not open the monitor's issue"
+    told = [n.status for n in metric_notifications(rule, payloads(events))]
+    # Monitors & Alerts: the issue opens at the monitor's priority, resolves once the
+    # window empties; the alert (filters: priority, de-escalation) tells on both only.
+    assert told == [rule.monitor.priority, "resolved"], told
+    drill.log(
+        f"{burst} errors stored in Bugsink; the monitor opens its issue, the alert tells once"
+    )
     report = stack.web_checks("high-error-rate")
     drill.expect_passed(report)
     deployed = report["checks"][-1]["output"]
@@ -170,8 +176,10 @@ def new_exception(stack: Stack) -> Result:
     assert [i["type"] for i in issues] == ["ZeroDivisionError", "ExportFormatError"], issues
     assert evaluate(rule, [new], history=[old]).fired, "the new error does not fire the rule"
     assert not evaluate(rule, [repeat], history=[old, new]).fired, "a repeat fires again"
+    told = issue_notifications(rule, [new, repeat], history=[old])
+    assert [n.status for n in told] == ["new-issue"], told
     drill.log("Bugsink opened one new issue (ExportFormatError) and grouped its repeat into it;")
-    drill.log("the rule fires for the new error, not for its repeat")
+    drill.log("the alert tells once for the new issue, not for its repeat")
     report = stack.web_checks("critical-errors")
     drill.expect_passed(report)
     drill.result.detected_by = "first-seen rule on the issue Bugsink opened"
@@ -210,7 +218,9 @@ def slow_endpoint(stack: Stack) -> Result:
     result = evaluate(rule, before)
     assert result.fired, result
     assert result.value > rule.threshold, result
-    drill.log(f"P95 of 20 export transactions: {result.value:.0f} ms; the rule fires")
+    told = [n.status for n in metric_notifications(rule, before)]
+    assert told[:1] == [rule.monitor.priority], told
+    drill.log(f"P95 of 20 export requests: {result.value:.0f} ms; the monitor opens its issue")
     drill.expect_passed(stack.web_checks("performance-degradation"))
     drill.result.detected_by = "P95 over the threshold from the transactions sent"
     # Mitigation 2: roll back the release that made the transaction slower.

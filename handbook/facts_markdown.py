@@ -45,7 +45,10 @@ def plans_label(plans: tuple[str, ...]) -> str:
 
 def citation(fact: Fact) -> str:
     """`<small>(source, checked 2026-11-29)</small>`, the link to the file at its commit."""
-    where = "sentry-sdk source" if fact.repo == "getsentry/sentry-python" else "Sentry docs"
+    where = {
+        "getsentry/sentry-python": "sentry-sdk source",
+        "getsentry/cli": "Sentry CLI source",
+    }.get(fact.repo, "Sentry docs")
     return (
         f'<small class="fact-source">([{where}]({fact.source} "fact {fact.id}"), '
         f"checked {fact.checked.isoformat()})</small>"

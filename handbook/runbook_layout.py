@@ -80,6 +80,10 @@ def paged_block(here: str, rules: list[Any], books: list[Any]) -> str:
     titles = {book.slug: book.title for book in books}
     rows = ["| Alert that paged you | Severity | Runbook |", "|---|---|---|"]
     for rule in rules:
+        if not rule.runbook:  # an alert without a page yet: say so rather than hide it
+            alerts = posixpath.relpath("reference/alerts.md", base)
+            rows.append(f"| {rule.name} | {rule.severity} | none yet: [Alerts]({alerts}) |")
+            continue
         link = posixpath.relpath(rule.runbook, base)
         rows.append(f"| {rule.name} | {rule.severity} | [{titles[rule.slug]}]({link}) |")
     symptoms = [

@@ -786,3 +786,45 @@ def test_the_traces_rate_shown_is_the_environment_s_own(
         "✗ sample_rates: SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'high'; "
         "using traces 0.5 (staging), errors 1.0 (SENTRY_SAMPLE_RATE from environment)"
     )
+
+
+@pytest.mark.parametrize("listed", ["127.0.0.1", "localhost,127.0.0.1"])
+def test_the_ingest_check_goes_direct_to_a_host_listed_in_no_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, listed: str
+) -> None:
+    """Issue 25, item 5: `no_proxy` is honoured; the proxy is never asked."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    asked: list[str] = []
+
+    class Recording(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(f"{self.server.server_address[1]} {self.path}")
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            """Quiet."""
+
+    proxy, sentry = (ThreadingHTTPServer(("127.0.0.1", 0), Recording) for _ in range(2))
+    for server in (proxy, sentry):
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    port = sentry.server_address[1]
+    try:
+        for name in ("NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.server_address[1]}")
+        monkeypatch.setenv("no_proxy", listed)
+        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+            monkeypatch.setenv(variable, value)
+        status = main(["doctor"])
+    finally:
+        for server in (proxy, sentry):
+            server.shutdown()
+            server.server_close()
+    out = capsys.readouterr().out
+
+    assert status == 0, out
+    assert lines_by_check(out)["ingest"] == f"✓ ingest: 127.0.0.1:{port} answers"
+    assert asked == [f"{port} /api/1/envelope/"]  # the DSN's host, directly; the proxy: nothing

@@ -89,8 +89,12 @@ def test_alerts_export_json_to_a_file(capsys: Capture, tmp_path: Path) -> None:
     data = json.loads(target.read_text())
     assert data["schema_version"] == 1
     assert data["command"] == "alerts export"
-    assert len(data["rules"]) == len(load_rules())  # one payload per rule of alerts.yaml
-    assert err.strip().startswith(f"wrote {len(data['rules'])} alert rules to {target}")
+    # alerts.yaml: 4 monitors (the default error one looked up, 3 created), 4 alerts;
+    # plus the project id lookup.
+    assert data["created"] == {"detector": 3, "workflow": 4}
+    assert len(data["calls"]) == 1 + 4 + 4
+    assert len(load_rules()) == 4
+    assert err.strip() == f"wrote 9 calls (3 monitors, 4 alerts to create) to {target}"
 
 
 def test_alerts_export_to_an_unwritable_path_is_one_clear_line(

@@ -3,15 +3,18 @@ no server at all is "offline" (exit 3), never a pass."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
 from korrigo_sentry.korrigo import korrigo
-from korrigo_sentry.oncall.facts import load_facts
+from korrigo_sentry.oncall.facts import Fact, load_facts
 from tools import facts_check, korrigo_facts_check
 
 FACTS = load_facts()
@@ -118,3 +121,60 @@ def test_offline_says_so_and_exits_with_its_own_code(capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert "OFFLINE, nothing was checked" in captured.err
     assert "drifted" not in captured.out
+
+
+# --- issue 25, item 6: the SDK at Korrigo's pin, whatever the fact's ref; case is drift -----
+
+#: The sentry-sdk version pip installs for Korrigo (requirements.txt), read as pip reads it.
+PINNED_SDK = re.search(
+    r"^sentry-sdk(?:\[[^\]]*\])?==(\S+)",
+    (Path(__file__).resolve().parents[1] / "requirements.txt").read_text(encoding="utf-8"),
+    re.MULTILINE,
+).group(1)  # type: ignore[union-attr]
+
+
+def _fact(source: str, excerpt: str) -> Fact:
+    return Fact(
+        id="sample.fact",
+        statement="A sample statement.",
+        source=source,
+        excerpts=(excerpt,),
+        checked=date(2026, 12, 6),
+        plans=("all",),
+        review_days=90,
+    )
+
+
+def test_an_sdk_fact_is_checked_at_the_pinned_version_not_at_its_own_ref() -> None:
+    old = _fact(
+        "https://github.com/getsentry/sentry-python/blob/2.40.0/sentry_sdk/client.py#L10",
+        "def capture_event(",
+    )
+    fetched: list[str] = []
+
+    def fetch(url: str) -> str:
+        fetched.append(url)
+        return "class Client:\n    def capture_event(self, event):\n        ..."
+
+    (result,) = facts_check.check([old], "https://raw.example", fetch)
+
+    assert fetched == [
+        f"https://raw.example/getsentry/sentry-python/{PINNED_SDK}/sentry_sdk/client.py"
+    ]
+    assert PINNED_SDK != "2.40.0"
+    assert result.ok
+
+
+def test_a_change_of_case_in_an_excerpt_is_drift() -> None:
+    fact = _fact(
+        "https://github.com/getsentry/sentry-docs/blob/0123456789abcdef0123456789abcdef01234567"
+        "/docs/product/alerts/index.mdx",
+        "Metric alerts notify when a metric crosses a threshold.",
+    )
+    page = "Some prose.\nmetric alerts notify when a metric crosses a threshold.\nMore prose."
+
+    (result,) = facts_check.check([fact], "https://raw.example", lambda url: page)
+
+    assert result.missing == ("Metric alerts notify when a metric crosses a threshold.",)
+    assert not result.ok
+    assert "DRIFT sample.fact: excerpt gone: 'Metric alerts notify" in facts_check.report([result])

@@ -7,7 +7,6 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 
 from __future__ import annotations
 
-import dataclasses
 import linecache
 import posixpath
 import subprocess
@@ -17,11 +16,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+import yaml
 
 import macros
 from handbook import build_cache
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import load_rules
+from tests.alerts_support import variant
 
 
 class Env:
@@ -374,7 +375,7 @@ def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
     names = {"environments", "default_environment", "traces_rates", "error_sample_rate",
              "never_traced", "extra_denylist", "denylist", "integrations", "data_collection",
              "env_vars", "release_prefix", "release", "sdk_version", "sdk_pin",
-             "sdk_pin_settings", "doctor_checks", "alerts", "sentry_min_frequency",
+             "sdk_pin_settings", "doctor_checks", "alerts", "monitors", "cron_monitors",
              "build_dsn", "fallback_environment", "deployed_environments", "sha_lengths",
              "policy", "privacy_fuzz", "header_allowlist", "query_allowlist",
              "logging_levels", "test_release", "pricing_page"}  # fmt: skip
@@ -386,7 +387,8 @@ def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
     assert values["header_allowlist"] == list(settings.HEADER_ALLOWLIST)
     assert values["query_allowlist"] == list(settings.QUERY_ALLOWLIST)
     assert values["sdk_version"] == metadata.version("sentry-sdk")
-    assert values["sentry_min_frequency"] == 5  # Sentry: "5 minutes" is the shortest interval
+    assert [m.type for m in values["monitors"]] == ["error", "metric", "metric", "uptime"]
+    assert values["cron_monitors"].adopted is False  # Celery beat: declined (decisions.md)
     assert values["never_traced"] == list(settings.NEVER_TRACED)
     assert values["error_sample_rate"] == settings.ERROR_SAMPLE_RATE
     assert values["sdk_pin_settings"] == settings.SDK_PIN
@@ -426,19 +428,25 @@ def test_python_value_keeps_order_and_wraps_past_88_columns() -> None:
 def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None:
     table = _env(tmp_path, page=_mkdocs_page("reference/alerts.md")).macros["alerts_table"]()
     lines = table.splitlines()
-    assert lines[0] == "| Alert | Kind | Fires when | Environment | Notifies | Repeats | Severity |"
+    assert lines[0] == (
+        "| Alert | Monitor | Fires when | Environment | Notifies | Throttling | Severity |"
+    )
     rules = load_rules()
     assert len(lines) == 2 + len(rules)
     repeats = {
-        "critical-errors": "per issue, at most every 5 minutes",  # an issue alert throttles
-        "high-error-rate": "on a change of state",  # metric alerts: no action interval
-        "performance-degradation": "on a change of state",
+        "critical-errors": "no throttling",  # a new issue happens once per issue
+        "high-error-rate": "no throttling",  # the resolve message must not be held back
+        "performance-degradation": "no throttling",
+        "korrigo-down": "at most every 30 minutes per issue",  # a flapping probe
     }
     for rule, line in zip(rules, lines[2:], strict=True):
         cells = [cell.strip() for cell in line.strip("|").split(" | ")]
-        label, target = cells[0].removeprefix("**[").removesuffix(")**").split("](")
-        assert label == rule.name
-        assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
+        if rule.runbook is None:  # said, not hidden
+            assert cells[0] == f"**{rule.name}** (no runbook yet)"
+        else:
+            label, target = cells[0].removeprefix("**[").removesuffix(")**").split("](")
+            assert label == rule.name
+            assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
         assert cells[2] == macros.alert_condition(rule)
         assert cells[3] == (f"`{rule.environment}`" if rule.environment else "all")
         assert cells[4] == macros.alert_actions(rule)
@@ -457,7 +465,7 @@ def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
 def test_the_alerts_table_says_all_environments_and_links_from_the_top(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rule = dataclasses.replace(load_rules()[0], environment=None)
+    rule = variant("critical-errors", environment=None)
     monkeypatch.setattr(macros, "load_rules", lambda: [rule])
     table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["alerts_table"]()
     cells = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
@@ -468,7 +476,7 @@ def test_the_alerts_table_says_all_environments_and_links_from_the_top(
 def test_alert_actions_are_listed_with_commas() -> None:
     rule = load_rules()[0]
     (action,) = rule.actions[:1]
-    twice = dataclasses.replace(rule, actions=(action, action))
+    twice = rule.model_copy(update={"actions": (action, action)})
     one = f"{action.type} to `{action.target}`"
     assert macros.alert_actions(twice) == f"{one}, {one}"
 
@@ -491,9 +499,9 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 
 #: The names the pages call: each is used by at least one page of docs/ or runbooks/.
 PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
-               "adopt_changes", "alert_rule", "alerts_table", "doctor_list", "env_vars_table",
-               "fact", "integrations_table", "json_schemas", "korrigo_names_table", "paged_start",
-               "plan",
+               "adopt_changes", "alert_rule", "alerts_table", "monitors_table", "doctor_list",
+               "env_vars_table", "fact", "integrations_table", "json_schemas",
+               "korrigo_names_table", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
                "python_value", "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
@@ -541,7 +549,6 @@ def test_a_runbook_header_without_page_meta_reads_the_runbook_file(
     tmp_path: Path, layout_calls: list[tuple[Any, ...]]
 ) -> None:
     """Zensical's page has no `meta`; another page names the runbook by its slug."""
-    runbooks = import_module("korrigo_sentry.oncall.runbooks")
     page = SimpleNamespace(path="runbooks/critical-errors.md")  # no `file`, no `meta`
     (tmp_path / "docs" / "runbooks").mkdir(parents=True)
     header = _env(tmp_path, markdown=None, page=page).macros["runbook_header"]
@@ -550,10 +557,19 @@ def test_a_runbook_header_without_page_meta_reads_the_runbook_file(
     other.meta = PAGE_META
     _env(tmp_path, page=other).macros["runbook_header"]("high-error-rate")
     assert layout_calls == [
-        ("header", "critical-errors", runbooks.get_runbook("critical-errors").meta),
-        ("header", "high-error-rate", runbooks.get_runbook("high-error-rate").meta),
+        ("header", "critical-errors", _front_matter("critical-errors")),
+        ("header", "high-error-rate", _front_matter("high-error-rate")),
     ]
+    assert layout_calls[0][2]["alert"] == "critical-errors"
     assert layout_calls[1][2]["alert"] == "high-error-rate"  # not the page's own
+
+
+def _front_matter(slug: str) -> dict[str, Any]:
+    """The runbook file's front matter, read as YAML between its two `---` lines (not through
+    the runbook library the macro uses)."""
+    text = (Path(macros.__file__).parent / "runbooks" / f"{slug}.md").read_text(encoding="utf-8")
+    head = text.split("---\n", 2)[1]
+    return yaml.safe_load(head)
 
 
 def test_paged_start_links_from_its_page_every_rule_and_runbook(
@@ -563,7 +579,7 @@ def test_paged_start_links_from_its_page_every_rule_and_runbook(
     [(kind, here, rules, books)] = layout_calls
     assert (kind, here) == ("paged", "index.md")
     assert [rule.id for rule in rules] == ["critical-errors", "high-error-rate",
-                                           "performance-degradation"]  # fmt: skip
+                                           "performance-degradation", "korrigo-down"]  # fmt: skip
     assert {"critical-errors", "sentry-not-capturing-errors", "quota-exhausted"} <= {
         book.slug for book in books
     }

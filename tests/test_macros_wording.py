@@ -7,14 +7,14 @@ trace id, a table that drops a rate, each fails here.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import pytest
 
 import macros
-from korrigo_sentry.alerts import get_rule
+from korrigo_sentry.alerts import get_monitor
 from korrigo_sentry.alerts.rules import AlertRule
+from tests.alerts_support import variant
 
 
 @pytest.mark.parametrize(
@@ -76,20 +76,18 @@ def test_the_rates_table() -> None:
     ]
 
 
-#: The three seed rules with their numbers set here, so the sentences below do not follow
-#: alerts.yaml's values: an issue rule on new issues, a count, and a 95th percentile.
-NEW_ISSUE = dataclasses.replace(get_rule("critical-errors"), frequency_minutes=5)
-COUNT = dataclasses.replace(get_rule("high-error-rate"), threshold=10, window_minutes=5)
-P95 = dataclasses.replace(get_rule("performance-degradation"), threshold=2000, window_minutes=60)
-#: critical-errors as Sentry's "an issue is seen more than 100 times in 1h" condition.
-BURST = dataclasses.replace(
-    NEW_ISSUE,
-    condition="event_frequency",
-    aggregate="count()",
-    threshold=100,
-    unit="events",
-    comparison="above",
-    window_minutes=60,
+#: The seed's alerts with their numbers set here, so the sentences below do not follow
+#: alerts.yaml's values: a new-issue alert, a count, a 95th percentile, an uptime check.
+NEW_ISSUE = variant("critical-errors", frequency_minutes=0)
+COUNT = variant("high-error-rate", {"above": 10, "window_seconds": 300}, frequency_minutes=0)
+P95 = variant(
+    "performance-degradation",
+    {"above": 2000, "resolve_at_or_below": 2000, "window_seconds": 3600, "priority": "medium"},
+)
+DOWN = variant(
+    "korrigo-down",
+    {"url": "https://example.test/api/health/live/", "interval_seconds": 300},
+    frequency_minutes=30,
 )
 
 
@@ -97,29 +95,21 @@ BURST = dataclasses.replace(
     ("rule", "text"),
     [
         (NEW_ISSUE, "a new issue is created (on its first event)"),
-        (COUNT, "more than 10 events in 5 minutes"),
-        (dataclasses.replace(COUNT, comparison="below"), "fewer than 10 events in 5 minutes"),
-        (dataclasses.replace(COUNT, threshold=2.5), "more than 2.5 events in 5 minutes"),
-        (BURST, "more than 100 events in 1 hour"),
-        (P95, "`p95(transaction.duration)` above 2000 ms over 1 hour"),
+        (COUNT, "more than 10 errors in 5 minutes"),
         (
-            dataclasses.replace(P95, comparison="below", threshold=300, window_minutes=15),
-            "`p95(transaction.duration)` below 300 ms over 15 minutes",
+            variant("high-error-rate", {"above": 2.5, "resolve_at_or_below": 2}),
+            "more than 2.5 errors in 5 minutes",
+        ),
+        (P95, "`p95(span.duration)` above 2000 ms over 1 hour"),
+        (
+            DOWN,
+            "the check of `/api/health/live/` fails (a GET every 5 minutes, an outage issue opens)",
         ),
     ],
 )
 def test_alert_condition(rule: AlertRule, text: str) -> None:
-    """The trigger sentence of the alert tables and runbooks."""
+    """What opens the issue, in the alert tables and runbooks."""
     assert macros.alert_condition(rule) == text
-
-
-#: How an issue rule repeats: per issue, after its action interval; another issue on its own.
-PER_ISSUE = "per issue: another issue notifies on its own"
-#: How a metric rule repeats: on a change of state only.
-ON_CHANGE = (
-    "and again when it resolves, never while it stays in one state "
-    "(a metric alert has no action interval)"
-)
 
 
 @pytest.mark.parametrize(
@@ -127,25 +117,32 @@ ON_CHANGE = (
     [
         (
             NEW_ISSUE,
-            "on the first event of each new issue, then at most once every 5 minutes "
-            f"(Sentry's shortest) {PER_ISSUE}",
-            "per issue, at most every 5 minutes",
+            "on the first event of each new issue; later events of that issue start "
+            "nothing, and another new issue notifies on its own (no throttling)",
+            "no throttling",
         ),
         (
-            dataclasses.replace(BURST, frequency_minutes=60),
-            f"on each issue that meets the condition, then at most once every hour {PER_ISSUE}",
-            "per issue, at most every hour",
+            COUNT,
+            "when the monitor opens its issue (priority high) and again when the issue "
+            "resolves, never while it stays open (no throttling)",
+            "no throttling",
         ),
-        (COUNT, f"when the rule turns critical {ON_CHANGE}", "on a change of state"),
         (
-            dataclasses.replace(COUNT, warning_threshold=5),
-            f"when the rule turns critical or warning {ON_CHANGE}",
-            "on a change of state",
+            variant("performance-degradation", frequency_minutes=60),
+            "when the monitor opens its issue (priority medium) and again when the issue "
+            "resolves, never while it stays open (at most every hour per issue)",
+            "at most every hour per issue",
+        ),
+        (
+            DOWN,
+            "when an outage opens the monitor's issue, and when a later outage reopens it "
+            "(at most every 30 minutes per issue)",
+            "at most every 30 minutes per issue",
         ),
     ],
 )
 def test_alert_notifies_and_repeats(rule: AlertRule, notifies: str, repeats: str) -> None:
-    """The runbook's "Who is told" sentence and the alerts table's Repeats column."""
+    """The runbook's "Who is told" sentence and the alerts table's Throttling column."""
     assert macros.alert_notifies(rule) == notifies
     assert macros.alert_repeats(rule) == repeats
 
@@ -153,15 +150,35 @@ def test_alert_notifies_and_repeats(rule: AlertRule, notifies: str, repeats: str
 @pytest.mark.parametrize(
     ("rule", "text"),
     [
-        (COUNT, "[10|5 minutes|]"),  # a metric rule has no action interval
-        (NEW_ISSUE, "[||5 minutes]"),  # a first-seen rule has no threshold and no window
-        (dataclasses.replace(COUNT, threshold=0), "[0|5 minutes|]"),  # 0 is a threshold
-        (dataclasses.replace(P95, threshold=2000.5), "[2000.5|1 hour|]"),
+        (COUNT, "[10|5 minutes|0 minutes]"),
+        (DOWN, "[||30 minutes]"),  # an uptime alert has no threshold and no window
+        (
+            variant("high-error-rate", {"above": 0, "resolve_at_or_below": 0}),
+            "[0|5 minutes|0 minutes]",
+        ),
+        (variant("performance-degradation", {"above": 2000.5}), "[2000.5|1 hour|0 minutes]"),
     ],
 )
 def test_alert_rationale_fills_each_placeholder(rule: AlertRule, text: str) -> None:
-    rule = dataclasses.replace(rule, rationale="[{threshold}|{window}|{frequency}]")
+    rule = rule.model_copy(update={"rationale": "[{threshold}|{window}|{frequency}]"})
     assert macros.alert_rationale(rule) == text
+
+
+@pytest.mark.parametrize(
+    ("monitor_id", "text"),
+    [
+        ("errors", "an error event that matches no existing issue (Sentry's grouping)"),
+        ("error-count", "errors over 5 minutes above 10 (priority high); resolves at or below 10"),
+        (
+            "korrigo-live",
+            "a GET of `https://korrigo.labomaths.tn/api/health/live/` every minute fails "
+            "(timeout 10 s)",
+        ),
+    ],
+)
+def test_monitor_opens(monitor_id: str, text: str) -> None:
+    """The Monitors table's "Opens an issue when" column, on the shipped monitors."""
+    assert macros.monitor_opens(get_monitor(monitor_id)) == text
 
 
 EXAMPLE = """\

@@ -23,7 +23,7 @@ REQUIRED = {
     "sensitive-data-in-event",
     "celery-failures-not-reported",
     "performance-data-missing",
-    *(rule.slug for rule in load_rules()),
+    *(rule.slug for rule in load_rules() if rule.runbook),
 }
 BOOKS = runbooks.load_runbooks()
 IDS = [book.slug for book in BOOKS]
@@ -53,7 +53,9 @@ def test_every_required_page_exists() -> None:
 
 
 def test_every_alert_has_its_runbook_and_back() -> None:
-    rules = {rule.id: rule for rule in load_rules()}
+    # An alert may have no page yet (alerts.yaml: `runbook: null`, said on the Alerts page).
+    rules = {rule.id: rule for rule in load_rules() if rule.runbook}
+    assert len(rules) == 3  # critical-errors, high-error-rate, performance-degradation
     pages = {book.meta["alert"]: book for book in BOOKS if "alert" in book.meta}
     assert set(pages) == set(rules)
     for rule_id, book in pages.items():

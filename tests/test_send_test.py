@@ -546,3 +546,62 @@ def test_every_next_step_points_at_a_heading_that_exists() -> None:
             slugify(line.lstrip("#").strip(), "-") for line in text.splitlines() if line[:1] == "#"
         ]
         assert anchor in headings, step
+
+
+# --- no_proxy (issue 25, item 5): a host listed there is reached directly -------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "listed"),
+    [
+        ("no_proxy", "127.0.0.1"),
+        ("no_proxy", "localhost, 127.0.0.1"),  # a list, with a space after the comma
+        ("NO_PROXY", "127.0.0.1"),  # the upper-case spelling, as curl and the SDK read it
+    ],
+)
+def test_a_host_listed_in_no_proxy_is_reached_without_the_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Capture,
+    receiver: Receiver,
+    refusing_proxy: int,
+    variable: str,
+    listed: str,
+) -> None:
+    # Through the proxy, every request would come back 403 (refused): only a direct
+    # connection reaches the receiver.
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv(variable, listed)
+
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert code == 0, out
+    assert "✓ message: Sentry accepted the event (HTTP 200)." in out
+    assert len(receiver.events()) == 2
+
+
+def test_a_host_not_listed_in_no_proxy_goes_through_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, receiver: Receiver, refusing_proxy: int
+) -> None:
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv("no_proxy", "sentry.example.org")
+
+    code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
+
+    assert code != 0, out  # the proxy answered, not Sentry
+    assert receiver.events() == []
+
+
+def test_a_down_host_listed_in_no_proxy_is_not_blamed_on_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, refusing_proxy: int
+) -> None:
+    # The request never goes through the proxy: when the host is down, the sentence names
+    # the host (refused, exit 4), not the proxy (exit 8).
+    port = free_port()
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{refusing_proxy}")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+
+    code, out, _ = send_test(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{port}/{PROJECT}")
+
+    assert code == 4, out
+    assert f"✗ message: The connection to 127.0.0.1:{port} was refused" in out
+    assert "proxy" not in out.split("next step")[0]

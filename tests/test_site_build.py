@@ -168,7 +168,7 @@ def test_no_page_states_a_duration_clumsily(site: Build) -> None:
     }
     assert found == {}
     alerts = page_text(site.pages()["reference/alerts/index.html"])
-    assert "per issue, at most every 5 minutes" in alerts  # the `every` filter, on the page
+    assert "at most every 30 minutes per issue" in alerts  # the `every` filter, on the page
 
 
 def test_no_payload_panel_shows_an_id(site: Build) -> None:

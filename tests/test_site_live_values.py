@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ import yaml
 import macros
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import load_rules
+from tests.alerts_support import variant
 from tests.test_site_support import Build, build, copy_repo, page_text, unchanged_site
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,11 @@ def _rate_patterns(rate: float) -> list[re.Pattern[str]]:
 
 
 def _condition(threshold: float) -> re.Pattern[str]:
-    phrase = macros.alert_condition(replace(RULE, threshold=threshold)).replace("`", "")
+    line = {
+        "above": threshold,
+        "resolve_at_or_below": min(threshold, RULE.monitor.resolve_at_or_below),
+    }
+    phrase = macros.alert_condition(variant(RULE.id, line)).replace("`", "")
     return re.compile(re.escape(phrase))
 
 
@@ -69,9 +73,9 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
 
     alerts_yaml = changed / "korrigo_sentry" / "data" / "alerts.yaml"
     data = yaml.safe_load(alerts_yaml.read_text(encoding="utf-8"))
-    for raw in data["alerts"]:
-        if raw["id"] == RULE.id:
-            raw["threshold"] = NEW_THRESHOLD
+    for raw in data["monitors"]:  # the line is the monitor's (Monitors & Alerts)
+        if raw["id"] == RULE.monitor.id:
+            raw["above"] = NEW_THRESHOLD
     alerts_yaml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
     result = build(changed)

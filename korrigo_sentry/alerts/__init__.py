@@ -1,5 +1,21 @@
-"""Korrigo's alert rules: loaded from YAML, exported to Sentry, evaluated locally."""
+"""Korrigo's monitors and alerts: loaded from YAML, exported to Sentry, evaluated locally."""
 
-from korrigo_sentry.alerts.rules import AlertAction, AlertRule, AlertRuleError, get_rule, load_rules
+from korrigo_sentry.alerts.rules import (
+    AlertAction,
+    AlertRule,
+    AlertRuleError,
+    get_monitor,
+    get_rule,
+    load_monitors,
+    load_rules,
+)
 
-__all__ = ["AlertAction", "AlertRule", "AlertRuleError", "get_rule", "load_rules"]
+__all__ = [
+    "AlertAction",
+    "AlertRule",
+    "AlertRuleError",
+    "get_monitor",
+    "get_rule",
+    "load_monitors",
+    "load_rules",
+]

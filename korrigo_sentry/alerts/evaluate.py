@@ -1,22 +1,30 @@
-"""Evaluate an alert rule locally over captured events, to prove it fires before production does.
+"""Evaluate an alert and its monitor locally over captured events, to prove it fires first.
 
 Input is what `korrigo_sentry.testing.FakeTransport` records: event and transaction dicts as
 they would be sent (ISO timestamps, `exception.values`, `start_timestamp` and `timestamp`).
-This is a model of Sentry's evaluation, small enough to read:
+This is a model of Sentry's Monitors & Alerts, small enough to read:
 
-- the rule is evaluated as each matching item arrives, over the trailing window
-  `(t - window, t]`, so two items exactly `window_minutes` apart never share a window;
-- `above` means strictly above the threshold (Sentry's "above"), so reaching it is not enough;
-- first-seen groups events by fingerprint, else by the whole exception chain (each
-  exception's type and in-app frames), else by the message template (Sentry groups by
-  stack trace, then message).
+- a metric monitor is evaluated as each matching item arrives, over the trailing window
+  `(t - window, t]`, so two items exactly one window apart never share a window; its
+  issue opens when the value is strictly `above` (reaching it is not enough) and resolves
+  once the value is at or below `resolve_at_or_below`;
+- the error monitor groups events into issues by fingerprint, else by the whole exception
+  chain (each exception's type and in-app frames), else by the message template (Sentry
+  groups by stack trace, then message); a request is a segment span, its duration the
+  transaction's.
 
-Who is told, and when, follows Sentry's two kinds of rule (facts.yaml: alerts.*):
+Who is told, and when, follows Sentry's workflows (alerts.yaml, `frequency_minutes`):
 
-- a metric rule notifies when its state changes (critical, warning, resolved), never
-  while it stays in one: `metric_notifications`;
-- an issue rule notifies per issue, at most once per action interval for each issue;
-  "a new issue" fires on the first event of each new issue: `issue_notifications`.
+- an alert runs when an issue of its monitors changes in a way its triggers name (a new
+  issue, a regression; no trigger: any change) and its filters match (the issue's
+  priority now, or its fall from a priority, which is how a resolve is told);
+- throttling is per issue: after the actions ran for an issue, they run again for that
+  issue only once strictly more than `frequency_minutes` have passed
+  (getsentry/sentry src/sentry/workflow_engine/processors/action.py, code index id
+  5862080816, commit not reported: `workflow.config.get("frequency", 0) *
+  timedelta(minutes=1)`, `if (now - status.date_updated) > workflow_frequencies...`);
+  another issue is told on its own. A metric monitor keeps one issue, reopened by each
+  new breach (an assumption: Sentry's metric issues have open periods on one group).
 """
 
 from __future__ import annotations
@@ -27,12 +35,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from korrigo_sentry.alerts.rules import AlertRule
+from korrigo_sentry.alerts.rules import AlertRule, MetricMonitor
 
 Item = Mapping[str, Any]
 
-#: The search queries the evaluator understands (Sentry's syntax, the subset the YAML uses).
-SUPPORTED_QUERIES = ("", "event.type:error", "event.type:default", "event.type:transaction")
+#: The monitor queries the evaluator understands (Sentry's syntax, the subset the YAML uses).
+SUPPORTED_QUERIES = ("", "is_transaction:true")
 
 
 @dataclass(frozen=True)
@@ -102,16 +110,32 @@ def grouping_key(event: Item) -> str:
     return "message:" + str(logentry.get("message") or event.get("message") or "")
 
 
+def _metric(rule: AlertRule) -> MetricMonitor:
+    monitor = rule.monitor
+    if not isinstance(monitor, MetricMonitor):
+        raise ValueError(f"alert {rule.id!r} does not act on a metric monitor")
+    return monitor
+
+
 def _matches(rule: AlertRule, item: Item, environment: bool) -> bool:
+    """Does the alert's monitor see this item? Errors: error events; spans: requests."""
+    monitor = rule.monitor
+    if monitor.type == "uptime":
+        raise ValueError(
+            f"alert {rule.id!r}: an uptime monitor checks a URL, not events; "
+            "the local evaluator has nothing to evaluate"
+        )
     if rule.query not in SUPPORTED_QUERIES:
         raise ValueError(
-            f"alert rule {rule.id!r}: the local evaluator does not understand query "
+            f"alert {rule.id!r}: the local evaluator does not understand query "
             f"{rule.query!r} (supported: {', '.join(repr(q) for q in SUPPORTED_QUERIES)})"
         )
     kind = event_type(item)
-    if (rule.dataset == "transactions") != (kind == "transaction"):
-        return False
-    if rule.query and rule.query != f"event.type:{kind}":
+    if isinstance(monitor, MetricMonitor):
+        wanted = {"errors": ("error",), "spans": ("transaction",)}[monitor.dataset]
+    else:  # the error monitor: every event that is not a transaction becomes an issue
+        wanted = ("error", "default")
+    if kind not in wanted:
         return False
     return not (environment and rule.environment and item.get("environment") != rule.environment)
 
@@ -131,7 +155,7 @@ def evaluate(
         (i for i in items if _matches(rule, i, check_environment)),
         key=lambda i: timestamp(i["timestamp"]),
     )
-    if rule.condition == "first_seen_event":
+    if rule.kind == "issue":
         return _first_seen(rule, kept, history)
     return _over_windows(rule, kept)
 
@@ -151,7 +175,7 @@ def aggregate(rule: AlertRule, items: Sequence[Item]) -> float | None:
     """The rule's aggregate over `items`: a count, or the 95th percentile in ms."""
     if rule.aggregate == "count()":
         return float(len(items))
-    if rule.aggregate == "p95(transaction.duration)":
+    if rule.aggregate == "p95(span.duration)":  # a request's segment span: its duration
         durations = [duration_ms(i) for i in items]
         if not durations:
             return None
@@ -160,17 +184,16 @@ def aggregate(rule: AlertRule, items: Sequence[Item]) -> float | None:
         # Linear interpolation between closest ranks (the "inclusive" method), like
         # numpy's default percentile; Sentry's quantile is an approximation of it.
         return statistics.quantiles(durations, n=100, method="inclusive")[94]
-    raise ValueError(f"alert rule {rule.id!r}: no local evaluation for {rule.aggregate!r}")
+    raise ValueError(f"alert {rule.id!r}: no local evaluation for {rule.aggregate!r}")
 
 
 def _past(rule: AlertRule, value: float) -> bool:
-    assert rule.threshold is not None
-    return value > rule.threshold if rule.comparison == "above" else value < rule.threshold
+    """Strictly above the monitor's line: the issue opens."""
+    return value > _metric(rule).above
 
 
 def _over_windows(rule: AlertRule, kept: Sequence[Item]) -> Evaluation:
-    assert rule.window_minutes is not None
-    width = rule.window_minutes * 60.0
+    width = float(_metric(rule).window_seconds)
     times = [timestamp(i["timestamp"]) for i in kept]
     worst: tuple[float, int] | None = None  # (value, index of the window's first item)
     start = 0
@@ -180,7 +203,7 @@ def _over_windows(rule: AlertRule, kept: Sequence[Item]) -> Evaluation:
         value = aggregate(rule, kept[start : end + 1])
         if value is None:
             continue
-        if worst is None or (value > worst[0]) == (rule.comparison == "above"):
+        if worst is None or value > worst[0]:
             worst = (value, start)
     if worst is None:
         return Evaluation(rule.id, False, None, rule.threshold, 0)
@@ -200,65 +223,98 @@ def _over_windows(rule: AlertRule, kept: Sequence[Item]) -> Evaluation:
 
 @dataclass(frozen=True)
 class Notification:
-    """One message Sentry would send: its time, the new state (or the issue), the value."""
+    """One run of the alert's actions: its time, what happened to the issue, the value."""
 
     at: float  # seconds since the epoch
-    status: str  # critical | warning | resolved (metric rules) ; new-issue | frequency (issue)
+    status: str  # high | medium (a metric issue opened at) | resolved | new-issue | regression
     value: float | None = None
     issue: str | None = None
 
 
-def _breaches(rule: AlertRule, value: float, threshold: float | None) -> bool:
-    if threshold is None:
-        return False
-    return value > threshold if rule.comparison == "above" else value < threshold
+@dataclass
+class _Throttle:
+    """Per issue: the actions run again only strictly after `frequency_minutes`."""
 
+    minutes: int
+    last: dict[str, float] = field(default_factory=dict)
 
-def _resolved(rule: AlertRule, value: float) -> bool:
-    """Past the resolve line: below it for an `above` rule (above it for `below`)."""
-    if rule.resolve_threshold is None:  # Sentry's default: resolved once nothing breaches
+    def allows(self, issue: str, now: float) -> bool:
+        if issue in self.last and not (now - self.last[issue] > self.minutes * 60.0):
+            return False
+        self.last[issue] = now
         return True
-    if rule.comparison == "above":
-        return value < rule.resolve_threshold
-    return value > rule.resolve_threshold
+
+
+_RANK = {"ok": 0, "medium": 50, "high": 75}
+
+
+def _filters_pass(rule: AlertRule, before: str, after: str) -> bool:
+    """The alert's filters on an issue going from priority `before` to `after`."""
+    results = []
+    for item in rule.filters:
+        if hasattr(item, "priority_at_least"):
+            results.append(_RANK[after] >= _RANK[item.priority_at_least])
+        else:  # deescalating_from: it was at or above that priority and now is below it
+            level = _RANK[item.deescalating_from]
+            results.append(_RANK[before] >= level > _RANK[after])
+    if not results:
+        return True
+    return any(results) if rule.filter_match == "any" else all(results)
+
+
+def _triggers_pass(rule: AlertRule, change: str) -> bool:
+    """No trigger: any change of the issue starts the alert; else the change must be one."""
+    return not rule.triggers or change in rule.triggers
 
 
 def metric_notifications(
     rule: AlertRule, items: Iterable[Item], *, check_environment: bool = True
 ) -> list[Notification]:
-    """Every state change of a metric rule over `items`: one notification per change.
+    """Every run of the alert on its metric monitor's issue over `items`.
 
     The sliding window is evaluated at every instant its content changes (an item enters
-    or leaves it), the continuous form of Sentry's once-a-minute evaluation. A rule that
-    stays critical over many windows therefore notifies once, then once when it resolves.
+    or leaves it), the continuous form of Sentry's once-a-minute evaluation. The issue
+    opens strictly above the line, at the monitor's priority, and resolves at or below
+    `resolve_at_or_below`; in between it stays as it is. Each change goes through the
+    alert's triggers, filters and throttling: a monitor that stays open over many
+    windows is told once, then once more when it resolves.
     """
-    if rule.kind != "metric" or rule.window_minutes is None:
-        raise ValueError(f"alert rule {rule.id!r} is not a metric rule")
+    monitor = _metric(rule)
     kept = sorted(
         (i for i in items if _matches(rule, i, check_environment)),
         key=lambda i: timestamp(i["timestamp"]),
     )
-    width = rule.window_minutes * 60.0
+    width = float(monitor.window_seconds)
     times = [timestamp(i["timestamp"]) for i in kept]
     instants = sorted(set(times) | {t + width for t in times})
-    status: str | None = None
+    throttle = _Throttle(rule.frequency_minutes)
+    state, opened_before = "ok", False
     sent: list[Notification] = []
     for now in instants:
         inside = [item for item, t in zip(kept, times, strict=True) if now - width < t <= now]
         value = aggregate(rule, inside)
-        if value is None:  # no transaction in the window: no data, no change
+        if value is None:  # no request in the window: no data, no change
             continue
-        if _breaches(rule, value, rule.threshold):
-            new = "critical"
-        elif _breaches(rule, value, rule.warning_threshold):
-            new = "warning"
-        elif status is not None and not _resolved(rule, value):
-            new = status  # between the triggers and the resolve line: unchanged
+        if value > monitor.above:
+            new = monitor.priority
+        elif value <= monitor.resolve_at_or_below:
+            new = "ok"
         else:
-            new = None
-        if new != status:
-            sent.append(Notification(now, new or "resolved", value))
-            status = new
+            new = state
+        if new == state:
+            continue
+        if state == "ok":
+            change = "regression_event" if opened_before else "first_seen_event"
+            opened_before = True
+        else:
+            change = "resolved"
+        before, state = state, new
+        if (
+            _triggers_pass(rule, change)
+            and _filters_pass(rule, before, new)
+            and throttle.allows(monitor.id, now)
+        ):
+            sent.append(Notification(now, "resolved" if new == "ok" else new, value, monitor.id))
     return sent
 
 
@@ -269,30 +325,23 @@ def issue_notifications(
     history: Iterable[Item] = (),
     check_environment: bool = True,
 ) -> list[Notification]:
-    """Every notification of an issue rule: per issue, at most once per action interval."""
-    if rule.kind != "issue" or rule.frequency_minutes is None:
-        raise ValueError(f"alert rule {rule.id!r} is not an issue rule")
+    """Every run of an alert on the error monitor's issues: a new issue starts it (the
+    `first_seen_event` trigger); throttling holds back repeats per issue, never across."""
+    if rule.kind != "issue":
+        raise ValueError(f"alert {rule.id!r} does not act on the error monitor's issues")
     kept = sorted(
         (i for i in items if _matches(rule, i, check_environment)),
         key=lambda i: timestamp(i["timestamp"]),
     )
     seen = {grouping_key(e) for e in history}
-    recent: dict[str, list[float]] = {}
-    last_sent: dict[str, float] = {}
-    interval = rule.frequency_minutes * 60.0
+    throttle = _Throttle(rule.frequency_minutes)
     sent: list[Notification] = []
     for event in kept:
         key, now = grouping_key(event), timestamp(event["timestamp"])
-        if rule.condition == "first_seen_event":
-            fires, status = key not in seen, "new-issue"
-        else:
-            assert rule.window_minutes is not None
-            assert rule.threshold is not None
-            window = rule.window_minutes * 60.0
-            recent[key] = [t for t in recent.get(key, []) if now - window < t] + [now]
-            fires, status = len(recent[key]) > rule.threshold, "frequency"
+        new = key not in seen
         seen.add(key)
-        if fires and (key not in last_sent or now - last_sent[key] >= interval):
-            sent.append(Notification(now, status, None, key))
-            last_sent[key] = now
+        if not new or not _triggers_pass(rule, "first_seen_event"):
+            continue  # a later event of a known issue is no trigger Korrigo uses
+        if _filters_pass(rule, "ok", "ok") and throttle.allows(key, now):
+            sent.append(Notification(now, "new-issue", None, key))
     return sent

@@ -1,13 +1,24 @@
-"""Turn the neutral alert YAML into payloads for Sentry's alert-rule endpoints.
+"""Turn alerts.yaml into the HTTP calls of Sentry's organisation-scoped Monitors & Alerts API.
 
-- issue rules -> `POST /api/0/projects/{org}/{project}/rules/` (issue alert rules);
-- metric rules -> `POST /api/0/organizations/{org}/alert-rules/` (metric alert rules).
+The plan, in order (each call may provide a `${...}` reference later calls use):
 
-Sentry marks both endpoints deprecated in favour of its Monitors & Alerts API (workflows
-and detectors). This module is the only place that knows the legacy shapes: an exporter
-for the new API is a sibling module reading the same `AlertRule` objects, and the YAML
-does not change. Every payload carries its runbook's URL in the rule name (shown in every
-notification), and in Slack actions' notes.
+1. `GET /api/0/projects/{org}/{project}/` -> the project's numeric id (unless given);
+2. `GET /api/0/organizations/{org}/detectors/?project=<id>&query=type:error` -> the
+   project's default Error monitor, which Sentry created with the project (never created
+   here); the new-issue alert connects to it;
+3. `POST /api/0/organizations/{org}/detectors/` for each metric and uptime monitor;
+4. `POST /api/0/organizations/{org}/workflows/` for each alert, with `detectorIds`.
+
+Endpoints: getsentry/sentry src/sentry/workflow_engine/endpoints/urls.py @
+006a150cd11c934239a08abc6d8f15ba76ed3fcc (`^(?P<organization_id_or_slug>[^/]+)/detectors/$`,
+`.../workflows/$`); docs "Create a Monitor for a Project" (`POST
+/api/0/organizations/{organization_id_or_slug}/detectors/`, with `projectId` in the body,
+as Sentry's OrganizationDetectorIndexPostTest sends it). The legacy `/rules/` and
+`/alert-rules/` payloads are gone: those routes answer 410 during brownouts since
+2026-05-14 and are being removed (getsentry/sentry pull request 121879).
+
+Every payload is checked against `sentry_schema` (the mirror of Sentry's validators)
+before it is returned, and names its runbook (the alert's name, the monitor's description).
 """
 
 from __future__ import annotations
@@ -16,175 +27,317 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from korrigo_sentry.alerts.rules import EVENT_FREQUENCY_INTERVALS, AlertAction, AlertRule
+from pydantic import ValidationError
 
-ISSUE_ENDPOINT = "POST /api/0/projects/{org}/{project}/rules/"
-METRIC_ENDPOINT = "POST /api/0/organizations/{org}/alert-rules/"
-DEPRECATION_NOTE = (
-    "Sentry marks the issue-alert and metric-alert endpoints deprecated in favour of "
-    "its Monitors & Alerts API; these payloads target the deprecated endpoints."
+from korrigo_sentry.alerts import sentry_schema
+from korrigo_sentry.alerts.rules import (
+    AlertAction,
+    AlertRule,
+    AlertsFile,
+    ErrorMonitor,
+    MetricMonitor,
+    UptimeMonitor,
 )
 
-FIRST_SEEN = "sentry.rules.conditions.first_seen_event.FirstSeenEventCondition"
-EVENT_FREQUENCY = "sentry.rules.conditions.event_frequency.EventFrequencyCondition"
-EMAIL_ACTION = "sentry.mail.actions.NotifyEmailAction"
-SLACK_ACTION = "sentry.integrations.slack.notify_action.SlackNotifyServiceAction"
-#: Sentry's metric alert `queryType`: 0 `event.type:error`, 1 `event.type:transaction`.
-QUERY_TYPES = {"events": 0, "transactions": 1}
-#: Sentry's `thresholdType`: 0 above, 1 below (the resolve line takes the opposite).
-THRESHOLD_TYPES = {"above": 0, "below": 1}
-#: The API's dataset per aggregate: a standard percentile of transaction durations is
-#: computed on `generic_metrics`; only a custom `percentile(...)` uses `transactions`.
-METRIC_DATASETS = {"count()": "events", "p95(transaction.duration)": "generic_metrics"}
-#: Sentry's rule names are limited to 256 characters.
+API = "/api/0"
+#: Dataset words of alerts.yaml -> Sentry's (queryType, dataset, eventTypes); see
+#: sentry_schema.MetricDataSource for the sources.
+DATASETS: dict[str, tuple[int, str, list[str]]] = {
+    "errors": (0, "events", ["error"]),
+    "spans": (1, "events_analytics_platform", ["trace_item_span"]),
+}
+#: Workflow names are limited to 256 characters (WorkflowValidator).
 NAME_LIMIT = 256
+
+
+class ExportError(ValueError):
+    """A payload Sentry's validators (as mirrored) would refuse: names the object and field."""
+
+
+def _checked(check: Any, kind: str, object_id: str, payload: dict[str, Any]) -> dict[str, Any]:
+    try:
+        check(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(body)"
+        raise ExportError(
+            f"{kind} {object_id!r}: Sentry would refuse {where}: {first['msg']}; "
+            "fix it in alerts.yaml"
+        ) from None
+    return payload
 
 
 @dataclass(frozen=True)
 class Destination:
-    """Where the rules go. Sentry wants ids for teams and Slack workspaces: map them here.
+    """Where the monitors and alerts go. Sentry wants ids for the project, teams and the
+    Slack integration: map them here; an unmapped one stays a `${...}` reference, which
+    `alerts apply` refuses to send."""
 
-    Unmapped team names are exported as they are, for a reviewer to replace.
-    """
-
-    org: str = "korrigo"
+    org: str = "{org}"  # a placeholder until --org names the organization
     project: str = "korrigo"
+    project_id: str | None = None
     site_url: str = ""
     team_ids: Mapping[str, str] = field(default_factory=dict)
-    slack_integration_id: str = "SLACK_INTEGRATION_ID"
+    slack_integration_id: str | None = None
 
 
-def runbook_url(rule: AlertRule, site_url: str) -> str:
-    """The built page of the rule's runbook (`<site_url>runbooks/<slug>/`)."""
+@dataclass(frozen=True)
+class Call:
+    """One HTTP call of the plan."""
+
+    object: str  # project | detector | workflow
+    id: str  # the YAML id (or the project slug)
+    method: str
+    path: str
+    body: dict[str, Any] | None = None
+    provides: str | None = None  # the reference the response's id fills
+    pick: str = "id"  # where the id is in the response: "id" or "[0].id"
+    runbook_url: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "object": self.object,
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "body": self.body,
+            "provides": self.provides,
+            "runbook_url": self.runbook_url,
+        }
+
+
+def ref(kind: str, name: str) -> str:
+    """`${detector:error-count}`: an id known only once an earlier call has answered."""
+    return f"${{{kind}:{name}}}"
+
+
+def runbook_url(rule: AlertRule, site_url: str) -> str | None:
+    """The built page of the alert's runbook (`<site_url>runbooks/<slug>/`), if any."""
+    if rule.runbook is None:
+        return None
     base = site_url if site_url.endswith("/") else site_url + "/"
     return f"{base}runbooks/{rule.slug}/"
 
 
-def rule_name(rule: AlertRule, url: str) -> str:
-    """`Critical errors | runbook: <url>`, within Sentry's length limit."""
-    name = f"{rule.name} | runbook: {url}"
+def _name(rule: AlertRule, url: str | None) -> str:
+    name = f"{rule.name} | runbook: {url}" if url else rule.name
     if len(name) > NAME_LIMIT:
-        raise ValueError(f"alert rule {rule.id!r}: name with runbook URL exceeds {NAME_LIMIT}")
+        raise ValueError(f"alert {rule.id!r}: name with runbook URL exceeds {NAME_LIMIT}")
     return name
 
 
-def _team(action: AlertAction, dest: Destination) -> str:
-    return dest.team_ids.get(action.target, action.target)
+def _id(value: str, kind: str, name: str) -> int | str:
+    """A numeric id as an int; a missing one as a reference."""
+    if value and value.isdigit():
+        return int(value)
+    return ref(kind, name)
 
 
-def _numeric(value: str) -> int | str:
-    """Sentry ids are integers in issue-alert actions; an unmapped name stays as it is."""
-    return int(value) if value.isdigit() else value
+def _number(value: float) -> int | float:
+    """10.0 -> 10: thresholds as Sentry's own bodies write them."""
+    return int(value) if float(value).is_integer() else value
 
 
-def _issue_action(action: AlertAction, dest: Destination, url: str) -> dict[str, Any]:
+def project_id(dest: Destination) -> int | str:
+    return _id(dest.project_id or "", "project", dest.project)
+
+
+def _action(action: AlertAction, dest: Destination, url: str | None) -> dict[str, Any]:
     if action.type == "email":
+        team = dest.team_ids.get(action.target, "")
         return {
-            "id": EMAIL_ACTION,
-            "targetType": "Team",
-            "targetIdentifier": _numeric(_team(action, dest)),
-            "fallthroughType": "ActiveMembers",
+            "type": "email",
+            "integrationId": None,
+            "data": {},
+            "config": {
+                "targetType": "team",
+                "targetIdentifier": str(team) if team.isdigit() else ref("team", action.target),
+                "targetDisplay": None,
+            },
         }
-    return {
-        "id": SLACK_ACTION,
-        "workspace": _numeric(dest.slack_integration_id),
-        "channel": action.target,
-        "tags": "environment,release",
-        "notes": f"Runbook: {url}",
-    }
-
-
-def _metric_action(action: AlertAction, dest: Destination) -> dict[str, Any]:
-    if action.type == "email":
-        return {"type": "email", "targetType": "team", "targetIdentifier": _team(action, dest)}
+    data = {"tags": "environment,release"}
+    if url:
+        data["notes"] = f"Runbook: {url}"
     return {
         "type": "slack",
-        "targetType": "specific",
-        "targetIdentifier": action.target,
-        "integrationId": _numeric(dest.slack_integration_id),
+        "integrationId": _id(dest.slack_integration_id or "", "integration", "slack"),
+        "data": data,
+        # Sentry looks the channel up by its display name when no id is given (the legacy
+        # metric API did; not verified for workflows: research note monitors_api.md §6).
+        "config": {
+            "targetType": "specific",
+            "targetIdentifier": None,
+            "targetDisplay": action.target,
+        },
     }
 
 
-def issue_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
-    """An issue alert rule (first seen event, or event frequency).
-
-    `frequency` is the action interval, which Sentry applies per issue.
-    """
-    url = runbook_url(rule, dest.site_url)
-    if rule.condition == "first_seen_event":
-        condition: dict[str, Any] = {"id": FIRST_SEEN}
-    else:
-        interval = {m: label for label, m in EVENT_FREQUENCY_INTERVALS.items()}
-        condition = {
-            "id": EVENT_FREQUENCY,
-            "interval": interval[rule.window_minutes],
-            "value": rule.threshold,
-            "comparisonType": "count",
-        }
-    return {
-        "name": rule_name(rule, url),
-        "environment": rule.environment,
-        "actionMatch": "all",
-        "filterMatch": "all",
-        "frequency": rule.frequency_minutes,
-        "conditions": [condition],
-        "filters": [],
-        "actions": [_issue_action(a, dest, url) for a in rule.actions],
-    }
-
-
-def metric_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
-    """A metric alert rule: a `critical` trigger, a `warning` one when set, a resolve line.
-
-    Metric alerts have no action interval: Sentry notifies when the rule changes state
-    (critical, warning, resolved), so there is no `frequency` here. Without a resolve
-    threshold the field is left out and Sentry resolves once no trigger is breached.
-    The rule's `event.type:` term becomes `eventTypes`; the rest of its query stays.
-    """
-    url = runbook_url(rule, dest.site_url)
-    terms = rule.query.split()
-    event_types = [t.split(":", 1)[1] for t in terms if t.startswith("event.type:")]
-    actions = [_metric_action(a, dest) for a in rule.actions]
-    triggers: list[dict[str, Any]] = [
-        {"label": "critical", "alertThreshold": rule.threshold, "actions": actions}
-    ]
-    if rule.warning_threshold is not None:
-        triggers.append(
-            {"label": "warning", "alertThreshold": rule.warning_threshold, "actions": actions}
+def _filters(rule: AlertRule) -> list[dict[str, Any]]:
+    rows = []
+    for item in rule.filters:
+        if hasattr(item, "priority_at_least"):
+            kind, level = "issue_priority_greater_or_equal", item.priority_at_least
+        else:
+            kind, level = "issue_priority_deescalating", item.deescalating_from
+        rows.append(
+            {"type": kind, "comparison": sentry_schema.PRIORITY[level], "conditionResult": True}
         )
-    payload: dict[str, Any] = {
-        "name": rule_name(rule, url),
-        "projects": [dest.project],
+    return rows
+
+
+def workflow_payload(rule: AlertRule, dest: Destination) -> dict[str, Any]:
+    """The alert as a workflow body (`POST /organizations/{org}/workflows/`)."""
+    url = runbook_url(rule, dest.site_url)
+    triggers = [{"type": t, "comparison": True, "conditionResult": True} for t in rule.triggers]
+    payload = {
+        "name": _name(rule, url),
+        "enabled": True,
         "environment": rule.environment,
-        "queryType": QUERY_TYPES[rule.dataset],
-        "dataset": METRIC_DATASETS[rule.aggregate or ""],
-        "eventTypes": event_types,
-        "query": " ".join(t for t in terms if not t.startswith("event.type:")),
-        "aggregate": rule.aggregate,
-        "timeWindow": rule.window_minutes,
-        "thresholdType": THRESHOLD_TYPES[rule.comparison or "above"],
-        "triggers": triggers,
+        "config": {"frequency": rule.frequency_minutes},
+        "detectorIds": [ref("detector", m) for m in rule.monitors],
+        "triggers": {"logicType": "any-short", "conditions": triggers, "actions": []},
+        "actionFilters": [
+            {
+                "logicType": rule.filter_match,
+                "conditions": _filters(rule),
+                "actions": [_action(a, dest, url) for a in rule.actions],
+            }
+        ],
     }
-    if rule.resolve_threshold is not None:
-        payload["resolveThreshold"] = rule.resolve_threshold
-    return payload
+    return _checked(sentry_schema.check_workflow, "alert", rule.id, payload)
 
 
-def export_rule(rule: AlertRule, dest: Destination) -> dict[str, Any]:
-    """`{"rule", "endpoint", "runbook_url", "payload"}` for one rule."""
-    issue = rule.kind == "issue"
-    endpoint = (ISSUE_ENDPOINT if issue else METRIC_ENDPOINT).format(
-        org=dest.org, project=dest.project
-    )
-    payload = issue_payload(rule, dest) if issue else metric_payload(rule, dest)
-    return {
-        "rule": rule.id,
-        "endpoint": endpoint,
-        "runbook_url": runbook_url(rule, dest.site_url),
-        "payload": payload,
+def _description(
+    monitor: MetricMonitor | UptimeMonitor, alerts: list[AlertRule], dest: Destination
+) -> str:
+    urls = [u for u in (runbook_url(a, dest.site_url) for a in alerts) if u]
+    text = monitor.description
+    return f"{text} Runbook: {urls[0]}" if urls else text
+
+
+def metric_payload(monitor: MetricMonitor, dest: Destination, description: str) -> dict[str, Any]:
+    """A metric monitor (`type: metric_issue`): one opening row, one resolving row."""
+    query_type, dataset, event_types = DATASETS[monitor.dataset]
+    payload = {
+        "name": monitor.name,
+        "type": "metric_issue",
+        "projectId": project_id(dest),
+        "description": description,
+        "dataSources": [
+            {
+                "queryType": query_type,
+                "dataset": dataset,
+                "query": monitor.query,
+                "aggregate": monitor.aggregate,
+                "timeWindow": monitor.window_seconds,
+                "environment": monitor.environment,
+                "eventTypes": event_types,
+            }
+        ],
+        "conditionGroup": {
+            "logicType": "any",
+            "conditions": [
+                {
+                    "type": "gt",
+                    "comparison": _number(monitor.above),
+                    "conditionResult": sentry_schema.PRIORITY[monitor.priority],
+                },
+                {
+                    "type": "lte",
+                    "comparison": _number(monitor.resolve_at_or_below),
+                    "conditionResult": sentry_schema.PRIORITY["ok"],
+                },
+            ],
+        },
+        "config": {"detectionType": "static"},
     }
+    return _checked(sentry_schema.check_detector, "monitor", monitor.id, payload)
 
 
-def export_rules(rules: list[AlertRule], dest: Destination) -> list[dict[str, Any]]:
-    """Every rule's export, in YAML order."""
-    return [export_rule(rule, dest) for rule in rules]
+def uptime_payload(monitor: UptimeMonitor, dest: Destination, description: str) -> dict[str, Any]:
+    """An uptime monitor (`type: uptime_domain_failure`). Failure and recovery thresholds
+    are left to Sentry's defaults (their field names were not found in the versions read)."""
+    payload = {
+        "name": monitor.name,
+        "type": "uptime_domain_failure",
+        "projectId": project_id(dest),
+        "description": description,
+        "environment": monitor.environment,
+        "dataSources": [
+            {
+                "url": monitor.url,
+                "intervalSeconds": monitor.interval_seconds,
+                "timeoutMs": monitor.timeout_ms,
+                "method": monitor.method,
+                "headers": [],
+                "body": None,
+                "traceSampling": False,
+            }
+        ],
+    }
+    return _checked(sentry_schema.check_detector, "monitor", monitor.id, payload)
+
+
+def plan(document: AlertsFile, dest: Destination) -> list[Call]:
+    """Every call, in the order they must run."""
+    org = f"{API}/organizations/{dest.org}"
+    calls: list[Call] = []
+    if not dest.project_id:
+        calls.append(
+            Call(
+                "project",
+                dest.project,
+                "GET",
+                f"{API}/projects/{dest.org}/{dest.project}/",
+                provides=ref("project", dest.project),
+            )
+        )
+    pid = project_id(dest)
+    for monitor in document.monitors:
+        users = [a for a in document.alerts if monitor.id in a.monitors]
+        if isinstance(monitor, ErrorMonitor):
+            calls.append(
+                Call(
+                    "detector",
+                    monitor.id,
+                    "GET",
+                    f"{org}/detectors/?project={pid}&query=type:error",
+                    provides=ref("detector", monitor.id),
+                    pick="[0].id",
+                )
+            )
+            continue
+        text = _description(monitor, users, dest)
+        body = (
+            metric_payload(monitor, dest, text)
+            if isinstance(monitor, MetricMonitor)
+            else uptime_payload(monitor, dest, text)
+        )
+        calls.append(
+            Call(
+                "detector",
+                monitor.id,
+                "POST",
+                f"{org}/detectors/",
+                body,
+                provides=ref("detector", monitor.id),
+            )
+        )
+    for rule in document.alerts:
+        calls.append(
+            Call(
+                "workflow",
+                rule.id,
+                "POST",
+                f"{org}/workflows/",
+                workflow_payload(rule, dest),
+                provides=ref("workflow", rule.id),
+                runbook_url=runbook_url(rule, dest.site_url),
+            )
+        )
+    return calls
+
+
+def export(document: AlertsFile, dest: Destination) -> list[dict[str, Any]]:
+    """The plan as plain data (what `alerts export` prints)."""
+    return [call.as_dict() for call in plan(document, dest)]

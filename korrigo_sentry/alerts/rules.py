@@ -1,360 +1,376 @@
-"""Alert rules as data: load `data/alerts.yaml` and check it against Sentry's limits.
+"""Monitors and alerts as data: load `data/alerts.yaml` into pydantic models.
 
-The checks are written by hand because they are Sentry's product constraints (allowed
-intervals, windows, frequencies), which no schema library knows; each failure names the
-rule and the field so that the YAML can be fixed without reading this module.
+The models are Korrigo's own vocabulary (see the comments at the top of alerts.yaml);
+the constraints that come from Sentry's API cite it here or in `sentry_schema`, whose
+models check the exported payloads. A bad file gets one sentence naming the file, the
+line, the item and the field (`AlertRuleError`), never a traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields
+import re
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
-#: The rules shipped with the package.
+#: The file shipped with the package.
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "alerts.yaml"
 
-#: Sentry's bounds on an issue alert's action interval, in minutes (5 min .. 30 days). The
-#: interval applies per issue (facts.yaml: alerts.issue_interval); metric alerts have none.
-FREQUENCY_RANGE: tuple[int, int] = (5, 43200)
-
-#: The placeholders a rule's rationale may use; the pages fill them from the rule itself.
+#: The placeholders an alert's rationale may use; the pages fill them from the alert.
 RATIONALE_FIELDS = ("window", "frequency", "threshold")
-
-#: The intervals Sentry offers for "an issue is seen more than N times in ...", in minutes.
-EVENT_FREQUENCY_INTERVALS: dict[str, int] = {
-    "1m": 1,
-    "5m": 5,
-    "15m": 15,
-    "1h": 60,
-    "1d": 1440,
-    "1w": 10080,
-    "30d": 43200,
-}
-
-#: The time windows Sentry offers for metric alerts, in minutes.
-METRIC_TIME_WINDOWS: tuple[int, ...] = (1, 5, 10, 15, 30, 60, 120, 240, 1440)
-
-KINDS = ("issue", "metric")
-CONDITIONS: dict[str, tuple[str, ...]] = {
-    "issue": ("first_seen_event", "event_frequency"),
-    "metric": ("threshold",),
-}
-AGGREGATES: dict[str, str] = {  # aggregate -> the dataset it is computed on
-    "count()": "events",
-    "p95(transaction.duration)": "transactions",
-}
-DATASETS = ("events", "transactions")
-COMPARISONS = ("above", "below")
-UNITS = ("events", "ms")
-ACTION_TYPES = ("email", "slack")
 SEVERITIES = ("critical", "high", "medium", "low")
+#: Metric aggregates the exporter and the local evaluator know, with their dataset and
+#: unit. (Sentry accepts more; Korrigo states only what it can evaluate locally.)
+AGGREGATES: dict[str, tuple[str, str]] = {
+    "count()": ("errors", "events"),
+    "p95(span.duration)": ("spans", "ms"),
+}
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Priority = Literal["high", "medium"]
 
 
 class AlertRuleError(ValueError):
-    """A rule breaks a constraint. The message names the rule id and the field."""
+    """The file breaks a constraint. The message names the file, line, item and field."""
 
-    def __init__(self, rule_id: str, field_name: str, problem: str) -> None:
+    def __init__(self, rule_id: str, field_name: str, problem: str, where: str = "") -> None:
         self.rule_id = rule_id
         self.field = field_name
         self.problem = problem
-        super().__init__(f"alert rule {rule_id!r}, field {field_name!r}: {problem}")
+        self.where = where
+        prefix = f"{where}: " if where else ""
+        super().__init__(f"{prefix}{rule_id}, field {field_name!r}: {problem}")
 
 
-@dataclass(frozen=True)
-class AlertAction:
-    """Who is told: `email` to a team, `slack` to a channel."""
-
-    type: str
-    target: str
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True)
-class AlertRule:
-    """One alert, in Korrigo's neutral schema (see the comments in alerts.yaml)."""
+# --- monitors ------------------------------------------------------------------------------
 
-    id: str
-    name: str
-    description: str
-    kind: str
-    condition: str
-    aggregate: str | None
-    dataset: str
-    query: str
-    threshold: float | None
-    unit: str | None
-    comparison: str | None
-    window_minutes: int | None
-    frequency_minutes: int | None  # issue rules only: the action interval, per issue
-    environment: str | None
-    actions: tuple[AlertAction, ...]
-    runbook: str
-    severity: str
+
+class ErrorMonitor(_Model):
+    """The project's default Error monitor: Sentry creates it; alerts connect to it.
+
+    getsentry/sentry-for-ai skills/sentry-create-monitor SKILL.md (@ c1aab39520fc…,
+    read 2026-12-06): "The default monitors already exist, so a notification request
+    usually needs **no monitor at all**"; getsentry/cli alerts.ts:295 @ e49c486…: "An
+    issue alert workflow must connect to it via `detector_ids` to fire on new issues".
+    """
+
+    id: Slug
+    type: Literal["error"]
+    name: str = Field(min_length=1)
+    description: str = ""
+
+
+class MetricMonitor(_Model):
+    """A number over a sliding window; opens an issue of `priority` when strictly `above`."""
+
+    id: Slug
+    type: Literal["metric"]
+    name: str = Field(min_length=1, max_length=200)  # detector name limit (sentry_schema)
+    description: str = ""
+    dataset: Literal["errors", "spans"]
+    aggregate: Literal["count()", "p95(span.duration)"]
+    query: Literal["", "is_transaction:true"] = ""
+    #: Seconds: `timeWindow` is in seconds in the detectors API (SnubaQueryValidator with
+    #: `timeWindowSeconds=True`, metric_issue_detector.py @ 031256340ca8…).
+    window_seconds: Literal[60, 300, 600, 900, 1800, 3600, 7200, 14400, 86400]
+    environment: str | None = None
+    above: float = Field(ge=0)
+    priority: Priority
+    resolve_at_or_below: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MetricMonitor:
+        dataset, _ = AGGREGATES[self.aggregate]
+        if self.dataset != dataset:
+            raise ValueError(f"{self.aggregate} is computed on dataset {dataset!r}")
+        if self.resolve_at_or_below > self.above:
+            raise ValueError("resolve_at_or_below must not exceed `above`")
+        return self
+
+    @property
+    def unit(self) -> str:
+        """`events` for a count, `ms` for a duration."""
+        return AGGREGATES[self.aggregate][1]
+
+
+class UptimeMonitor(_Model):
+    """An HTTP check. Limits mirror UptimeMonitorDataSourceValidator (see sentry_schema)."""
+
+    id: Slug
+    type: Literal["uptime"]
+    name: str = Field(min_length=1, max_length=128)
+    description: str = ""
+    url: str = Field(max_length=255, pattern=r"^https://[^/\s]+/\S*$")
+    interval_seconds: Literal[60, 300, 600, 1200, 1800, 3600]
+    timeout_ms: int = Field(ge=1000, le=60_000)
+    method: Literal["GET", "HEAD"] = "GET"
+    environment: str | None = Field(default=None, max_length=64)
+
+    @property
+    def path(self) -> str:
+        """The URL's path (`/api/health/live/`)."""
+        return "/" + self.url.split("://", 1)[1].split("/", 1)[1]
+
+
+Monitor = Annotated[ErrorMonitor | MetricMonitor | UptimeMonitor, Field(discriminator="type")]
+
+
+class CronDecision(_Model):
+    """Whether Celery beat tasks get cron monitors, and why."""
+
+    adopted: bool
+    reason: str = Field(min_length=1)
+
+
+# --- alerts (workflows) ---------------------------------------------------------------------
+
+
+class AlertAction(_Model):
+    """Who is told: `email` to a team, `slack` to a #channel."""
+
+    type: Literal["email", "slack"]
+    target: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _channel(self) -> AlertAction:
+        if self.type == "slack" and not self.target.startswith("#"):
+            raise ValueError("a Slack target is a #channel")
+        return self
+
+
+class PriorityAtLeast(_Model):
+    priority_at_least: Priority
+
+
+class DeescalatingFrom(_Model):
+    deescalating_from: Priority
+
+
+class AlertRule(_Model):
+    """One alert (a Sentry workflow), resolved against the monitors it acts on."""
+
+    id: Slug
+    name: str = Field(min_length=1, max_length=256)  # WorkflowValidator max_length=256
+    description: str = ""
+    monitors: tuple[Slug, ...] = Field(min_length=1)
+    triggers: tuple[Literal["first_seen_event", "regression_event"], ...] = ()
+    filters: tuple[PriorityAtLeast | DeescalatingFrom, ...] = ()
+    filter_match: Literal["any", "all"] = "all"
+    #: Workflow.config_schema: `"frequency": {"type": "integer", "minimum": 0}` (minutes,
+    #: "How often the workflow should fire for a Group"). The legacy 5-minute minimum is gone.
+    frequency_minutes: int = Field(ge=0)
+    environment: str | None = None
+    actions: tuple[AlertAction, ...] = Field(min_length=1)
+    runbook: str | None = None
+    severity: Literal["critical", "high", "medium", "low"]
     rationale: str = ""
-    #: Metric rules only: a lower-severity trigger, and the value that resolves the alert
-    #: (None: it resolves as soon as no trigger is breached, Sentry's default).
-    warning_threshold: float | None = None
-    resolve_threshold: float | None = None
+    _monitors: tuple[ErrorMonitor | MetricMonitor | UptimeMonitor, ...] = PrivateAttr(())
+
+    @model_validator(mode="after")
+    def _checks(self) -> AlertRule:
+        if self.runbook is not None and self.runbook != f"runbooks/{self.id}.md":
+            raise ValueError(f"runbook must be 'runbooks/{self.id}.md' (or null)")
+        try:
+            self.rationale.format(**dict.fromkeys(RATIONALE_FIELDS, ""))
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"rationale: unknown placeholder {exc}") from None
+        if not self.triggers and not self.filters:
+            raise ValueError("needs triggers or filters: otherwise every change notifies")
+        return self
+
+    # The alert seen through its monitor: what the pages, drills and evaluator read.
+    @property
+    def monitor(self) -> ErrorMonitor | MetricMonitor | UptimeMonitor:
+        """The first monitor it acts on."""
+        return self._monitors[0]
+
+    @property
+    def kind(self) -> str:
+        """`issue` (error issues), `metric` or `uptime`: the monitor's type, in the old words."""
+        return {"error": "issue"}.get(self.monitor.type, self.monitor.type)
 
     @property
     def slug(self) -> str:
-        """The runbook page's slug (`runbooks/<slug>.md`)."""
-        return Path(self.runbook).stem
+        """The runbook page's slug (`runbooks/<slug>.md`); the id when there is none."""
+        return Path(self.runbook).stem if self.runbook else self.id
 
     @property
-    def window_label(self) -> str:
-        """The window as Sentry writes it (`5m`, `1h`), or '' when there is none."""
-        if self.window_minutes is None:
-            return ""
-        for label, minutes in EVENT_FREQUENCY_INTERVALS.items():
-            if minutes == self.window_minutes:
-                return label
-        return f"{self.window_minutes}m"
+    def threshold(self) -> float | None:
+        return self.monitor.above if isinstance(self.monitor, MetricMonitor) else None
+
+    @property
+    def window_minutes(self) -> int | None:
+        if isinstance(self.monitor, MetricMonitor):
+            return self.monitor.window_seconds // 60
+        return None
+
+    @property
+    def aggregate(self) -> str | None:
+        return self.monitor.aggregate if isinstance(self.monitor, MetricMonitor) else None
+
+    @property
+    def query(self) -> str:
+        return self.monitor.query if isinstance(self.monitor, MetricMonitor) else ""
+
+    @property
+    def unit(self) -> str | None:
+        return self.monitor.unit if isinstance(self.monitor, MetricMonitor) else None
 
 
-_FIELDS = [f.name for f in fields(AlertRule)]
-_OPTIONAL = {
-    "description",
-    "rationale",
-    "frequency_minutes",
-    "warning_threshold",
-    "resolve_threshold",
-}
+class AlertsFile(_Model):
+    """The whole file: policy, monitors, the cron decision, alerts."""
+
+    policy: dict[str, Annotated[int, Field(gt=0)]]
+    monitors: tuple[Monitor, ...] = Field(min_length=1)
+    cron_monitors: CronDecision
+    alerts: tuple[AlertRule, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _references(self) -> AlertsFile:
+        _unique("monitors", [m.id for m in self.monitors])
+        _unique("alerts", [a.id for a in self.alerts])
+        by_id = {m.id: m for m in self.monitors}
+        for alert in self.alerts:
+            missing = [m for m in alert.monitors if m not in by_id]
+            if missing:
+                raise ValueError(f"alert {alert.id!r}: unknown monitor {missing[0]!r}")
+            kinds = {by_id[m].type for m in alert.monitors}
+            if len(kinds) > 1:
+                raise ValueError(f"alert {alert.id!r}: monitors of one type only")
+            alert._monitors = tuple(by_id[m] for m in alert.monitors)
+        return self
 
 
-def parse_rule(raw: Mapping[str, Any], index: int = 0) -> AlertRule:
-    """Build and validate one rule from its YAML mapping."""
-    if not isinstance(raw, Mapping):
-        raise AlertRuleError(f"#{index + 1}", "(rule)", "must be a mapping of fields")
-    rule_id = str(raw.get("id") or f"#{index + 1}")
-    unknown = sorted(set(raw) - set(_FIELDS))
-    if unknown:
-        raise AlertRuleError(rule_id, unknown[0], f"unknown field (known: {', '.join(_FIELDS)})")
-    missing = [n for n in _FIELDS if n not in raw and n not in _OPTIONAL]
-    if missing:
-        raise AlertRuleError(rule_id, missing[0], "is missing")
-    values = {n: raw.get(n, "") for n in _FIELDS}
-    for name in ("frequency_minutes", "warning_threshold", "resolve_threshold"):
-        values[name] = raw.get(name)
-    values["actions"] = _actions(rule_id, raw["actions"])
-    values["query"] = values["query"] or ""
-    values["description"] = values["description"] or ""
-    values["rationale"] = values["rationale"] or ""
-    rule = AlertRule(**values)
-    validate_rule(rule)
-    return rule
+def _unique(what: str, ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{what}: id {item!r} is used twice")
+        seen.add(item)
 
 
-def _actions(rule_id: str, raw: Any) -> tuple[AlertAction, ...]:
-    if not isinstance(raw, list) or not raw:
-        raise AlertRuleError(rule_id, "actions", "needs at least one action")
-    actions = []
-    for number, item in enumerate(raw, 1):
-        if not isinstance(item, Mapping) or set(item) != {"type", "target"}:
-            raise AlertRuleError(
-                rule_id, f"actions[{number}]", "must have exactly `type` and `target`"
-            )
-        if item["type"] not in ACTION_TYPES:
-            raise AlertRuleError(
-                rule_id, f"actions[{number}].type", _one_of(item["type"], ACTION_TYPES)
-            )
-        if not isinstance(item["target"], str) or not item["target"].strip():
-            raise AlertRuleError(rule_id, f"actions[{number}].target", "must not be empty")
-        if item["type"] == "slack" and not item["target"].startswith("#"):
-            raise AlertRuleError(
-                rule_id, f"actions[{number}].target", "a Slack target is a #channel"
-            )
-        actions.append(AlertAction(type=item["type"], target=item["target"]))
-    return tuple(actions)
+# --- loading, with file:line in every error ----------------------------------------------
 
 
-def _one_of(value: Any, allowed: tuple[Any, ...]) -> str:
-    return f"is {value!r}, expected one of {', '.join(map(str, allowed))}"
+def _node_at(root: yaml.Node | None, loc: Sequence[int | str]) -> yaml.Node | None:
+    """The YAML node at a pydantic error location (skipping union tags it cannot find)."""
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            for key, value in node.value:
+                if key.value == part:
+                    node = value
+                    break
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+    return node
 
 
-def _check(rule: AlertRule, field_name: str, ok: bool, problem: str) -> None:
-    if not ok:
-        raise AlertRuleError(rule.id, field_name, problem)
+def _describe(data: Any, loc: Sequence[int | str]) -> tuple[str, str]:
+    """(`alerts[2] 'high-error-rate'`, `frequency_minutes`) for an error location."""
+    if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, Mapping):
+        items = data.get(loc[0])
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        ident = item.get("id") if isinstance(item, Mapping) else None
+        label = f"{loc[0]}[{loc[1]}]" + (f" {ident!r}" if ident else "")
+        tags = {"error", "metric", "uptime", "PriorityAtLeast", "DeescalatingFrom"}
+        rest = [str(p) for p in loc[2:] if p not in tags]
+        return label, ".".join(rest) or "(item)"
+    return "(file)", ".".join(str(p) for p in loc) or "(file)"
 
 
-def validate_rule(rule: AlertRule) -> None:
-    """Raise AlertRuleError for the first field that Sentry (or Korrigo) would refuse."""
-    _check(rule, "id", _is_slug(rule.id), f"{rule.id!r} is not a slug (a-z, 0-9, -)")
-    _check(rule, "name", isinstance(rule.name, str) and bool(rule.name), "must not be empty")
-    _check(rule, "kind", rule.kind in KINDS, _one_of(rule.kind, KINDS))
-    conditions = CONDITIONS[rule.kind]
-    _check(rule, "condition", rule.condition in conditions, _one_of(rule.condition, conditions))
-    _check(rule, "dataset", rule.dataset in DATASETS, _one_of(rule.dataset, DATASETS))
-    _check(rule, "query", isinstance(rule.query, str), "must be a string")
-    _check(rule, "severity", rule.severity in SEVERITIES, _one_of(rule.severity, SEVERITIES))
-    _check_rationale(rule)
-    if rule.kind == "issue":
-        _check_frequency(rule)
-        for name in ("warning_threshold", "resolve_threshold"):
-            _check(rule, name, getattr(rule, name) is None, "only metric rules have it")
-    else:
-        _check(
-            rule,
-            "frequency_minutes",
-            rule.frequency_minutes is None,
-            "a metric alert has no action interval: Sentry notifies when its state "
-            "changes (critical, warning, resolved); remove the field",
-        )
-    if rule.condition == "first_seen_event":
-        _check_first_seen(rule)
-    elif rule.condition == "event_frequency":
-        _check_event_frequency(rule)
-    else:
-        _check_metric(rule)
-    expected = f"runbooks/{rule.id}.md"
-    _check(rule, "runbook", rule.runbook == expected, f"must be {expected!r}")
+def _locate(data: Any, loc: Sequence[int | str], message: str) -> Sequence[int | str]:
+    """A whole-file error about one alert (`alert 'x': unknown monitor`) points at it."""
+    found = re.search(r"alert '([^']+)'", message)
+    if loc or not found or not isinstance(data, Mapping):
+        return loc
+    for index, item in enumerate(data.get("alerts") or []):
+        if isinstance(item, Mapping) and item.get("id") == found.group(1):
+            return ("alerts", index, "monitors")
+    return loc
 
 
-def _check_rationale(rule: AlertRule) -> None:
+def _load(source: Path) -> AlertsFile:
     try:
-        rule.rationale.format(**dict.fromkeys(RATIONALE_FIELDS, ""))
-    except (KeyError, IndexError, ValueError) as exc:
-        _check(rule, "rationale", False, f"unknown placeholder {exc} (known: {RATIONALE_FIELDS})")
-
-
-def _is_slug(value: Any) -> bool:
-    return (
-        isinstance(value, str)
-        and bool(value)
-        and all(c.isdigit() or ("a" <= c <= "z") or c == "-" for c in value)
-        and not value.startswith("-")
-    )
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _check_frequency(rule: AlertRule) -> None:
-    low, high = FREQUENCY_RANGE
-    value = rule.frequency_minutes
-    _check(
-        rule,
-        "frequency_minutes",
-        _is_int(value) and low <= value <= high,
-        f"is {value!r}, Sentry accepts whole minutes from {low} to {high}",
-    )
-
-
-def _check_first_seen(rule: AlertRule) -> None:
-    for name in ("aggregate", "threshold", "unit", "comparison", "window_minutes"):
-        _check(rule, name, getattr(rule, name) is None, "must be null for a first-seen rule")
-    _check(rule, "dataset", rule.dataset == "events", "a first-seen rule watches `events`")
-
-
-def _check_positive_threshold(rule: AlertRule, unit: str) -> None:
-    value = rule.threshold
-    number = isinstance(value, int | float) and not isinstance(value, bool)
-    _check(rule, "threshold", number and value >= 0, f"is {value!r}, expected a number >= 0")
-    _check(rule, "unit", rule.unit == unit, f"is {rule.unit!r}, expected {unit!r}")
-
-
-def _check_event_frequency(rule: AlertRule) -> None:
-    _check(rule, "aggregate", rule.aggregate == "count()", "an event-frequency rule counts")
-    _check(rule, "comparison", rule.comparison == "above", "Sentry only offers `above` here")
-    _check_positive_threshold(rule, "events")
-    allowed = tuple(EVENT_FREQUENCY_INTERVALS.values())
-    _check(
-        rule,
-        "window_minutes",
-        rule.window_minutes in allowed,
-        f"is {rule.window_minutes!r}, Sentry's event-frequency intervals are "
-        f"{', '.join(EVENT_FREQUENCY_INTERVALS)} ({', '.join(map(str, allowed))} minutes)",
-    )
-
-
-def _check_metric(rule: AlertRule) -> None:
-    _check(
-        rule, "aggregate", rule.aggregate in AGGREGATES, _one_of(rule.aggregate, tuple(AGGREGATES))
-    )
-    dataset = AGGREGATES[rule.aggregate]
-    _check(rule, "dataset", rule.dataset == dataset, f"{rule.aggregate} is computed on {dataset}")
-    _check(
-        rule, "comparison", rule.comparison in COMPARISONS, _one_of(rule.comparison, COMPARISONS)
-    )
-    _check_positive_threshold(rule, "events" if rule.aggregate == "count()" else "ms")
-    _check(
-        rule,
-        "window_minutes",
-        rule.window_minutes in METRIC_TIME_WINDOWS,
-        f"is {rule.window_minutes!r}, Sentry's metric time windows are "
-        f"{', '.join(map(str, METRIC_TIME_WINDOWS))} minutes",
-    )
-    _check_trigger_order(rule)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _check_trigger_order(rule: AlertRule) -> None:
-    """Warning fires before critical; the resolve line lies on the safe side of both."""
-    assert rule.threshold is not None
-    above = rule.comparison == "above"
-    lowest = rule.threshold
-    if rule.warning_threshold is not None:
-        warning = rule.warning_threshold
-        _check(rule, "warning_threshold", _number(warning), "must be a number")
-        before = warning < rule.threshold if above else warning > rule.threshold
-        _check(rule, "warning_threshold", before, "must be reached before the critical threshold")
-        lowest = warning
-    if rule.resolve_threshold is not None:
-        resolve = rule.resolve_threshold
-        _check(rule, "resolve_threshold", _number(resolve), "must be a number")
-        safe = resolve <= lowest if above else resolve >= lowest
-        side = "at or below" if above else "at or above"
-        _check(rule, "resolve_threshold", safe, f"must be {side} the lowest trigger ({lowest:g})")
-
-
-def load_rules(path: str | Path | None = None) -> list[AlertRule]:
-    """Every rule of the YAML file (the package's by default), validated."""
-    if path is None:
-        return list(_load_default())
-    return list(_load(Path(path)))
+        text = source.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise AlertRuleError("(file)", "(yaml)", f"is not valid YAML: {exc}", str(source)) from None
+    try:
+        return AlertsFile.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        loc = _locate(data, first["loc"], first["msg"])
+        node = _node_at(root, loc)
+        line = node.start_mark.line + 1 if node is not None else 1
+        label, field_name = _describe(data, loc)
+        message = first["msg"].removeprefix("Value error, ")
+        message = re.sub(r"^alert '[^']+': ", "", message)
+        if first["type"] == "missing":
+            message = "is missing"
+        if first["type"] == "model_type":
+            message = "the file must be a mapping of policy, monitors, cron_monitors and alerts"
+        message += "; the fields are described at the top of the package's alerts.yaml"
+        raise AlertRuleError(label, field_name, message, f"{source}:{line}") from None
 
 
 @cache
-def _load_default() -> tuple[AlertRule, ...]:
+def _load_default() -> AlertsFile:
     return _load(DEFAULT_PATH)
 
 
-def _load(source: Path) -> tuple[AlertRule, ...]:
-    try:
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise AlertRuleError("(file)", str(source), f"is not valid YAML: {exc}") from None
-    if not isinstance(data, Mapping) or not isinstance(data.get("alerts"), list):
-        raise AlertRuleError("(file)", "alerts", f"{source} needs a top-level `alerts:` list")
-    rules = tuple(parse_rule(raw, i) for i, raw in enumerate(data["alerts"]))
-    seen: set[str] = set()
-    for rule in rules:
-        _check(rule, "id", rule.id not in seen, "is used by two rules")
-        seen.add(rule.id)
-    return rules
+def load_file(path: str | Path | None = None) -> AlertsFile:
+    """The whole file (the package's by default), validated."""
+    return _load_default() if path is None else _load(Path(path))
+
+
+def load_rules(path: str | Path | None = None) -> list[AlertRule]:
+    """Every alert of the file, in file order."""
+    return list(load_file(path).alerts)
+
+
+def load_monitors(path: str | Path | None = None) -> list[Any]:
+    """Every monitor of the file, in file order."""
+    return list(load_file(path).monitors)
 
 
 def load_policy(path: str | Path | None = None) -> dict[str, int]:
     """The on-call response times of the file's `policy:` block, in minutes."""
-    data = yaml.safe_load(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
-    policy = data.get("policy") if isinstance(data, Mapping) else None
-    if not isinstance(policy, Mapping) or not all(_is_int(v) and v > 0 for v in policy.values()):
-        raise AlertRuleError("(file)", "policy", "needs a `policy:` mapping of whole minutes")
-    return dict(policy)
+    return dict(load_file(path).policy)
 
 
 def get_rule(rule_id: str, path: str | Path | None = None) -> AlertRule:
-    """The rule with this id; KeyError naming the known ids otherwise."""
+    """The alert with this id; KeyError naming the known ids otherwise."""
     rules = load_rules(path)
     for rule in rules:
         if rule.id == rule_id:
             return rule
-    raise KeyError(f"no alert rule {rule_id!r}; known: {', '.join(r.id for r in rules)}")
+    raise KeyError(f"no alert {rule_id!r}; known: {', '.join(r.id for r in rules)}")
+
+
+def get_monitor(monitor_id: str, path: str | Path | None = None) -> Any:
+    """The monitor with this id; KeyError naming the known ids otherwise."""
+    monitors = load_monitors(path)
+    for monitor in monitors:
+        if monitor.id == monitor_id:
+            return monitor
+    raise KeyError(f"no monitor {monitor_id!r}; known: {', '.join(m.id for m in monitors)}")

@@ -40,13 +40,14 @@ SCHEMAS: dict[str, dict[str, str]] = {
         "runbooks": "list of {slug, title, subject, url}",
     },
     "alerts validate": {
-        "ok": "true when every rule is valid",
-        "rules": "list of {id, kind, condition, runbook}",
-        "error": "the first problem found, or null",
+        "ok": "true when every monitor and alert is valid",
+        "rules": "list of {id, kind, monitors, runbook}, one per alert",
+        "monitors": "list of {id, type}",
+        "error": "the first problem found (file:line, item, field), or null",
     },
     "alerts export": {
-        "rules": "the Sentry API payloads, one per rule",
-        "note": "Sentry's deprecation note about the endpoints",
+        "calls": "list of {object, id, method, path, body, provides, runbook_url}, in order",
+        "created": "{detector, workflow}: how many of each the calls create",
     },
 }
 

@@ -66,7 +66,8 @@ class OnCall:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # A YAML number where text is meant (`label: 7`) is read as the text written.
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
 
 
 class _Compose(_Strict):

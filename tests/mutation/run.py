@@ -94,6 +94,27 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/test_config.py",  # init_sentry: the options sdk_init gives the SDK
         ),
     ),
+    # The on-call library (issue 25). Equivalent mutants of these modules are marked at
+    # their line (`# pragma: no mutate`, with the reason), not listed in accepted.toml.
+    "oncall": (
+        ("korrigo_sentry/oncall/where.py",),
+        ("tests/test_oncall_where.py", "tests/test_runbook_layout.py"),
+    ),
+    "facts": (("korrigo_sentry/oncall/facts.py",), ("tests/test_facts.py",)),
+    "facts_check": (("tools/facts_check.py",), ("tests/test_facts_check.py",)),
+    "runbooks": (
+        ("korrigo_sentry/oncall/runbooks.py",),
+        (
+            "tests/test_runbook_command.py",
+            "tests/test_runbook_template.py",
+            "tests/test_runbook_table.py",
+            "tests/test_runbooks_library.py",
+        ),
+    ),
+    "delivery": (
+        ("korrigo_sentry/oncall/delivery.py",),
+        ("tests/test_send_test.py", "tests/test_cli_doctor.py", "tests/test_delivery.py"),
+    ),
 }
 #: Mutant names look like `korrigo_sentry.sampling.x_is_never_traced__mutmut_11`.
 MUTANT_NAME = re.compile(r"^[\w.]+__mutmut_\d+$")

@@ -1,0 +1,134 @@
+"""Run (or only print) the calls of `export_sentry.plan` against Sentry's API.
+
+Written on the standard library's urllib, not an HTTP client package: it makes a handful
+of sequential JSON calls, and the wheel that runs inside Korrigo should not gain a
+dependency for an on-call command. The token comes from the environment only and is
+never printed; tests run it against a loopback server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from korrigo_sentry.alerts.export_sentry import Call
+
+#: The environment variable holding a Sentry user auth token with `alerts:write`
+#: (sentry-for-ai SKILL.md: "A user auth token, not an organization auth token").
+TOKEN_VAR = "SENTRY_AUTH_TOKEN"
+DEFAULT_URL = "https://sentry.io"
+_REF = re.compile(r"\$\{(detector|workflow|project|team|integration):[A-Za-z0-9_.#-]+\}")
+
+
+class ApplyError(RuntimeError):
+    """One sentence: what failed and the next step (never the token)."""
+
+
+def describe(call: Call, base_url: str) -> str:
+    """`POST https://sentry.io/api/0/organizations/korrigo/detectors/` and its JSON body."""
+    line = f"{call.method} {base_url.rstrip('/')}{call.path}"
+    if call.provides:
+        line += f"    # -> {call.provides}"
+    if call.body is None:
+        return line
+    return line + "\n" + json.dumps(call.body, indent=2, ensure_ascii=False)
+
+
+def dry_run(calls: Iterable[Call], base_url: str) -> str:
+    """The calls as they would be made, numbered; nothing is sent."""
+    return "\n\n".join(f"[{n}] {describe(c, base_url)}" for n, c in enumerate(calls, 1))
+
+
+def _fill(value: Any, known: Mapping[str, Any]) -> Any:
+    """`value` with every known `${...}` replaced by its id (ints stay ints)."""
+    if isinstance(value, str):
+        if value in known:
+            return known[value]
+        return _REF.sub(lambda m: str(known.get(m.group(0), m.group(0))), value)
+    if isinstance(value, list):
+        return [_fill(v, known) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, known) for k, v in value.items()}
+    return value
+
+
+def unresolved(calls: list[Call]) -> list[str]:
+    """References no call of the plan provides (team and integration ids): map them first."""
+    provided = {c.provides for c in calls if c.provides}
+    found: set[str] = set()
+    for call in calls:
+        for match in _REF.finditer(json.dumps(call.body) + call.path):
+            found.add(match.group(0))
+    return sorted(found - provided)
+
+
+Opener = Callable[[urllib.request.Request], Any]
+
+
+def apply(
+    calls: list[Call],
+    base_url: str,
+    environ: Mapping[str, str] | None = None,
+    opener: Opener | None = None,
+) -> list[tuple[Call, int, Any]]:
+    """Make the calls in order; returns (call, status, answer) for each. ApplyError on the
+    first refusal, naming the call and the next step."""
+    environ = os.environ if environ is None else environ
+    token = environ.get(TOKEN_VAR, "").strip()
+    if not token:
+        # The variable's name is written out: no value of the environment is formatted in.
+        raise ApplyError(
+            "SENTRY_AUTH_TOKEN is not set: export a Sentry user auth token with alerts:write, "
+            "or add --dry-run to print the calls without sending them"
+        )
+    if any("{org}" in call.path for call in calls):
+        raise ApplyError(
+            "no organization given: pass --org SLUG (the URL part of sentry.io/organizations/SLUG/)"
+        )
+    missing = unresolved(calls)
+    if missing:
+        raise ApplyError(
+            f"no id for {', '.join(missing)}: pass --team NAME=ID and --slack-integration ID, "
+            "then run again"
+        )
+    send = opener or urllib.request.urlopen
+    known: dict[str, Any] = {}
+    done: list[tuple[Call, int, Any]] = []
+    for call in calls:
+        path = _fill(call.path, known)
+        body = _fill(call.body, known) if call.body is not None else None
+        request = urllib.request.Request(
+            base_url.rstrip("/") + path,
+            method=call.method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with send(request) as response:
+                status, answer = response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise ApplyError(
+                f"{call.method} {path} ({call.object} {call.id!r}) answered {exc.code}: "
+                f"{exc.reason}; nothing after it was sent, fix this one and run again"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ApplyError(
+                f"cannot reach {base_url}: {reason}; check --url and the network"
+            ) from None
+        if call.provides:
+            value = answer[0]["id"] if call.pick == "[0].id" and answer else None
+            value = answer.get("id") if call.pick == "id" and isinstance(answer, dict) else value
+            if value is None:
+                raise ApplyError(
+                    f"{call.method} {path} gave no id for {call.provides}: "
+                    "create it in Sentry first (an Error monitor comes with each project)"
+                )
+            known[call.provides] = int(value) if str(value).isdigit() else value
+        done.append((call, status, answer))
+    return done
