@@ -93,8 +93,7 @@ def _environment_line(env: dict[str, str]) -> CheckResult:
         (
             {"SENTRY_DSN": DSN, "DJANGO_ENV": "production"},
             "ok", "production",
-            "DJANGO_ENV from environment decided (DJANGO_ENV='production'; "
-            "SENTRY_ENVIRONMENT is not set)",
+            "decided by DJANGO_ENV='production' from environment; SENTRY_ENVIRONMENT is not set",
         ),
         (
             {"SENTRY_DSN": DSN, "SENTRY_ENVIRONMENT": "staging", "DJANGO_ENV": "production"},
@@ -108,7 +107,7 @@ def _environment_line(env: dict[str, str]) -> CheckResult:
         (
             {"SENTRY_DSN": DSN, "DJANGO_ENV": "qa"},
             "fail", "DJANGO_ENV is 'qa'",
-            "DJANGO_ENV from environment decided (DJANGO_ENV='qa'; SENTRY_ENVIRONMENT is not set)",
+            "decided by DJANGO_ENV='qa' from environment; SENTRY_ENVIRONMENT is not set",
         ),
     ],
     ids=["django_env decides", "sentry_environment wins", "neither", "unknown django_env"],

@@ -264,8 +264,8 @@ def _decided(result: CheckResult, sources: Sources, env: Mapping[str, str]) -> C
         source = f"neither SENTRY_ENVIRONMENT nor {django_env} is set: default"
     elif variable == django_env:
         source = (
-            f"{django_env} from {sources.of(django_env)} decided "
-            f"({django_env}={env[django_env].strip()!r}; SENTRY_ENVIRONMENT is not set)"
+            f"decided by {django_env}={env[django_env].strip()!r} from "
+            f"{sources.of(django_env)}; SENTRY_ENVIRONMENT is not set"
         )
     else:  # SENTRY_ENVIRONMENT wins: DJANGO_ENV is not read
         source = f"SENTRY_ENVIRONMENT from {sources.of(variable)}"

@@ -131,8 +131,10 @@ def test_a_phone_number_in_an_allowlisted_query_does_not_reach_sentry(
         scope.add_event_processor(
             lambda event, hint: {
                 **event,
-                "request": {"url": "https://korrigo.example/grades/",
-                            "query_string": "exam_id=0612345678&page=2"},  # fmt: skip
+                "request": {
+                    "url": "https://korrigo.example/grades/",
+                    "query_string": "exam_id=0612345678&page=2",
+                },  # fmt: skip
             }
         )
         sentry_sdk.capture_message("grades export failed")
@@ -141,6 +143,8 @@ def test_a_phone_number_in_an_allowlisted_query_does_not_reach_sentry(
 
 
 def test_lower_case_iban_and_dotted_card_do_not_reach_sentry(sentry: FakeTransport) -> None:
-    sentry_sdk.capture_message("refund to fr76 3000 6000 0112 3456 7890 189 with 4111.1111.1111.1111")
+    sentry_sdk.capture_message(
+        "refund to fr76 3000 6000 0112 3456 7890 189 with 4111.1111.1111.1111"
+    )
     (event,) = sentry.events
     assert event["message"] == f"refund to {F} with {F}"
