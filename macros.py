@@ -644,6 +644,7 @@ def define_env(env: Any) -> None:
         env.macro(function)
     # Product facts (issue 12): every statement about Sentry itself, with its citation.
     env.macro(facts_markdown.render_fact, "fact")
+    env.macro(facts_markdown.render_cite, "cite")  # issue 22: a table cell's citation
     env.macro(facts_markdown.render_ui, "ui")
     env.macro(facts_markdown.render_plan, "plan")
     # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook

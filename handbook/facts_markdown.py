@@ -13,7 +13,7 @@ import sys
 from datetime import date
 from typing import TextIO
 
-from korrigo_sentry.oncall.facts import Fact, get_fact
+from korrigo_sentry.oncall.facts import Fact, get_fact, source_parts
 
 #: Build as if on another day (YYYY-MM-DD): previews which facts will need a new check.
 TODAY_ENV = "KORRIGO_FACTS_TODAY"
@@ -43,12 +43,30 @@ def plans_label(plans: tuple[str, ...]) -> str:
     return f"{', '.join(plans[:-1])} or {plans[-1]} plan"
 
 
+#: How a citation names each kind of source (`Fact.kind`).
+SOURCE_NAMES = {
+    "product": "Sentry docs",
+    "app": "Sentry's source",
+    "sdk": "sentry-sdk {ref}",
+    "relay": "Sentry's ingest (Relay)",
+    "celery": "Celery",
+    "cli": "Sentry CLI source",
+}
+
+
+def source_label(fact: Fact) -> str:
+    """`Sentry docs`; for code, the project, the file and the line: `sentry-sdk 2.76.0,
+    sentry_sdk/scope.py line 1892`."""
+    name = SOURCE_NAMES[fact.kind].format(ref=source_parts(fact.source)["ref"])
+    if fact.kind == "product":
+        return name
+    where = f"{name}, `{fact.path}`"
+    return f"{where} line {fact.line}" if fact.line else where
+
+
 def citation(fact: Fact) -> str:
     """`<small>(source, checked 2026-11-29)</small>`, the link to the file at its commit."""
-    where = {
-        "getsentry/sentry-python": "sentry-sdk source",
-        "getsentry/cli": "Sentry CLI source",
-    }.get(fact.repo, "Sentry docs")
+    where = source_label(fact)
     return (
         f'<small class="fact-source">([{where}]({fact.source} "fact {fact.id}"), '
         f"checked {fact.checked.isoformat()})</small>"
@@ -77,6 +95,13 @@ def render_fact(fact_id: str, today: date | None = None) -> str:
     if fact.plan_gated:
         text = f"{text} **{plans_label(fact.plans)} only.**"
     return f"{text} {citation(fact)}{stale_flag(fact, today or build_day())}"
+
+
+def render_cite(fact_id: str, today: date | None = None) -> str:
+    """The citation alone, for a table cell whose few words restate the fact: the reader
+    follows the link for the whole statement."""
+    fact = get_fact(fact_id)
+    return f"{citation(fact)}{stale_flag(fact, today or build_day())}"
 
 
 def render_ui(fact_id: str, today: date | None = None) -> str:

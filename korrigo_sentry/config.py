@@ -323,7 +323,7 @@ def _release(env: Mapping[str, str]) -> str | None:
                 "GIT_COMMIT_SHA", f"must be a git commit SHA ({_SHA_MIN} to {_SHA_MAX} hex digits)"
             ),
             None,
-            "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)",
+            "the release is left to sentry-sdk's guess (SENTRY_RELEASE, git, or a CI variable)",
         )
     return f"{settings.RELEASE_PREFIX}{sha.lower()}"
 

@@ -66,6 +66,7 @@ def init_sentry(
     """
     config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
     sentry_sdk.init(**{**sdk_options(config), **overrides})
-    # The envelope header and attachments never reach before_send: scrub them at the transport.
+    # The envelope (its trace header, its attachment items) is built after before_send:
+    # scrub it again at the transport (facts sdk.envelope_after_before_send, issue 22).
     privacy.install(sentry_sdk.get_client().transport)
     return config

@@ -10,8 +10,16 @@ from typing import Any
 
 from korrigo_sentry.korrigo import korrigo
 
-#: The sentry-sdk release this configuration is written and tested against.
-SDK_PIN = "2.75.0"
+#: The sentry-sdk release this configuration is written and tested against: requirements.txt
+#: pins it, and the SDK facts of data/facts.yaml cite its source.
+SDK_PIN = "2.76.0"
+
+#: The sentry-sdk releases the wheel accepts (pyproject.toml's dependency reads
+#: `>=2.76,<3`): the pin's minor release and later, below the next major one. `doctor`
+#: is content with any of them, so a new install never warns about a version that pip
+#: itself chose.
+SDK_FLOOR: tuple[int, int] = (2, 76)
+SDK_NEXT_MAJOR = 3
 
 #: Environment names Korrigo deploys to. `SENTRY_ENVIRONMENT` must be one of them.
 ENVIRONMENTS: tuple[str, ...] = ("development", "test", "staging", "production")
@@ -121,7 +129,8 @@ URL_SECRET_PARAMS: tuple[str, ...] = ("uidb64", "token", "key", "code", "signatu
 INTEGRATIONS: dict[str, dict[str, Any]] = {
     "django": {"transaction_style": "url", "middleware_spans": False, "cache_spans": True},
     "celery": {"monitor_beat_tasks": False, "propagate_traces": True},
-    # max_data_size=None: any other value (the default too) is a DeprecationWarning in 2.75.
+    # max_data_size=None is the SDK's default (integrations/redis/consts.py); any other
+    # value is a DeprecationWarning since 2.75. Written out so that nobody "restores" a size.
     "redis": {"max_data_size": None},
     "logging": {"level": 20, "event_level": 40},  # breadcrumbs from INFO, events from ERROR
 }

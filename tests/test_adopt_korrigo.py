@@ -75,7 +75,7 @@ def test_the_tiny_tree_gets_every_change(tmp_path: Path) -> None:
     root = tiny_tree(tmp_path)
     assert adopt_korrigo.main([str(root)]) == 0
     text = snapshot(root)
-    assert "sentry-sdk[django,celery]==2.75.0\nkorrigo-sentry==1.0.0\n" in text[FILES[0]]
+    assert "sentry-sdk[django,celery]==2.76.0\nkorrigo-sentry==1.0.0\n" in text[FILES[0]]
     assert text[FILES[1]].endswith(
         "\nfrom korrigo_sentry import init_sentry  # noqa: E402\n\ninit_sentry()\n"
     )

@@ -328,19 +328,52 @@ def test_debug_outside_production_is_fine(monkeypatch: pytest.MonkeyPatch, capsy
     assert lines_by_check(out)["debug"].startswith("✓ debug: on")
 
 
-def test_sdk_version_mismatch_is_a_warning(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+@pytest.mark.parametrize("installed", ["2.75.0", "3.0.0", "unknown"])
+def test_an_sdk_the_wheel_refuses_is_a_warning_with_the_command_that_fixes_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, installed: str
 ) -> None:
     import sentry_sdk
 
-    monkeypatch.setattr(sentry_sdk, "VERSION", "2.74.0")
+    monkeypatch.setattr(sentry_sdk, "VERSION", installed)
 
     status, out, _ = doctor(monkeypatch, capsys, GOOD)
 
     assert status == 0
-    assert lines_by_check(out)["sdk_version"].startswith(
-        "! sdk_version: sentry-sdk 2.74.0 installed, 2.75.0 pinned"
+    assert lines_by_check(out)["sdk_version"] == (
+        f"! sdk_version: sentry-sdk {installed} installed, Korrigo needs >=2.76,<3: "
+        "pip install 'sentry-sdk[django,celery]==2.76.0'"
     )
+
+
+@pytest.mark.parametrize("installed", ["2.77.0", "2.101.3"])
+def test_a_newer_sdk_pip_chose_for_the_wheel_is_no_warning(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, installed: str
+) -> None:
+    """Issue 22: a new user never sees a warning they cannot act on. pip installs the
+    newest release the wheel accepts, which may be newer than the handbook's pin."""
+    import sentry_sdk
+
+    monkeypatch.setattr(sentry_sdk, "VERSION", installed)
+
+    status, out, _ = doctor(monkeypatch, capsys, GOOD)
+
+    assert status == 0
+    assert lines_by_check(out)["sdk_version"] == (
+        f"✓ sdk_version: sentry-sdk {installed} (the handbook is tested with 2.76.0)"
+    )
+
+
+def test_the_pin_the_wheels_range_and_doctor_agree() -> None:
+    """Issue 22: sentry-sdk 2.76.0 in requirements.txt, the wheel accepts 2.76 up to 3."""
+    import tomllib
+
+    from korrigo_sentry.oncall.doctor import sdk_range
+
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "sentry-sdk[django,celery]>=2.76,<3" in declared["project"]["dependencies"]
+    assert "sentry-sdk[django,celery]==2.76.0\n" in (root / "requirements.txt").read_text()
+    assert sdk_range() == ">=2.76,<3"
 
 
 BLOCK_REDIS = "import sys; sys.modules['redis'] = None; from korrigo_sentry.cli import main; "
@@ -459,7 +492,7 @@ def test_a_healthy_server_reads_line_by_line(
         "✓ debug: off (not set: default)",
         "✓ sdk: active, sending to https://***@o0.ingest.sentry.io/0 (HttpTransport)",
         "✓ integrations: django, celery, redis, logging",
-        "✓ sdk_version: sentry-sdk 2.75.0",
+        "✓ sdk_version: sentry-sdk 2.76.0",
         "✓ ingest: not checked (--offline)",
         "Sentry configuration OK",
     ]
@@ -478,8 +511,8 @@ def test_a_laptop_without_dsn_reads_line_by_line(
     assert status == 1
     assert lines["dsn"] == "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)"
     assert lines["release"] == (
-        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), "
-        "or sends none (not set: default)"
+        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI "
+        "variable), or sends none (not set: default)"
     )
     assert lines["sample_rates"] == (
         "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 "

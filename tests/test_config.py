@@ -497,7 +497,7 @@ def test_an_invalid_sha_says_who_picks_the_release(caplog: pytest.LogCaptureFixt
         load_config({"GIT_COMMIT_SHA": "main"})
     assert [r.getMessage() for r in caplog.records] == [
         "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
-        "the release is left to sentry-sdk's guess (SENTRY_RELEASE or the git checkout)"
+        "the release is left to sentry-sdk's guess (SENTRY_RELEASE, git, or a CI variable)"
     ]
 
 

@@ -43,9 +43,14 @@ def test_there_are_facts_and_each_has_source_excerpt_date() -> None:
     assert len(FACTS) >= 40
     for fact in FACTS.values():
         parts = source_parts(fact.source)  # a GitHub file at a commit or a tag
-        # getsentry/cli: Sentry's own client, for API facts the docs do not state (issue 22)
-        assert parts["repo"] in {"getsentry/sentry-docs", "getsentry/sentry-python",
-                                 "getsentry/cli"}, fact.id  # fmt: skip
+        assert parts["repo"] in {
+            "getsentry/sentry-docs",
+            "getsentry/sentry",
+            "getsentry/sentry-python",
+            "getsentry/relay",
+            "celery/celery",
+            "getsentry/cli",  # Sentry's own client, for API facts the docs do not state
+        }, fact.id
         assert fact.excerpts, fact.id
         assert all(len(normalize(e)) >= 8 for e in fact.excerpts), fact.id
         assert fact.checked <= date.today(), f"{fact.id} checked in the future"
@@ -63,7 +68,7 @@ def test_docs_sources_are_pinned_to_a_full_commit() -> None:
 def test_sdk_sources_are_the_pinned_version_and_their_excerpts_are_in_it() -> None:
     """The installed sentry-sdk is the pinned one: its source is the fact's source."""
     sdk_facts = [f for f in FACTS.values() if f.repo == "getsentry/sentry-python"]
-    assert len(sdk_facts) >= 8
+    assert len(sdk_facts) >= 18
     for fact in sdk_facts:
         parts = source_parts(fact.source)
         assert parts["ref"] == settings.SDK_PIN == sentry_sdk.VERSION, fact.id
@@ -77,6 +82,39 @@ def test_sdk_sources_are_the_pinned_version_and_their_excerpts_are_in_it() -> No
         assert any(normalize(e)[:30] in around for e in fact.excerpts), (
             f"{fact.id}: line {cited} is not where its excerpt is"
         )
+
+
+def test_celery_facts_are_in_the_celery_korrigo_installs() -> None:
+    """A Celery fact cites a commit of Celery's repository; the installed (pinned) Celery
+    must say the same, or the page describes a worker Korrigo does not run."""
+    import celery
+
+    celery_root = Path(celery.__file__).resolve().parent.parent
+    celery_facts = [f for f in FACTS.values() if f.kind == "celery"]
+    assert celery_facts
+    for fact in celery_facts:
+        text = normalize((celery_root / fact.path).read_text(encoding="utf-8"))
+        for excerpt in fact.excerpts:
+            assert normalize(excerpt) in text, f"{fact.id}: {excerpt!r}"
+
+
+def test_an_sdk_fact_is_cited_with_its_version_file_and_line() -> None:
+    """Issue 22: what the SDK does carries the SDK file and line at the pinned version."""
+    fact = FACTS["sdk.attachments_in_hint"]
+    text = render_fact(fact.id, today=fact.checked)
+    assert "[sentry-sdk 2.76.0, `sentry_sdk/scope.py` line 1892](" in text
+    assert (
+        "https://github.com/getsentry/sentry-python/blob/2.76.0/sentry_sdk/scope.py#L1892" in text
+    )
+    relay = render_fact("relay.auth_status", today=FACTS["relay.auth_status"].checked)
+    assert "Sentry's ingest (Relay), `relay-server/src/extractors/request_meta.rs` line 63" in relay
+    assert "[Sentry docs](" in render_fact("uptime.checks", today=FACTS["uptime.checks"].checked)
+
+
+def test_a_fact_from_another_repository_is_refused() -> None:
+    raw = dict(_raw()[0], source="https://github.com/someone/fork/blob/2.76.0/sentry_sdk/x.py")
+    with pytest.raises(FactError, match="field 'source'"):
+        parse_fact(raw)
 
 
 def test_plan_gated_facts_name_their_plans_when_rendered() -> None:
@@ -225,6 +263,16 @@ def test_pages_state_plans_prices_and_ui_paths_only_through_the_data() -> None:
 def test_every_fact_a_page_names_exists() -> None:
     used = set()
     for page in _pages():
-        used |= set(re.findall(r"""(?:fact|ui)\(\s*["']([\w.]+)["']""", page.read_text()))
+        used |= set(re.findall(r"""(?:fact|cite|ui)\(\s*["']([\w.]+)["']""", page.read_text()))
     assert used, "no page uses a fact"
     assert used <= set(FACTS), sorted(used - set(FACTS))
+
+
+def test_a_cited_table_cell_links_the_fact_without_its_statement() -> None:
+    from handbook.facts_markdown import render_cite
+
+    fact = FACTS["sdk.sql_breadcrumbs"]
+    text = render_cite(fact.id, today=fact.checked)
+    assert fact.statement not in text
+    assert "sentry-sdk 2.76.0, `sentry_sdk/tracing_utils.py` line 185" in text
+    assert "checked 2026-12-06" in text

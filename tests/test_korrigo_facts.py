@@ -154,6 +154,6 @@ def test_every_excerpt_is_in_the_real_korrigo_checkout(capsys: pytest.CaptureFix
 def test_facts_check_main_reads_a_local_checkout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(facts_check, "check", lambda facts, base_url: [])
+    monkeypatch.setattr(facts_check, "check", lambda facts, base_url, **_: [])
     assert facts_check.main(["--korrigo-checkout", str(_tree(tmp_path))]) == facts_check.EXIT_OK
     assert "36 Korrigo names, 0 drifted" in capsys.readouterr().out

@@ -499,8 +499,8 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 
 #: The names the pages call: each is used by at least one page of docs/ or runbooks/.
 PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
-               "adopt_changes", "alert_rule", "alerts_table", "monitors_table", "doctor_list",
-               "env_vars_table", "fact", "integrations_table", "json_schemas",
+               "adopt_changes", "alert_rule", "alerts_table", "cite", "monitors_table",
+               "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
                "korrigo_names_table", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
                "python_value", "rates_table", "runbook_header", "runbook_transcript",
@@ -515,6 +515,7 @@ def test_define_env_registers_every_macro_the_pages_call(tmp_path: Path) -> None
     # The short names stand for the product facts, the CLI transcripts and the JSON schemas.
     facts_markdown = import_module("handbook.facts_markdown")
     assert env.macros["fact"] is facts_markdown.render_fact
+    assert env.macros["cite"] is facts_markdown.render_cite
     assert env.macros["ui"] is facts_markdown.render_ui
     assert env.macros["plan"] is facts_markdown.render_plan
     transcript = import_module("handbook.transcript")

@@ -129,3 +129,69 @@ def test_celery_beat_is_not_monitored(sentry: FakeTransport) -> None:
     demo.ocr_copy.delay(7)
     sentry_sdk.get_client().flush()
     assert sentry.items("check_in") == []
+
+
+# --- issue 22: what the SDK does, as the corrected pages say it -----------------------------
+
+
+def test_django_cache_calls_are_spans_only_and_redis_leaves_the_breadcrumbs(
+    sentry: FakeTransport,
+) -> None:
+    """Facts sdk.django_cache_spans and sdk.redis_breadcrumbs (features.md, item 4)."""
+    demo.setup()
+    from django.core.cache import cache
+
+    with sentry_sdk.isolation_scope(), sentry_sdk.start_transaction(name="report"):
+        cache.get("exam:1:report")
+        demo.redis().get("exam:1:grade")
+        sentry_sdk.capture_message("after the reads")
+    crumbs = sentry.events[-1]["breadcrumbs"]["values"]
+    assert [c["category"] for c in crumbs] == ["redis"]  # none for the Django cache call
+    operations = [span["op"] for span in sentry.transactions[-1]["spans"]]
+    assert operations == ["cache.get", "db.redis"]
+
+
+def test_a_failed_tasks_arguments_are_not_collected(sentry: FakeTransport) -> None:
+    """Fact sdk.celery_queues with Korrigo's data_collection (privacy.md, item 2)."""
+    assert settings.DATA_COLLECTION["queues"] is False
+    demo.ocr_copy.delay(4242)
+    job = sentry.events[-1]["extra"]["celery-job"]
+    assert job == {"task_name": "korrigo.ocr_copy"}
+    assert b"4242" not in sentry.payloads[-1]
+
+
+def test_the_hard_time_limit_log_line_becomes_an_event(sentry: FakeTransport) -> None:
+    """Facts celery.hard_time_limit_logged and sdk.celery_ignored_loggers (features.md,
+    item 3): the line Celery's main process logs is an event of the logging integration,
+    while the loggers the Celery integration mutes stay silent."""
+    import logging
+
+    from celery.worker import request
+
+    logging.getLogger("celery.app.trace").error("muted by the Celery integration")
+    assert sentry.events == []
+    # What Request.on_timeout(soft=False) calls in Celery's main process.
+    request.error("Hard time limit (%ss) exceeded for %s[%s]", 300, "korrigo.ocr_copy", "id-1")
+    (event,) = sentry.events
+    assert event["logger"] == "celery.worker.request"
+    assert event["level"] == "error"
+    assert event["logentry"]["message"] == "Hard time limit (%ss) exceeded for %s[%s]"
+
+
+def test_before_send_sees_the_attachments_in_its_hint(
+    sentry: FakeTransport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fact sdk.attachments_in_hint (privacy.md, item 1)."""
+    client = sentry_sdk.get_client()
+    original = client.options["before_send"]
+    seen: list[list[str]] = []
+
+    def spy(event: dict, hint: dict) -> dict | None:
+        seen.append([a.filename for a in hint.get("attachments", [])])
+        return original(event, hint)
+
+    monkeypatch.setitem(client.options, "before_send", spy)
+    with sentry_sdk.isolation_scope() as scope:
+        scope.add_attachment(bytes=b"grades", filename="grades.txt")
+        sentry_sdk.capture_message("with an attachment")
+    assert seen == [["grades.txt"]]

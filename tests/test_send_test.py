@@ -182,23 +182,36 @@ NEXT_QUOTA = f"{SITE}runbooks/quota-exhausted/#diagnosis"
 
 # status -> (exit status, sentence, next step), as an on-call engineer should read them.
 HTTP_OUTCOMES = {
+    # Relay's meanings (issue 22 item 6): 401 unreadable auth, 400 malformed key, 403 refused.
     401: (
         10,
-        "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted.",
+        'Sentry could not read the request\'s authentication (HTTP 401: {"detail": "bad '
+        'x-sentry-auth header"}): the DSN Korrigo holds is not the one Sentry shows',
         NEXT_REFUSED,
     ),
     403: (
         11,
         'Sentry refused the event (HTTP 403: {"detail": "event submission rejected '
-        'with_reason: ProjectId"}): the key is disabled, or the project does not accept events.',
+        'with_reason: ProjectId"}): the key is unknown, deleted or disabled, or the project '
+        "does not accept events.",
         NEXT_REFUSED,
     ),
     413: (12, "Sentry refused the event as too large (HTTP 413).", NEXT_REFUSED),
     500: (14, "Sentry failed to take the event (HTTP 500): retry in a few minutes", NEXT_REFUSED),
     503: (14, "Sentry failed to take the event (HTTP 503): retry in a few minutes", NEXT_REFUSED),
-    400: (15, "Sentry answered HTTP 400", NEXT_REFUSED),
+    400: (
+        16,
+        'Sentry refused the request as malformed (HTTP 400: {"detail": "bad sentry DSN public '
+        'key"}): most often a DSN whose key is not a key',
+        NEXT_REFUSED,
+    ),
+    409: (15, "Sentry answered HTTP 409", NEXT_REFUSED),
 }
-HTTP_BODIES = {403: b'{"detail": "event submission rejected with_reason: ProjectId"}'}
+HTTP_BODIES = {
+    403: b'{"detail": "event submission rejected with_reason: ProjectId"}',
+    401: b'{"detail": "bad x-sentry-auth header"}',
+    400: b'{"detail": "bad sentry DSN public key"}',
+}
 
 
 @pytest.mark.parametrize("status", HTTP_OUTCOMES)
@@ -475,6 +488,7 @@ def test_help_lists_every_exit_status(capsys: Capture) -> None:
         0: "accepted", 2: "no usable SENTRY_DSN", 3: "dns", 4: "refused", 5: "tls_certificate",
         6: "tls_hostname", 7: "timeout", 8: "proxy", 9: "network", 10: "unauthorized",
         11: "forbidden", 12: "too_large", 13: "rate_limited", 14: "server_error", 15: "rejected",
+        16: "bad_request",
     }  # fmt: skip
     listed = {
         int(line.split()[0]): line.split(None, 1)[1]

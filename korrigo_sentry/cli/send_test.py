@@ -2,7 +2,7 @@
 
 The two events are built by sentry-sdk initialised as Korrigo's settings do it (same
 hooks, same scrubbing), then posted by `korrigo_sentry.oncall.delivery`, which names the cause of
-a failure (DNS, refused, TLS, timeout, proxy, 401/403, 413, 429, 5xx) and gives it its own
+a failure (DNS, refused, TLS, timeout, proxy, 400/401/403, 413, 429, 5xx) and gives it its own
 exit status. Configuration problems other than an unusable DSN are warnings: the test
 still sends.
 """

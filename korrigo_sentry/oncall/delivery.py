@@ -5,7 +5,7 @@ failure into a line of its debug log (urllib3's `MaxRetryError`, whose text hold
 and after a 429 its rate limiter drops the next envelope without any request, which reads as
 "no answer". `send-test` must name the cause of each failure, so it takes the envelopes the
 SDK built (same bytes, same `X-Sentry-Auth` header) and posts them with the standard
-library, choosing the CA bundle and the proxy the way sentry-sdk 2.75's transport does
+library, choosing the CA bundle and the proxy the way sentry-sdk's transport does
 (`HttpTransportCore._get_pool_options` and `_resolve_proxy`).
 """
 
@@ -93,19 +93,22 @@ KINDS: tuple[Kind, ...] = (
         "The request to {host}:{port} failed ({detail}).",
         NETWORK,
     ),
+    # What Sentry's ingest (Relay) means by 400, 401 and 403: facts relay.auth_status and
+    # relay.rejected_403 (data/facts.yaml), which cite Relay's source.
     Kind(
         "unauthorized",
         10,
-        "HTTP 401: the key is wrong",
-        "Sentry refused the DSN's key (HTTP 401): it is wrong, or was deleted.",
+        "HTTP 401: authentication missing or unreadable",
+        "Sentry could not read the request's authentication (HTTP 401{detail}): the DSN "
+        "Korrigo holds is not the one Sentry shows (cut or mistyped).",
         REFUSED,
     ),
     Kind(
         "forbidden",
         11,
-        "HTTP 403: key disabled or project refused",
-        "Sentry refused the event (HTTP 403{detail}): the key is disabled, or the project "
-        "does not accept events.",
+        "HTTP 403: key or project refused",
+        "Sentry refused the event (HTTP 403{detail}): the key is unknown, deleted or "
+        "disabled, or the project does not accept events.",
         REFUSED,
     ),
     Kind(
@@ -135,6 +138,14 @@ KINDS: tuple[Kind, ...] = (
         15,
         "any other HTTP answer",
         "Sentry answered HTTP {status}{detail}: the event was not accepted.",
+        REFUSED,
+    ),
+    Kind(
+        "bad_request",
+        16,
+        "HTTP 400: the DSN's key or the request is malformed",
+        "Sentry refused the request as malformed (HTTP 400{detail}): most often a DSN "
+        "whose key is not a key (cut or mistyped).",
         REFUSED,
     ),
 )
@@ -327,8 +338,10 @@ def classify_response(status: int, headers: Message, where: Target, body: str = 
     fields = {"host": where.host, "port": where.port, "status": status, "detail": ""}
     if 200 <= status < 300:
         return _outcome("accepted", fields, status)
+    if status == 400:
+        return _outcome("bad_request", {**fields, "detail": f": {body}" if body else ""}, status)
     if status == 401:
-        return _outcome("unauthorized", fields, status)
+        return _outcome("unauthorized", {**fields, "detail": f": {body}" if body else ""}, status)
     if status == 403:
         return _outcome("forbidden", {**fields, "detail": f": {body}" if body else ""}, status)
     if status == 413:

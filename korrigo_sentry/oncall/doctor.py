@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -45,7 +46,12 @@ CHECKS: list[tuple[str, str]] = [
     ("debug", "SENTRY_DEBUG is a yes/no value (1/0, true/false...) and off in production."),
     ("sdk", "After init_sentry(), the SDK is active and has a transport to send through."),
     ("integrations", f"The {', '.join(settings.INTEGRATIONS)} integrations are enabled."),
-    ("sdk_version", f"The installed sentry-sdk is the pinned {settings.SDK_PIN}."),
+    (
+        "sdk_version",
+        f"The installed sentry-sdk is one the wheel accepts ({settings.SDK_PIN} or a later "
+        f"{settings.SDK_FLOOR[0]}.x); only another one warns, with the command that installs "
+        "the pinned one.",
+    ),
     (
         "ingest",
         "The DSN's host answers from here: DNS, connection, TLS certificate and proxy "
@@ -279,7 +285,8 @@ def _check_release(config: SentryConfig, problems: Mapping[str, ConfigError]) ->
         return CheckResult(
             "release",
             "warn",
-            "GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE or git), or sends none",
+            "GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI variable), "
+            "or sends none",
         )
     return CheckResult("release", "ok", config.release)
 
@@ -329,10 +336,38 @@ def _check_integrations(client: BaseClient) -> CheckResult:
     return CheckResult("integrations", "ok", ", ".join(settings.INTEGRATIONS))
 
 
+def sdk_range() -> str:
+    """The sentry-sdk releases Korrigo's wheel accepts, as pip writes them: `>=2.76,<3`."""
+    major, minor = settings.SDK_FLOOR
+    return f">={major}.{minor},<{settings.SDK_NEXT_MAJOR}"
+
+
+def _major_minor(version: str) -> tuple[int, int] | None:
+    # Only "x.y" is compared, against a floor and a major ceiling: a regular expression
+    # is enough, and the runtime does not depend on `packaging` for it.
+    match = re.match(r"(\d+)\.(\d+)", version)
+    return (int(match[1]), int(match[2])) if match else None
+
+
 def _check_version() -> CheckResult:
+    """Warn only about a release the wheel itself would refuse, and say how to install one.
+
+    A release newer than the pin but inside the wheel's range is what pip installs for a
+    new user: it is fine, and the line says which one the handbook was tested with.
+    """
     installed = sentry_sdk.VERSION
-    if installed != settings.SDK_PIN:
+    if installed == settings.SDK_PIN:
+        return CheckResult("sdk_version", "ok", f"sentry-sdk {installed}")
+    found = _major_minor(installed)
+    if found is not None and found >= settings.SDK_FLOOR and found[0] < settings.SDK_NEXT_MAJOR:
         return CheckResult(
-            "sdk_version", "warn", f"sentry-sdk {installed} installed, {settings.SDK_PIN} pinned"
+            "sdk_version",
+            "ok",
+            f"sentry-sdk {installed} (the handbook is tested with {settings.SDK_PIN})",
         )
-    return CheckResult("sdk_version", "ok", f"sentry-sdk {installed}")
+    return CheckResult(
+        "sdk_version",
+        "warn",
+        f"sentry-sdk {installed} installed, Korrigo needs {sdk_range()}: "
+        f"pip install 'sentry-sdk[django,celery]=={settings.SDK_PIN}'",
+    )

@@ -1,4 +1,4 @@
-"""Facts about Sentry the product, as data: `data/facts.yaml`, loaded and checked.
+"""Facts about Sentry the product and what its SDK does, as data: `data/facts.yaml`.
 
 The handbook states plans, quotas, alert behaviour and UI names only through these
 facts, each with its source, a verbatim excerpt of it and the date it was checked.
@@ -28,6 +28,15 @@ SOURCE_RE = re.compile(
     r"^https://github\.com/(?P<repo>[\w.-]+/[\w.-]+)/blob/(?P<ref>[0-9a-f]{40}|\d+\.\d+\.\d+)"
     r"/(?P<path>[^#\s]+)(?:#L(?P<line>\d+))?$"
 )
+#: The repositories a fact may cite, and the kind of statement each one supports.
+KINDS = {
+    "getsentry/sentry-docs": "product",
+    "getsentry/sentry": "app",  # Sentry's own source, where the docs say nothing
+    "getsentry/sentry-python": "sdk",
+    "getsentry/relay": "relay",
+    "celery/celery": "celery",
+    "getsentry/cli": "cli",
+}
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _FIELDS = ("id", "statement", "source", "excerpts", "checked", "plans", "review_days", "value")
 _OPTIONAL = {"value"}
@@ -72,6 +81,24 @@ class Fact:
         """`owner/name` of the repository the source lives in."""
         return source_parts(self.source)["repo"]
 
+    @property
+    def kind(self) -> str:
+        """What the fact is about, from where its source lives: `product` (Sentry's
+        docs), `app` (Sentry's own source), `sdk` (sentry-sdk at Korrigo's pin), `relay`
+        (Sentry's ingest), `celery` or `cli` (Sentry's CLI)."""
+        return KINDS[self.repo]
+
+    @property
+    def path(self) -> str:
+        """The source file's path in its repository."""
+        return source_parts(self.source)["path"]
+
+    @property
+    def line(self) -> int | None:
+        """The cited line, for a source file that is code."""
+        line = source_parts(self.source)["line"]
+        return int(line) if line else None
+
 
 def normalize(text: str) -> str:
     """Whitespace collapsed, so that a re-wrapped paragraph still matches its excerpt."""
@@ -101,10 +128,13 @@ def parse_fact(raw: Mapping[str, Any], index: int = 0) -> Fact:
     statement = raw["statement"]
     if not isinstance(statement, str) or not statement.strip().endswith((".", ")")):
         raise FactError(fact_id, "statement", "must be a sentence (ending with a full stop)")
-    if SOURCE_RE.match(str(raw["source"])) is None:
+    source_match = SOURCE_RE.match(str(raw["source"]))
+    if source_match is None:
         raise FactError(
             fact_id, "source", "must be a github.com file at a 40-hex commit or an x.y.z tag"
         )
+    if source_match["repo"] not in KINDS:
+        raise FactError(fact_id, "source", f"must be a file of {', '.join(KINDS)}")
     excerpts = raw["excerpts"]
     if not isinstance(excerpts, list) or not all(
         isinstance(e, str) and len(normalize(e)) >= 8 for e in excerpts

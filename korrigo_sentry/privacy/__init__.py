@@ -7,8 +7,9 @@ Where each part is scrubbed, and why there:
   reprs by then, which is why key rules also run inside text);
 - `before_breadcrumb` (`event.scrub_breadcrumb`): each breadcrumb before it waits in the
   scope, so no secret sits in memory until the next event;
-- the transport (`envelope.install`): the envelope header's trace context and the
-  attachments, which the SDK adds after `before_send` and never shows it;
+- the transport (`envelope.install`): the envelope as it leaves, its header's trace
+  context and its attachment items included; the SDK builds it after `before_send` (which
+  saw the attachments in its hint but is not where Korrigo scrubs them);
 - `settings.DATA_COLLECTION`: what the SDK must not collect at all (user identity,
   cookies, bodies, SQL parameters; headers and query parameters by allowlist).
 

@@ -1,9 +1,11 @@
-"""The envelope pass: what `before_send` never sees.
+"""The envelope pass: the bytes as they leave, after every hook.
 
-sentry-sdk calls `before_send` with the event alone: the envelope's header (its `trace`
-context, built from the transaction and any incoming `baggage`) and the scope's
-attachments are added afterwards, when the client builds the envelope. So Korrigo wraps
-the transport's `capture_envelope`, the one door every envelope goes through.
+sentry-sdk builds the envelope after `before_send`: its header (the `trace` context,
+taken out of the event's trace context, built from the transaction and any incoming
+`baggage`) and one item per attachment. `before_send` did see the attachments, in
+`hint["attachments"]`, but Korrigo scrubs them here, where they are bytes, with the header
+(facts sdk.attachments_in_hint, sdk.envelope_after_before_send). So Korrigo wraps the
+transport's `capture_envelope`, the one door every envelope goes through.
 """
 
 from __future__ import annotations
