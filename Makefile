@@ -89,15 +89,10 @@ browser: $(READY) build
 		echo "SKIPPED browser tests: /usr/bin/chromium is missing (apt-get install chromium; CI installs it)"; \
 	fi
 
-# The printable runbooks as a PDF, printed by Chromium from the built site (a CI artifact).
+# The printable runbooks as a PDF, printed by Chromium from the built site (a CI artifact):
+# page numbers in the footer, and each runbook's page written into the contents.
 pdf: $(READY) build
-	@mkdir -p artifacts
-	/usr/bin/chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
-		--disable-background-networking --virtual-time-budget=10000 \
-		--print-to-pdf=artifacts/runbooks.pdf "file://$(CURDIR)/$(SITE)/runbooks/print/index.html" \
-		2>artifacts/chromium-pdf.log
-	@$(BIN)/python -c "from pypdf import PdfReader; \
-		print('artifacts/runbooks.pdf:', len(PdfReader('artifacts/runbooks.pdf').pages), 'A4 pages')"
+	$(BIN)/python -m tools.runbooks_pdf $(SITE)
 
 bench: $(READY)
 	$(BIN)/python -m tests.benchmarks

@@ -23,7 +23,14 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from handbook import build_cache, facts_markdown, korrigo_pages, runbook_layout
+from handbook import (
+    build_cache,
+    facts_markdown,
+    korrigo_pages,
+    oncall_markdown,
+    print_contents,
+    runbook_layout,
+)
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -647,6 +654,13 @@ def define_env(env: Any) -> None:
     env.macro(facts_markdown.render_cite, "cite")  # issue 22: a table cell's citation
     env.macro(facts_markdown.render_ui, "ui")
     env.macro(facts_markdown.render_plan, "plan")
+    # Who to call, where a step runs, what an action types (issue 23): contacts.yaml and
+    # oncall.yaml; unfilled values are marked on the page and named on the build's stderr.
+    env.macro(oncall_markdown.contact, "contact")
+    env.macro(oncall_markdown.where_to_run, "where_to_run")
+    env.macro(oncall_markdown.action, "action")
+    # The printable runbooks' table of contents (page numbers filled by `make pdf`).
+    env.macro(print_contents.contents, "print_contents")
     # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook
     # parser.
     runbooks.define_macros(env)
@@ -680,5 +694,13 @@ def define_layout_macros(env: Any) -> None:
         """Alert -> runbook table and the symptom runbooks, linked from the page."""
         return runbook_layout.paged_block(page_path(env), load_rules(), runbooks.load_runbooks())
 
+    def first_command_again(slug: str = "") -> str:
+        """The header's first command, inline, with where it runs (issue 23: a Verification
+        step names the host, the checkout and the container, never a bare command)."""
+        slug = slug or posixpath.splitext(posixpath.basename(page_path(env)))[0]
+        command = runbook_layout.first_command(slug, runbooks.get_runbook(slug).meta)
+        return f"`{command}`, on the server from the Korrigo checkout,"
+
     env.macro(runbook_header)
     env.macro(paged_start)
+    env.macro(first_command_again)

@@ -408,6 +408,54 @@ def quota_exhausted(stack: Stack) -> Result:
 
 
 #: name -> drill, in the order `python -m drills run` runs them.
+def ingest_down(stack: Stack) -> Result:
+    """Sentry not capturing errors: the ingest stops while Korrigo runs, then comes back.
+
+    Bugsink alone is stopped (the stack goes on); an error on the web is sent and answered
+    502 by the ingest's address, so nothing is stored: that event is lost (the SDK does not
+    keep it). Once the ingest is started again, the next error is stored, next to what
+    Bugsink had before it stopped.
+    """
+    drill = Drill(stack, "ingest-down", "sentry-not-capturing-errors")
+    drill.restart("web")
+    drill.call("/boom/", 500)
+    drill.settle(1)
+    drill.log("before: an error on the web is in Bugsink")
+    stack.stop_ingest()
+    assert not stack.ingest_up()
+    drill.log("Bugsink stopped; web, worker and Redis still run")
+    drill.call("/health/", 200)
+    drill.call("/boom/", 500)
+    stack.wait_for(
+        lambda: any(i.status == stack.tap.UNREACHABLE for i in stack.tap.sent(drill.pid)),
+        15,
+        "the SDK's attempt while the ingest is down",
+    )
+    drill.log("an error while the ingest is down: sent, answered 502, not stored")
+    # The page's delivery check: `send-test` sends a real event and names the outcome.
+    status, first = stack.cli("web", "send-test")
+    assert status != 0, f"send-test exits 0 while the ingest is down: {first}"
+    drill.result.detected_by = f"send-test exit {status}: {first}"
+    drill.log(f"`send-test` in the web's environment exits {status}: {first}")
+    exit_code = stack.command("sentry-not-capturing-errors", "web")
+    drill.log(f"`runbook sentry-not-capturing-errors` meanwhile exits {exit_code}")
+    drill.result.note = (
+        f"the event sent while the ingest was down is lost; runbook command exit {exit_code}"
+    )
+    stack.start_ingest()
+    drill.log("Bugsink started again on the same port and data")
+    status, first = stack.cli("web", "send-test")
+    assert status == 0, f"send-test still fails once the ingest is back: {first}"
+    drill.log(f"`send-test` exits 0 again: {first}")
+    drill.call("/boom/", 500)
+    drill.settle(3)  # the first /boom/, send-test's two events... and this /boom/
+    stored = [e for e in drill.events() if e.exception_type == "ZeroDivisionError"]  # /boom/
+    assert len(stored) == 2, "Bugsink lost what it stored before it stopped"
+    drill.log("after: the next error is stored; the one sent while it was down is lost")
+    drill.count()
+    return drill.result
+
+
 DRILLS: dict[str, Callable[[Stack], Result]] = {
     "error-burst": error_burst,
     "new-exception": new_exception,
@@ -417,9 +465,10 @@ DRILLS: dict[str, Callable[[Stack], Result]] = {
     "missing-release": missing_release,
     "sensitive-data": sensitive_data,
     "quota-exhausted": quota_exhausted,
+    "ingest-down": ingest_down,
 }
 #: The subset `make test` runs (the full set runs in its own CI job).
-QUICK = ("celery-not-reported", "sensitive-data")
+QUICK = ("celery-not-reported", "sensitive-data", "ingest-down")
 
 
 def run(stack: Stack, name: str) -> Result:

@@ -4,6 +4,11 @@ Every process is started in its own process group (`start_new_session`), so stop
 service signals the whole group: gunicorn's and Celery's worker children go with their
 master. `Stack.stop()` runs on exit, on Ctrl-C and on SIGTERM, and checks that every port it
 used is free again.
+
+The ingest (Bugsink) can be stopped and started again while the rest runs
+(`stop_ingest()`, `start_ingest()`): the drill of "the ingest is down". The services' logs
+go to a folder of their own (`Stack.logs`), kept after stop so that a drill can be read
+afterwards; the rest of the stack's data goes with it.
 """
 
 from __future__ import annotations
@@ -179,9 +184,11 @@ class Stack:
     def __init__(self, projects: list[str] | None = None, quota: int = QUOTA) -> None:
         self.projects = [DEFAULT_PROJECT, *(projects or [])]
         self.dir = Path(tempfile.mkdtemp(prefix="korrigo-drill-"))
+        #: The services' logs: kept after stop (the stack's data in `dir` is not).
+        self.logs = Path(tempfile.mkdtemp(prefix="korrigo-drill-logs-"))
         self.ports = {name: free_port() for name in ("redis", "bugsink", "tap", "web")}
         self.bugsink = Bugsink(self.dir / "bugsink", self.ports["bugsink"], quota)
-        self.tap = Tap(self.ports["tap"], self.bugsink.url)
+        self.tap = Tap(self.ports["tap"], self.bugsink.url, self.logs / "tap.log")
         self.services: dict[str, Service] = {}
         self.pgids: set[int] = set()  # every process group ever started, for the checks
         self.timings: dict[str, float] = {}
@@ -258,6 +265,19 @@ class Stack:
             for sig, handler in self._previous_handlers.items():
                 signal.signal(sig, handler)
 
+    def stop_ingest(self) -> None:
+        """Stop Bugsink alone, as when the ingest goes down: web, worker and the tap go on
+        (the tap answers 502, as a proxy in front of a stopped server does)."""
+        self.services["bugsink"].stop()
+
+    def start_ingest(self) -> None:
+        """Start Bugsink again on the same port and data (what it stored is still there)."""
+        self.restart("bugsink")
+
+    def ingest_up(self) -> bool:
+        """True while Bugsink runs."""
+        return self.services["bugsink"].alive()
+
     def leftovers(self) -> dict[str, list[int]]:
         """After stop: processes still in the stack's groups, and ports still answering."""
         processes = [pid for pgid in self.pgids for pid in group_members(pgid)]
@@ -280,7 +300,7 @@ class Stack:
     def _service(
         self, name: str, command: list[str], env: dict[str, str], port: int | None
     ) -> Service:
-        service = Service(name, command, env, self.dir, port, self.dir / f"{name}.log")
+        service = Service(name, command, env, self.dir, port, self.logs / f"{name}.log")
         self.services[name] = service
         return service
 
@@ -415,6 +435,21 @@ class Stack:
             timeout=120,
         )
         return done.returncode
+
+    def cli(self, service: str, *args: str) -> tuple[int, str]:
+        """`python -m korrigo_sentry ARGS` in `service`'s environment: exit status, and its
+        first verdict line (a line starting with a check or a cross), else its first line."""
+        done = subprocess.run(
+            [sys.executable, "-m", "korrigo_sentry", *args],
+            env=self.services[service].env,
+            cwd=self.dir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        lines = [line.strip() for line in (done.stdout + done.stderr).strip().splitlines()]
+        verdict = next((line for line in lines if line.startswith(("\u2717", "\u2713"))), "")
+        return done.returncode, verdict or (lines[0] if lines else "")
 
     def wait_for(
         self, predicate: Callable[[], bool], timeout: float = 15, what: str = "events"

@@ -11,6 +11,10 @@ One header entry is changed: Bugsink stores no transactions and says so on every
 sending transactions for a day. The tap drops that one entry so the transactions keep
 coming to it (it plays Sentry's Performance product here); a 429's key-wide limit is kept.
 No library does this small job (mitmproxy is a whole application), hence http.server.
+
+When Bugsink is down (the "ingest stopped" drill), the tap answers 502 Bad Gateway, as a
+reverse proxy in front of a stopped server does, records the item with that status and
+writes one line to its log: no traceback on the stack's terminal.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 
@@ -62,8 +67,11 @@ def _strip_transaction_limit(value: str) -> str:
 class Tap:
     """The pass-through: `start()` on a loopback port, `items` recorded, `stop()`."""
 
-    def __init__(self, port: int, upstream: str) -> None:
-        self.port, self.upstream = port, upstream
+    #: What the tap answers when Bugsink cannot be reached.
+    UNREACHABLE = 502
+
+    def __init__(self, port: int, upstream: str, log: Path | None = None) -> None:
+        self.port, self.upstream, self.log = port, upstream, log
         self.items: list[Item] = []
         self.inflight = 0  # envelopes received and not yet answered
         self._lock = threading.Lock()
@@ -96,6 +104,13 @@ class Tap:
                 data = json.loads(payload) if kind in ("event", "transaction") else {}
                 self.items.append(Item(project_id, kind, status, data, payload))
 
+    def _note(self, line: str) -> None:
+        """One line in the tap's log (when it has one)."""
+        if self.log is None:
+            return
+        with self._lock, self.log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{datetime.now(UTC).isoformat(timespec='seconds')} {line}\n")
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         tap = self
 
@@ -124,6 +139,10 @@ class Tap:
                         status, reply, reply_headers = answer.status, answer.read(), answer.headers
                 except urllib.error.HTTPError as error:
                     status, reply, reply_headers = error.code, error.read(), error.headers
+                except (urllib.error.URLError, OSError) as error:  # Bugsink is down
+                    reason = getattr(error, "reason", error)
+                    tap._note(f"{self.path}: ingest unreachable ({reason}): answered 502")
+                    status, reply, reply_headers = tap.UNREACHABLE, b"ingest unreachable", {}
                 plain = gzip.decompress(body) if headers.get("Content-Encoding") == "gzip" else body
                 project_id = self.path.split("/")[2] if self.path.startswith("/api/") else ""
                 tap._record(project_id, plain, status)

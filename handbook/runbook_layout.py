@@ -15,6 +15,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
+from handbook import oncall_markdown
 from korrigo_sentry.oncall.where import OnCall, oncall
 
 #: The compose-free form of the first command: the runbook command of the package.
@@ -59,6 +60,10 @@ def header(
         f"**First command**, in a terminal on the host: every quick check below, run in the "
         f"`{place.service}` container.",
         "",
+        # Host, directory and container, whole (issue 23): the compose file's path only
+        # resolves from the Korrigo checkout.
+        oncall_markdown.where_to_run(place.id),
+        "",
         "```bash",
         first_command(slug, meta, where),
         "```",
@@ -67,7 +72,8 @@ def header(
     if shell:
         lines += [f"Quick checks run in a **{place.label}**: `{shell}`", ""]
     if phrases:
-        lines += [f"*Also known as:* {phrases}", ""]
+        # attr_list: the print style hides it (search phrases are no use on paper).
+        lines += [f"*Also known as:* {phrases}", "{: .korrigo-aka }", ""]
     return "\n".join([*lines, "</div>"])
 
 

@@ -498,7 +498,9 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 # --- every macro a page may call, by the name the pages use ---------------------------------
 
 #: The names the pages call: each is used by at least one page of docs/ or runbooks/.
-PAGE_MACROS = {"alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
+PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 23
+               "first_command_again",
+               "alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
                "adopt_changes", "alert_rule", "alerts_table", "cite", "monitors_table",
                "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
                "korrigo_names_table", "paged_start", "plan",

@@ -15,7 +15,7 @@ import pytest
 
 from korrigo_sentry.korrigo import ComposeFile, Korrigo, Service, korrigo
 from korrigo_sentry.oncall.where import ONCALL_YAML, OnCall, Place, oncall, read
-from korrigo_sentry.yaml_model import DataFileError
+from korrigo_sentry.oncall.yaml_models import DataFileError
 
 SAMPLE = """\
 review_period_days: 30

@@ -29,7 +29,7 @@ WHY = {"korrigo", "instruction", "history", "fact"}
 
 
 def _pages() -> list[Path]:
-    docs = [p for p in (ROOT / "docs").rglob("*.md") if "runbooks" not in p.parts]
+    docs = [p for p in (ROOT / "docs").rglob("*.md") if "runbooks" not in p.relative_to(ROOT).parts]
     return sorted(docs + list((ROOT / "runbooks").glob("*.md")))
 
 

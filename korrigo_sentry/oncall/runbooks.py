@@ -355,7 +355,8 @@ def printable_page(book: Runbook) -> str:
     headings one level down, same-page links pointing at the runbook's own page."""
     text = without_ci_checks(book.path.read_text(encoding="utf-8"))
     # The header macro reads the page's front matter; here the page is the printable one.
-    text = text.replace("{{ runbook_header() }}", f'{{{{ runbook_header("{book.slug}") }}}}')
+    for macro in ("runbook_header", "first_command_again"):  # they name the page they are on
+        text = text.replace(f"{{{{ {macro}() }}}}", f'{{{{ {macro}("{book.slug}") }}}}')
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
     out, in_fence = [], False
@@ -371,7 +372,12 @@ def printable_page(book: Runbook) -> str:
 
 def without_ci_checks(text: str) -> str:
     """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
-    titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints."""
+    titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints.
+
+    A removed proof (a CI fence, a "How CI checks this: ..." block) leaves a one-line note
+    in its place, at its indentation, so that the sentence introducing it does not point at
+    nothing on paper; a quick check's own assertions ("How CI checks this step") go silently.
+    """
     ci_title = f'title="{oncall().place("ci").label}"'
     lines = text.split("\n")
     for token in reversed(page_parser().parse(text)):
@@ -379,10 +385,28 @@ def without_ci_checks(text: str) -> str:
         ci_fence = token.type == "fence" and ci_title in token.info
         if (ci_check or ci_fence) and token.map:
             start, end = token.map
+            if ci_check:  # the parser's map may run past the block: its body is indented
+                end = _indented_block_end(lines, start)
             while end < len(lines) and not lines[end].strip():
                 end += 1  # and the blank lines after it
-            del lines[start:end]
+            indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
+            step = ci_check and CI_CHECK_TITLE in token.info
+            lines[start:end] = [] if step else [indent + PRINT_ONLY_NOTE, ""]
     return "\n".join(lines)
+
+
+#: What stands, on paper, for a CI-only block a sentence introduced.
+PRINT_ONLY_NOTE = "*(On the site only: CI runs this against the demo app.)*"
+
+
+def _indented_block_end(lines: list[str], start: int) -> int:
+    """The line after an admonition opened at `start`: its body is indented or blank."""
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1
+    return end
 
 
 def printable(render: Callable[[str], str] = str, directory: Path = RUNBOOK_DIR) -> str:

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from korrigo_sentry.korrigo import Korrigo, korrigo
-from korrigo_sentry.yaml_model import DataFileError, load_model
+from korrigo_sentry.oncall.yaml_models import DataFileError, load
 
 ONCALL_YAML = Path(__file__).resolve().parent.parent / "data" / "oncall.yaml"
 
@@ -85,11 +86,14 @@ class _OnCallFile(_Strict):
     review_period_days: int = Field(gt=0)
     compose: _Compose
     places: dict[str, _Place]
+    # The `server` and `actions` blocks are steps.py's (validated there).
+    server: dict[str, Any] | None = None
+    actions: dict[str, Any] | None = None
 
 
 def read(path: Path = ONCALL_YAML, facts: Korrigo | None = None) -> OnCall:
     """Parse oncall.yaml (see its comments); service names come from korrigo.yaml."""
-    data = load_model(path, _OnCallFile)
+    data = load(path, _OnCallFile)
     facts = facts or korrigo()
     try:
         compose_file = facts.compose(data.compose.file)

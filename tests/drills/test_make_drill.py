@@ -102,3 +102,86 @@ def test_a_stack_that_cannot_start_says_why_and_leaves_nothing(monkeypatch) -> N
     assert "cannot run /nonexistent/redis-server" in str(error.value)
     assert broken.leftovers() == {"processes": [], "ports": []}
     assert not broken.dir.exists()
+
+
+def _read_until(drill: subprocess.Popen[str], pattern: str, lines: list[str]) -> str:
+    """Lines of `drill`'s output up to the first that contains `pattern` (120 s at most)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = drill.stdout.readline()  # type: ignore[union-attr]
+        if not line:
+            break
+        lines.append(line)
+        if pattern in line:
+            return line
+    raise AssertionError(f"no {pattern!r} in the output:\n{''.join(lines)}")
+
+
+def test_the_ingest_stops_and_starts_again_without_ending_the_stack() -> None:
+    """Issue 23: `ingest stop` / `ingest start` typed on the stack's terminal; the logs stay."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    drill = subprocess.Popen(
+        [sys.executable, "-m", "drills"],
+        cwd=REPO,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    try:
+        _read_until(drill, "Ctrl-C stops everything", lines)
+        shown = "".join(lines)
+        bugsink = int(re.search(r"Bugsink \(the ingest\)\s+http://127\.0\.0\.1:(\d+)/", shown)[1])
+        web = int(re.search(r"Korrigo demo\s+http://127\.0\.0\.1:(\d+)/", shown)[1])
+        logs = Path(re.search(r"Logs: (\S+) \(kept after stop\)", shown)[1])
+        drill.stdin.write("ingest stop\n")  # type: ignore[union-attr]
+        drill.stdin.flush()  # type: ignore[union-attr]
+        _read_until(drill, "Bugsink stopped", lines)
+        assert not listening(bugsink)
+        assert listening(web)
+        assert drill.poll() is None, "the stack ended with the ingest"
+        drill.stdin.write("status\ningest start\n")  # type: ignore[union-attr]
+        drill.stdin.flush()  # type: ignore[union-attr]
+        status = _read_until(drill, "bugsink DOWN", lines)
+        assert "web up" in status
+        assert "worker up" in status
+        _read_until(drill, "Bugsink started again", lines)
+        assert listening(bugsink)
+        # Bugsink dies by itself (killed, as a crash would): the stack says so and goes on.
+        os.killpg(bugsink_master(bugsink), signal.SIGKILL)
+        _read_until(drill, "Bugsink (the ingest) is down; the stack goes on.", lines)
+        assert drill.poll() is None, "the stack ended with the ingest"
+        assert listening(web)
+        drill.stdin.write("ingest start\n")  # type: ignore[union-attr]
+        drill.stdin.flush()  # type: ignore[union-attr]
+        _read_until(drill, "Bugsink started again", lines)
+        drill.send_signal(signal.SIGINT)  # Ctrl-C
+        rest, _ = drill.communicate(timeout=60)
+    finally:
+        if drill.poll() is None:
+            drill.kill()
+    output = "".join(lines) + rest
+    assert drill.returncode == 0, output
+    assert "Traceback" not in output
+    assert f"logs kept in {logs}" in rest
+    kept = {path.name for path in logs.iterdir()}
+    assert {"bugsink.log", "web.log", "worker.log", "redis.log"} <= kept
+    assert (logs / "bugsink.log").read_text(errors="replace").count("Listening at") == 3
+
+
+def bugsink_master(port: int) -> int:
+    """The pid of the gunicorn master serving Bugsink on `port` (a process group leader)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        serves = f"127.0.0.1:{port}".encode() in argv and b"bugsink.wsgi" in argv
+        if serves and int(stat[2]) == int(entry.name):  # its own group's leader: the master
+            return int(entry.name)
+    raise AssertionError(f"no Bugsink on port {port}")
