@@ -15,14 +15,15 @@ SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test lint unit doctest build browser pdf bench zensical clean field
+.PHONY: serve test check quick lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
 
 # `make test` runs these stages at the same time (JOBS of them at once): lint, the unit
 # tests, the doc tests, the strict build followed by the browser tests on that very build,
-# the installed-wheel field test and the incident drills on a live local stack.
+# the installed-wheel field test, the incident drills on a live local stack and the Zensical
+# build compared page by page with that same MkDocs build.
 # A new stage adds itself here (`TEST_STAGES += name`) and prints its own wall time.
-TEST_STAGES := lint unit doctest browser field drills
+TEST_STAGES := lint unit doctest browser field drills zensical
 JOBS ?= 4
 # Run a stage's command, then print "[stage] N s"; the stage's exit status is kept.
 timed = @t0=$$(date +%s); $(1); s=$$?; echo "[$@] $$(( $$(date +%s) - t0 )) s"; exit $$s
@@ -42,14 +43,33 @@ $(REPO_PATH): $(STAMP)
 serve: $(READY)
 	$(BIN)/mkdocs serve --strict --dev-addr $(SERVE_ADDR) --livereload
 
-test: $(READY)
+# The edit loop (README): lint, the unit tests but the slow ones (they build the whole site:
+# the build stage does), the doc tests and the strict build, two at a time on two cores.
+CHECK_STAGES := lint quick doctest build
+check: $(READY)
+	@t0=$$(date +%s); $(MAKE) --no-print-directory -j2 --output-sync=target \
+		$(CHECK_STAGES) && echo "make check: all checks passed in $$(( $$(date +%s) - t0 )) s"
+
+quick: $(READY)
+	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" tests \
+		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
+
+# What pip cannot install (Debian's chromium and redis-server): installed when this user may
+# (root, or sudo without a password), otherwise one command to run, before any test.
+.PHONY: system-deps
+system-deps:
+	@sh tools/system_deps.sh
+
+test: system-deps $(READY)
 	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
 		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
+# Import, dependency and type policies are in pyproject.toml ([tool.importlinter],
+# [tool.deptry], [tool.mypy]).
 lint: $(READY)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/actionlint .github/workflows/*.yml
+	$(call timed,$(BIN)/ruff check . && $(BIN)/ruff format --check . \
+		&& $(BIN)/actionlint .github/workflows/*.yml && $(BIN)/lint-imports \
+		&& NO_COLOR=1 $(BIN)/deptry korrigo_sentry && $(BIN)/mypy)
 
 # --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
 # worker; test_links checks the site `make build` wrote instead of building its own.
@@ -114,8 +134,10 @@ korrigo-check: $(READY)
 		$(BIN)/python -m tools.korrigo_check "$(KORRIGO)"; \
 	fi
 
-zensical: $(READY)
-	$(BIN)/python -m tools.zensical_report
+# The site built by Zensical (the pinned version) against the MkDocs build in $(SITE): a page
+# missing or different fails (tools/zensical_report.py; report in artifacts/).
+zensical: $(READY) build
+	$(call timed,$(BIN)/python -m tools.zensical_report --site $(SITE))
 
 # --- incident drills on a live local stack (drills/README.md) ---------------------------
 # `make drill`: redis-server, Bugsink, the demo under gunicorn and a Celery worker, on
@@ -128,7 +150,7 @@ drill: $(READY)
 drills: $(READY)
 	$(call timed,PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills)
 
-drills-full: $(READY)
+drills-full: system-deps $(READY)
 	KORRIGO_DRILLS=full PYTHONPATH=. $(BIN)/pytest -q -p no:randomly tests/drills
 
 # Re-make docs/assets/drills/*.png (the Verify page's "What you should see") from a drill.
@@ -137,5 +159,5 @@ drill-screenshots: $(READY)
 		tests/drills/test_screenshots.py
 
 clean:
-	rm -rf site $(VENV) .pytest_cache .ruff_cache
+	rm -rf site $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache
 	find . -name __pycache__ -not -path './.venv/*' -not -path './.cache/*' -prune -exec rm -rf {} +

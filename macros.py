@@ -9,6 +9,7 @@ Variables, filters and macros are listed in `define_env`; the README shows how t
 
 from __future__ import annotations
 
+import functools
 import json
 import linecache
 import logging
@@ -45,7 +46,7 @@ from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall import facts as product_facts
-from korrigo_sentry.oncall import runbooks, where
+from korrigo_sentry.oncall import front_matter, runbooks, where
 from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
@@ -156,6 +157,14 @@ def doctor_checks() -> list[tuple[str, str]]:
     return [tuple(check) for check in build_cache.cached("doctor-checks", compute)]
 
 
+def test_commit_sha() -> str:
+    """The commit the doc examples report (korrigo_sentry.testing, which imports the SDK,
+    Django and Celery: cached, so that a warm build does not pay for those imports)."""
+    return build_cache.cached(
+        "test-commit", lambda: import_module("korrigo_sentry.testing").TEST_COMMIT_SHA
+    )
+
+
 def denylist() -> list[str]:
     """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
     return build_cache.cached(
@@ -245,14 +254,13 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "env_vars": dict(settings.ENV_VARS),
         "release_prefix": settings.RELEASE_PREFIX,
         # The release every doc example and panel reports (a fixed commit, issue 12).
-        "test_release": settings.RELEASE_PREFIX
-        + import_module("korrigo_sentry.testing").TEST_COMMIT_SHA,
+        "test_release": settings.RELEASE_PREFIX + test_commit_sha(),
         "release": git_release(root),
         "sdk_version": metadata.version("sentry-sdk"),
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
         "sdk_pin_settings": settings.SDK_PIN,
         "doctor_checks": doctor_checks(),
-        "pricing_page": product_facts.pricing_page(),
+        "pricing_page": build_cache.cached("pricing-page", product_facts.pricing_page),
         "alerts": load_rules(),
         "monitors": load_monitors(),
         "cron_monitors": load_file().cron_monitors,  # adopted or not, and why (alerts.yaml)
@@ -429,6 +437,11 @@ class Block(NamedTuple):
 
 def python_blocks(markdown: str) -> list[Block]:
     """The page's python fences, read with the parser the doc tests use (tabs included)."""
+    return list(_python_blocks(markdown))
+
+
+@functools.lru_cache(maxsize=64)  # a page with N panels is parsed once, not N times
+def _python_blocks(markdown: str) -> tuple[Block, ...]:
     blocks: list[Block] = []
     for token in page_parser().parse(markdown):
         if token.type != "fence":
@@ -437,7 +450,7 @@ def python_blocks(markdown: str) -> list[Block]:
         language = info[0].lstrip(".") if info else ""
         if language in ("python", "py", "python3") and "notest" not in info:
             blocks.append(Block(code=token.content, continuation="continuation" in info))
-    return blocks
+    return tuple(blocks)
 
 
 def block_code(markdown: str, number: int) -> str:
@@ -682,13 +695,16 @@ def define_layout_macros(env: Any) -> None:
 
     def runbook_header(slug: str = "") -> str:
         """The runbook's header; `slug` names the runbook when another page shows it."""
-        meta: Mapping[str, Any] | None = None
-        if not slug:
-            slug = posixpath.splitext(posixpath.basename(page_path(env)))[0]
-            meta = getattr(env.page, "meta", None)  # mkdocs: the page's front matter
-        if slug and not meta:  # another page (printable), or a port without page.meta
-            meta = runbooks.get_runbook(slug).meta
-        return runbook_layout.header(slug, meta)
+        if slug:  # another page (the printable one) shows runbook `slug`: its file's
+            return runbook_layout.header(slug, runbooks.get_runbook(slug).front)
+        here = page_path(env)
+        slug = posixpath.splitext(posixpath.basename(here))[0]
+        meta = getattr(env.page, "meta", None)  # the builder's reading of the front matter
+        if not meta:  # a port without page.meta
+            return runbook_layout.header(slug, runbooks.get_runbook(slug).front)
+        # MkDocs hands `last_reviewed` over as a date, Zensical as a string: the model
+        # reads both the same way.
+        return runbook_layout.header(slug, front_matter.from_builder(meta, here))
 
     def paged_start() -> str:
         """Alert -> runbook table and the symptom runbooks, linked from the page."""
@@ -698,7 +714,7 @@ def define_layout_macros(env: Any) -> None:
         """The header's first command, inline, with where it runs (issue 23: a Verification
         step names the host, the checkout and the container, never a bare command)."""
         slug = slug or posixpath.splitext(posixpath.basename(page_path(env)))[0]
-        command = runbook_layout.first_command(slug, runbooks.get_runbook(slug).meta)
+        command = runbook_layout.first_command(slug, runbooks.get_runbook(slug).front)
         return f"`{command}`, on the server from the Korrigo checkout,"
 
     env.macro(runbook_header)

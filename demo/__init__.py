@@ -1,5 +1,8 @@
 """A minimal Korrigo: the Django app the handbook's examples and tests run against.
 
+For the tests, the pages' doc blocks and the drills; not shipped, never imported by
+`korrigo_sentry`.
+
 Django is configured in code (no settings module), the database is SQLite in memory, Redis
 is fakeredis and Celery runs tasks eagerly, so everything runs in one process with no
 server. Requests go through Django's real WSGI handler, the entry point Sentry's Django

@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Mapping
 from typing import Any
 
 from handbook import oncall_markdown
+from korrigo_sentry.oncall.front_matter import FrontMatter
 from korrigo_sentry.oncall.where import OnCall, oncall
 
 #: The compose-free form of the first command: the runbook command of the package.
 FIRST_COMMAND = "python -m korrigo_sentry runbook {slug}"
-#: Front matter keys the header reads, besides `severity`, `owner` and `last_reviewed`.
-RUNS_IN = "runs_in"
-SEARCH_PHRASES = "tags"  # Material's search indexes page.meta.tags (boost 1e6)
+# The `tags` of the front matter are the phrases people search for: Material's search
+# indexes page.meta.tags (boost 1e6), and the header shows them.
 
 
-def first_command(slug: str, meta: Mapping[str, Any], where: OnCall | None = None) -> str:
+def first_command(slug: str, front: FrontMatter, where: OnCall | None = None) -> str:
     """The one line a paged engineer types first: every quick check, in the right container."""
     where = where or oncall()
-    return where.exec_in(str(meta[RUNS_IN]), FIRST_COMMAND.format(slug=slug))
+    return where.exec_in(front.runs_in, FIRST_COMMAND.format(slug=slug))
 
 
 def review_note(reviewed: dt.date, today: dt.date, where: OnCall | None = None) -> str:
@@ -43,19 +42,19 @@ def review_note(reviewed: dt.date, today: dt.date, where: OnCall | None = None) 
 
 
 def header(
-    slug: str, meta: Mapping[str, Any], today: dt.date | None = None, where: OnCall | None = None
+    slug: str, front: FrontMatter, today: dt.date | None = None, where: OnCall | None = None
 ) -> str:
     """The header's Markdown (md_in_html), for the page `runbooks/<slug>.md`."""
     where = where or oncall()
     today = today or dt.date.today()
-    place = where.place(str(meta[RUNS_IN]))
+    place = where.place(front.runs_in)
     shell = where.exec_in(place.id, place.open) if place.open else ""
-    phrases = ", ".join(str(p) for p in meta.get(SEARCH_PHRASES, ()))
+    phrases = ", ".join(front.tags)
     lines = [
         '<div class="korrigo-runbook-header" markdown>',
         "",
-        f"**Severity** {meta['severity']} · **Owner** {meta['owner']} · "
-        f"**Last reviewed** {review_note(meta['last_reviewed'], today, where)}",
+        f"**Severity** {front.severity} · **Owner** {front.owner} · "
+        f"**Last reviewed** {review_note(front.last_reviewed, today, where)}",
         "",
         f"**First command**, in a terminal on the host: every quick check below, run in the "
         f"`{place.service}` container.",
@@ -65,7 +64,7 @@ def header(
         oncall_markdown.where_to_run(place.id),
         "",
         "```bash",
-        first_command(slug, meta, where),
+        first_command(slug, front, where),
         "```",
         "",
     ]
@@ -95,6 +94,6 @@ def paged_block(here: str, rules: list[Any], books: list[Any]) -> str:
     symptoms = [
         f"[{book.title}]({posixpath.relpath(f'runbooks/{book.slug}.md', base)})"
         for book in books
-        if "alert" not in book.meta
+        if not book.front.alert
     ]
     return "\n".join(rows) + "\n\nNo alert, but something is wrong: " + " · ".join(symptoms) + "."

@@ -1,5 +1,9 @@
 """Korrigo's Sentry configuration: `init_sentry()` is what Korrigo's settings call.
 
+For Korrigo itself: this package (the wheel) runs inside its web and worker processes.
+The subpackages say who they are for: `cli` and `oncall`/`alerts` for on-call,
+`testing` for test suites; the other modules here are the runtime.
+
 Names load on first use, so `import korrigo_sentry.settings` (macros.py, the CLI's help)
 does not pay for importing Django, Celery and the SDK's integrations.
 """

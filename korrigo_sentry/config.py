@@ -208,7 +208,7 @@ class _Reporter:
         self.strict, self.log = strict, log
         self.problems: dict[str, ConfigError] = {}
 
-    def value(self, parse, env, *args):  # type: ignore[no-untyped-def]
+    def value(self, parse, env, *args):
         try:
             return parse(env, *args)
         except _Fallback as fallback:

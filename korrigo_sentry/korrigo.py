@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from korrigo_sentry.oncall.yaml_models import load
+from korrigo_sentry.yaml_model import load_model
 
 KORRIGO_YAML = Path(__file__).resolve().parent / "data" / "korrigo.yaml"
 REPO = "cyranoaladin/Korrigo"
@@ -166,7 +166,7 @@ class Korrigo(BaseModel):
 
 def read(path: Path = KORRIGO_YAML) -> Korrigo:
     """Parse korrigo.yaml (DataFileError naming file, line and field when it is wrong)."""
-    return load(path, Korrigo)
+    return load_model(path, Korrigo)
 
 
 @cache

@@ -90,8 +90,11 @@ def test_other_environment_variables_keep_the_key(
     "library", ["sentry-sdk", "sentry-relay", "Django", "mkdocs-macros-plugin"]
 )
 def test_a_library_upgrade_changes_the_key(
-    root: Path, library: str, monkeypatch: pytest.MonkeyPatch
+    root: Path, library: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
     before = build_cache.fingerprint()
     real = build_cache.metadata.version
 
@@ -99,7 +102,25 @@ def test_a_library_upgrade_changes_the_key(
         return "99.0.0" if name == library else real(name)
 
     monkeypatch.setattr(build_cache.metadata, "version", upgraded)
+    (site / f"{library}-99.0.0.dist-info").mkdir()  # what pip leaves in the directory
     assert build_cache.fingerprint() != before
+
+
+def test_versions_are_looked_up_again_only_when_a_path_directory_changes(
+    root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    build_cache.fingerprint()
+    looked_up: list[str] = []
+    real = build_cache.metadata.version
+    monkeypatch.setattr(build_cache.metadata, "version", lambda n: looked_up.append(n) or real(n))
+    build_cache.fingerprint()
+    assert looked_up == []
+    (site / "new-1.0.dist-info").mkdir()
+    build_cache.fingerprint()
+    assert looked_up == list(build_cache.LIBRARIES)
 
 
 def _counting(values: list[str]) -> Callable[[], str]:

@@ -196,6 +196,7 @@ def test_run_checks_restores_the_previous_sdk_client(sentry: Any) -> None:
     assert sentry.events
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_python_dash_m_entry_point(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     completed = subprocess.run(
@@ -403,6 +404,7 @@ def test_integrations_check_fails_when_a_package_is_missing(tmp_path: Path) -> N
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missing(
     tmp_path: Path,
 ) -> None:

@@ -46,6 +46,7 @@ def test_sampler_returns_the_environment_rate(sentry_init: Any, environment: str
     assert sampler(sampling_context("/exams/1/")) == TRACES_SAMPLE_RATES[environment]
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_production_traces_its_rate_of_requests(sentry_init: Any) -> None:
     sentry = sentry_init(environ=environ(PRODUCTION))
     demo.reset()

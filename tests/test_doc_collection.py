@@ -40,6 +40,7 @@ def test_handbook_has_python_blocks() -> None:
     assert len(python_fences()) >= 20
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_every_python_fence_is_collected(collected: Counter[str]) -> None:
     expected = Counter(str(f.path.relative_to(ROOT)) for f in python_fences())
     assert collected == expected

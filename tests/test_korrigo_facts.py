@@ -13,7 +13,7 @@ import pytest
 from korrigo_sentry import settings
 from korrigo_sentry.korrigo import KORRIGO_YAML, korrigo, read
 from korrigo_sentry.oncall import where
-from korrigo_sentry.oncall.yaml_models import DataFileError
+from korrigo_sentry.yaml_model import DataFileError
 from tools import facts_check, korrigo_facts_check
 
 COMMIT = "45872b49ce95878f8150be898733afa37335c919"
@@ -78,7 +78,7 @@ def test_a_bad_commit_in_a_source_names_file_line_and_field(tmp_path: Path) -> N
     with pytest.raises(DataFileError) as caught:
         read(copy)
     line = _line_of(copy, "blob/main/backend/core/celery.py")
-    assert str(caught.value).startswith(f"{copy}, line {line}, field celery.source: ")
+    assert str(caught.value).startswith(f"{copy} line {line}, field celery.source: ")
     assert "40-hex commit" in str(caught.value)
 
 

@@ -13,7 +13,7 @@ import pytest
 from korrigo_sentry.cli import main
 from korrigo_sentry.lint.fields import read
 from korrigo_sentry.lint.messages import check_source
-from korrigo_sentry.oncall.yaml_models import DataFileError
+from korrigo_sentry.yaml_model import DataFileError
 
 RESEARCH_BACKEND = Path("/work/research/korrigo/checkout/backend")
 

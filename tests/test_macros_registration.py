@@ -7,6 +7,7 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 
 from __future__ import annotations
 
+import datetime as dt
 import linecache
 import posixpath
 import subprocess
@@ -535,36 +536,58 @@ def layout_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     return calls
 
 
-#: Front matter a page hands over itself (mkdocs' page.meta), unlike the runbook file's.
-PAGE_META = {"alert": "critical-errors", "severity": "critical", "owner": "the page itself"}
+#: Front matter a page hands over itself, as each builder reads it: MkDocs' YAML loader
+#: makes `last_reviewed` a date, Zensical's a string.
+MKDOCS_META = {
+    "alert": "critical-errors",
+    "severity": "critical",
+    "owner": "the page itself",
+    "last_reviewed": dt.date(2026, 11, 29),
+    "runs_in": "backend",
+    "tags": ["critical"],
+}
+ZENSICAL_META = {**MKDOCS_META, "last_reviewed": "2026-11-29"}
 
 
-def test_a_runbook_header_reads_its_pages_front_matter(
-    tmp_path: Path, layout_calls: list[tuple[Any, ...]]
+@pytest.mark.parametrize("meta", [MKDOCS_META, ZENSICAL_META], ids=["mkdocs", "zensical"])
+def test_a_runbook_header_reads_its_pages_front_matter_whatever_the_builder(
+    tmp_path: Path, layout_calls: list[tuple[Any, ...]], meta: dict[str, Any]
 ) -> None:
     page = SimpleNamespace(file=SimpleNamespace(src_uri="runbooks/critical-errors.md"))
-    page.meta = PAGE_META
+    page.meta = meta
     _env(tmp_path, page=page).macros["runbook_header"]()
-    assert layout_calls == [("header", "critical-errors", PAGE_META)]
+    [(kind, slug, front)] = layout_calls
+    assert (kind, slug, front.owner) == ("header", "critical-errors", "the page itself")
+    assert front.last_reviewed == dt.date(2026, 11, 29)
+    assert front.tags == ("critical",)
+
+
+def test_a_wrong_front_matter_from_the_builder_names_the_page_and_field(tmp_path: Path) -> None:
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="runbooks/critical-errors.md"))
+    page.meta = {**ZENSICAL_META, "last_reviewed": "29/11/2026"}
+    with pytest.raises(ValueError, match=r"^runbooks/critical-errors.md, field last_reviewed: "):
+        _env(tmp_path, page=page).macros["runbook_header"]()
 
 
 def test_a_runbook_header_without_page_meta_reads_the_runbook_file(
     tmp_path: Path, layout_calls: list[tuple[Any, ...]]
 ) -> None:
-    """Zensical's page has no `meta`; another page names the runbook by its slug."""
+    """A port without `page.meta`; another page names the runbook by its slug."""
     page = SimpleNamespace(path="runbooks/critical-errors.md")  # no `file`, no `meta`
     (tmp_path / "docs" / "runbooks").mkdir(parents=True)
     header = _env(tmp_path, markdown=None, page=page).macros["runbook_header"]
     header()
     other = _mkdocs_page("runbooks/printable.md")
-    other.meta = PAGE_META
+    other.meta = MKDOCS_META
     _env(tmp_path, page=other).macros["runbook_header"]("high-error-rate")
-    assert layout_calls == [
-        ("header", "critical-errors", _front_matter("critical-errors")),
-        ("header", "high-error-rate", _front_matter("high-error-rate")),
+    calls = layout_calls
+    assert [(kind, slug) for kind, slug, _ in calls] == [
+        ("header", "critical-errors"),
+        ("header", "high-error-rate"),
     ]
-    assert layout_calls[0][2]["alert"] == "critical-errors"
-    assert layout_calls[1][2]["alert"] == "high-error-rate"  # not the page's own
+    for _, slug, front in calls:  # the file's own front matter, not the page's
+        raw = _front_matter(slug)
+        assert front.model_dump(exclude_none=True) == {**raw, "tags": tuple(raw["tags"])}
 
 
 def _front_matter(slug: str) -> dict[str, Any]:

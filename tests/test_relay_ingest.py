@@ -70,6 +70,7 @@ def test_relay_off_is_the_plain_fake() -> None:
     assert unreported_violations() == []
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_a_violation_nobody_reads_fails_the_test_at_teardown(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -68,8 +68,8 @@ def test_a_check_reports_what_the_block_printed_and_runs_the_page_code(
 ) -> None:
     page = tmp_path / "probe.md"
     page.write_text(
-        "---\nsymptom: a probe\nseverity: low\nowner: tests\nlast_reviewed: 2026-01-01\n---\n"
-        "# Probe\n\n## Quick checks (first five minutes)\n\n**First.**\n\n"
+        "---\nsymptom: a probe\nseverity: low\nowner: tests\nlast_reviewed: 2026-01-01\n"
+        "runs_in: backend\n---\n# Probe\n\n## Quick checks (first five minutes)\n\n**First.**\n\n"
         '```python\nprint("first ran")\n```\n\nExpected: it runs.\n\n**Second.**\n\n'
         '```python\nassert 1 == 2, "second is broken"\n```\n\nExpected: never.\n\n'
         "If not: read [the part about it](#probe).\n\n## Diagnosis\n"
@@ -103,7 +103,8 @@ def test_next_step_links_become_site_urls(link: str, path: str) -> None:
 def test_an_error_in_a_check_points_at_the_page_line(tmp_path: Path) -> None:
     page = tmp_path / "broken.md"
     page.write_text(
-        "---\nsymptom: x\nseverity: low\nowner: t\nlast_reviewed: 2026-01-01\n---\n# B\n\n"
+        "---\nsymptom: x\nseverity: low\nowner: t\nlast_reviewed: 2026-01-01\nruns_in: host\n---\n"
+        "# B\n\n"
         "## Quick checks (first five minutes)\n\n**Boom.**\n\n```python\nx = 1\n1 / 0\n```\n\n"
         "Expected: nothing.\n"
     )
@@ -121,6 +122,7 @@ def test_an_unknown_slug_names_the_known_ones(capsys: pytest.CaptureFixture[str]
     assert BOOKS[0].slug in err
 
 
+@pytest.mark.slow  # make check leaves it to make test
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:
     slug = "sentry-not-capturing-errors"
     text, status = transcript(slug)

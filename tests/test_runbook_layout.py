@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from handbook import runbook_layout
-from korrigo_sentry.oncall import runbooks
+from korrigo_sentry.oncall import runbooks, where
+from korrigo_sentry.oncall.front_matter import FrontMatter
 from korrigo_sentry.oncall.markdown import page_parser
 from korrigo_sentry.oncall.where import oncall
 from tests.doc_sources import markdown_files
@@ -74,9 +75,9 @@ def test_pages_do_use_compose_commands() -> None:
 
 @pytest.mark.parametrize("book", BOOKS, ids=IDS)
 def test_front_matter_says_where_and_what_people_search(book: runbooks.Runbook) -> None:
-    place = oncall().place(book.meta["runs_in"])
+    place = oncall().place(book.front.runs_in)
     assert place.service, "quick checks run in a container"
-    phrases = book.meta["tags"]
+    phrases = book.front.tags
     assert len(phrases) >= 3
     assert all(isinstance(p, str) and p.strip() for p in phrases)
 
@@ -85,7 +86,7 @@ def test_front_matter_says_where_and_what_people_search(book: runbooks.Runbook) 
 def test_quick_checks_show_runnable_code_and_keep_assertions_for_ci(
     book: runbooks.Runbook,
 ) -> None:
-    label = oncall().place(book.meta["runs_in"]).label
+    label = oncall().place(book.front.runs_in).label
     for check in book.checks:
         visible = [type(n).__name__ for n in ast.walk(ast.parse(check.code))]
         assert "Assert" not in visible, f"line {check.line}: an assert a reader would copy"
@@ -119,7 +120,7 @@ severity: low
 owner: nobody
 last_reviewed: 2026-01-01
 runs_in: backend
-search_phrases: [a, b, c]
+tags: [a, b, c]
 ---
 
 # A test page
@@ -178,13 +179,14 @@ def test_the_printed_runbook_has_no_ci_check(book: runbooks.Runbook) -> None:
         assert check.ci_check.strip() not in printed
 
 
-META = {
-    "severity": "high",
-    "owner": "backend on-call",
-    "last_reviewed": dt.date(2026, 1, 10),
-    "runs_in": "worker",
-    "tags": ["celery", "tasks stuck"],
-}
+META = FrontMatter(
+    symptom="Celery tasks fail",
+    severity="high",
+    owner="backend on-call",
+    last_reviewed=dt.date(2026, 1, 10),
+    runs_in="worker",
+    tags=("celery", "tasks stuck"),
+)
 
 
 def test_the_header_holds_what_a_paged_engineer_needs_first() -> None:
@@ -206,7 +208,7 @@ def test_the_header_holds_what_a_paged_engineer_needs_first() -> None:
 def test_the_review_is_flagged_once_older_than_the_period() -> None:
     period = oncall().review_period_days
     assert 30 <= period <= 366
-    reviewed = META["last_reviewed"]
+    reviewed = META.last_reviewed
     due = runbook_layout.header("x", META, reviewed + dt.timedelta(days=period))
     late = runbook_layout.header("x", META, reviewed + dt.timedelta(days=period + 1))
     assert "review overdue" not in due
@@ -215,4 +217,20 @@ def test_the_review_is_flagged_once_older_than_the_period() -> None:
 
 def test_an_unknown_place_names_the_known_ones() -> None:
     with pytest.raises(ValueError, match=r"unknown place 'db'.*backend, worker"):
-        runbook_layout.header("x", {**META, "runs_in": "db"}, dt.date(2026, 1, 11))
+        FrontMatter(**{**META.model_dump(), "runs_in": "db"})
+
+
+def test_a_wrong_front_matter_names_the_page_line_and_field(tmp_path: Path) -> None:
+    page = tmp_path / "test-page.md"
+    page.write_text(RUNBOOK.replace("last_reviewed: 2026-01-01", "last_reviewed: last week"))
+    with pytest.raises(runbooks.RunbookError, match=r"test-page.md line 5, field last_reviewed: "):
+        runbooks.parse(page)
+
+
+def test_a_wrong_oncall_yaml_names_the_line_and_field(tmp_path: Path) -> None:
+    text = where.ONCALL_YAML.read_text(encoding="utf-8")
+    broken = tmp_path / "oncall.yaml"
+    broken.write_text(text.replace("    role: worker\n", "    role: [worker]\n"))
+    line = broken.read_text().splitlines().index("    role: [worker]") + 1
+    with pytest.raises(ValueError, match=rf"oncall.yaml line {line}, field places.worker.role"):
+        where.read(broken)

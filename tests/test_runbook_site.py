@@ -159,5 +159,5 @@ def test_search_indexes_each_runbooks_phrases_and_skips_the_printable_page(site:
     index = json.loads((site.site / "search" / "search_index.json").read_text(encoding="utf-8"))
     docs = {doc["location"]: doc for doc in index["docs"]}
     for book in BOOKS:
-        assert docs[f"runbooks/{book.slug}/"].get("tags") == book.meta["tags"]
+        assert docs[f"runbooks/{book.slug}/"].get("tags") == list(book.front.tags)
     assert not [location for location in docs if location.startswith("runbooks/print/")]

@@ -38,7 +38,8 @@ def test_the_site_lists_alert_runbooks_before_symptom_runbooks() -> None:
 
 def _page(directory: Path, name: str, subject: str, title: str) -> None:
     (directory / f"{name}.md").write_text(
-        f"---\n{subject}\nseverity: high\nowner: backend on-call\n---\n\n# {title}\n",
+        f"---\n{subject}\nseverity: high\nowner: backend on-call\nlast_reviewed: 2026-11-29\n"
+        f"runs_in: backend\n---\n\n# {title}\n",
         encoding="utf-8",
     )
 

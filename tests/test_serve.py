@@ -24,6 +24,9 @@ from korrigo_sentry.oncall import runbooks
 from tests.doc_sources import ROOT
 from tests.test_site_support import copy_repo
 
+# Serves and rebuilds the whole site: make check leaves it to make test.
+pytestmark = pytest.mark.slow
+
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 START_TIMEOUT = 180  # seconds: the first build runs the pages' examples
 RELOAD_TIMEOUT = 120  # seconds: a save triggers a rebuild of the whole site

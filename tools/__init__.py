@@ -1,4 +1,5 @@
-"""Maintainers' tools run by hand or weekly in CI (`make facts-check`, `make zensical`).
+"""Maintainers' tools: `make facts-check` (by hand, weekly in CI), `make zensical` (a stage
+of `make test`) and `system_deps.sh` (what `make test` installs that pip cannot).
 
-Not shipped in the wheel and not part of a page build.
+For the people who maintain the handbook; not shipped in the wheel, not part of a page build.
 """

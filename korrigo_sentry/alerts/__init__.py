@@ -1,4 +1,8 @@
-"""Korrigo's monitors and alerts: loaded from YAML, exported to Sentry, evaluated locally."""
+"""Korrigo's monitors and alerts: loaded from YAML, exported to Sentry, evaluated locally.
+
+For on-call and whoever tunes the alerts: the CLI (`alerts validate`, `alerts export`), the
+site's tables and the drills read the rules through this package.
+"""
 
 from korrigo_sentry.alerts.rules import (
     AlertAction,

@@ -131,6 +131,7 @@ def _matches(rule: AlertRule, item: Item, environment: bool) -> bool:
             f"{rule.query!r} (supported: {', '.join(repr(q) for q in SUPPORTED_QUERIES)})"
         )
     kind = event_type(item)
+    wanted: tuple[str, ...]
     if isinstance(monitor, MetricMonitor):
         wanted = {"errors": ("error",), "spans": ("transaction",)}[monitor.dataset]
     else:  # the error monitor: every event that is not a transaction becomes an issue
@@ -295,6 +296,7 @@ def metric_notifications(
         value = aggregate(rule, inside)
         if value is None:  # no request in the window: no data, no change
             continue
+        new: str
         if value > monitor.above:
             new = monitor.priority
         elif value <= monitor.resolve_at_or_below:

@@ -257,7 +257,7 @@ def metric_payload(monitor: MetricMonitor, dest: Destination, description: str) 
 def uptime_payload(monitor: UptimeMonitor, dest: Destination, description: str) -> dict[str, Any]:
     """An uptime monitor (`type: uptime_domain_failure`). Failure and recovery thresholds
     are left to Sentry's defaults (their field names were not found in the versions read)."""
-    payload = {
+    payload: dict[str, Any] = {
         "name": monitor.name,
         "type": "uptime_domain_failure",
         "projectId": project_id(dest),

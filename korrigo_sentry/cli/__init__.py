@@ -1,5 +1,8 @@
 """`python -m korrigo_sentry`: one argparse front door, one module per subcommand.
 
+For on-call engineers, in a terminal of a backend container (doctor, send-test, runbook,
+alerts). The command layer: it calls `oncall` and `alerts`; nothing calls it.
+
 Each module in `korrigo_sentry.cli` exposes `register(subparsers)`, which adds its
 parser and sets `func(args) -> int` as the default. The exit status is what `func` returns.
 Command modules import the SDK, Django and Celery only when they run, so `--help` is quick.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from korrigo_sentry.oncall.yaml_models import load
+from korrigo_sentry.yaml_model import load_model
 
 PERSONAL_FIELDS_YAML = Path(__file__).resolve().parent.parent / "data" / "personal_fields.yaml"
 
@@ -39,7 +39,7 @@ class PersonalFields(BaseModel):
 
 def read(path: Path = PERSONAL_FIELDS_YAML) -> PersonalFields:
     """Parse personal_fields.yaml (DataFileError naming file, line and field)."""
-    return load(path, PersonalFields)
+    return load_model(path, PersonalFields)
 
 
 @cache

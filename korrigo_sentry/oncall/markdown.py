@@ -43,7 +43,7 @@ def _tabbed(state: StateBlock, start_line: int, end_line: int, silent: bool) -> 
         next_line += 1
 
     old_parent, old_max, old_indent = state.parentType, state.lineMax, state.blkIndent
-    state.parentType = "tabbed"  # type: ignore[assignment]
+    state.parentType = "tabbed"
     state.lineMax = next_line
     state.blkIndent = body_indent
 

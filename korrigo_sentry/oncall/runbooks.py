@@ -17,15 +17,14 @@ import functools
 import io
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import redirect_stdout
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-import yaml
-
-from korrigo_sentry.oncall import package_data
+from korrigo_sentry.oncall import front_matter, package_data
+from korrigo_sentry.oncall.front_matter import FrontMatter
 from korrigo_sentry.oncall.markdown import page_parser
 from korrigo_sentry.oncall.where import oncall
 
@@ -46,7 +45,6 @@ SECTIONS: tuple[str, ...] = (
     "Related",
 )
 QUICK_CHECKS = SECTIONS[2]
-FRONT_MATTER_KEYS = ("severity", "owner", "last_reviewed", "runs_in", "tags")
 #: The title of the collapsed block that holds a quick check's assertions (issue 13): the
 #: reader copies the visible block, CI and the runbook command run both.
 CI_CHECK_TITLE = "How CI checks this step"
@@ -79,7 +77,7 @@ class Runbook:
     slug: str
     path: Path
     title: str
-    meta: Mapping[str, Any]
+    front: FrontMatter
     sections: tuple[str, ...]
     checks: tuple[QuickCheck, ...] = field(default_factory=tuple)
 
@@ -91,9 +89,7 @@ class Runbook:
     @property
     def subject(self) -> str:
         """`alert: <id>` or `symptom: <text>`."""
-        if "alert" in self.meta:
-            return f"alert: {self.meta['alert']}"
-        return f"symptom: {self.meta.get('symptom', '')}"
+        return self.front.subject
 
 
 # --- site URLs ----------------------------------------------------------------------------
@@ -160,14 +156,17 @@ def parse(path: Path) -> Runbook:
 def _parse(path: Path, mtime_ns: int) -> Runbook:
     text = path.read_text(encoding="utf-8")
     tokens = page_parser().parse(text)
-    meta: dict[str, Any] = {}
+    front: FrontMatter | None = None
     title = ""
     sections: list[str] = []
     checks: list[QuickCheck] = []
     paragraph = ""
     for index, token in enumerate(tokens):
         if token.type == "front_matter":
-            meta = yaml.safe_load(token.content) or {}
+            try:
+                front = front_matter.read(token.content, path)
+            except ValueError as exc:
+                raise RunbookError(str(exc)) from None
         elif token.type == "heading_open":
             heading = tokens[index + 1].content.strip()
             if token.tag == "h1" and not title:
@@ -200,7 +199,9 @@ def _parse(path: Path, mtime_ns: int) -> Runbook:
                 )
             elif checks and "continuation" in options and _in_ci_check(tokens, index):
                 checks[-1] = replace(checks[-1], ci_check=token.content, ci_line=token.map[0] + 2)
-    return Runbook(path.stem, path, title, meta, tuple(sections), tuple(checks))
+    if front is None:
+        raise RunbookError(f"{path}: no front matter; start the page as runbooks/_template.md does")
+    return Runbook(path.stem, path, title, front, tuple(sections), tuple(checks))
 
 
 _TITLE = re.compile(r'title="([^"]*)"')
@@ -245,8 +246,8 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
 def load_runbooks(directory: Path = RUNBOOK_DIR) -> list[Runbook]:
     """Every runbook, alerts first (in alerts.yaml order), then symptoms by title."""
     books = [parse(p) for p in runbook_paths(directory)]
-    alerts = [b for b in books if "alert" in b.meta]
-    symptoms = sorted((b for b in books if "alert" not in b.meta), key=lambda b: b.title)
+    alerts = [b for b in books if b.front.alert]
+    symptoms = sorted((b for b in books if not b.front.alert), key=lambda b: b.title)
     return alerts + symptoms
 
 
@@ -341,7 +342,7 @@ def list_table(directory: Path = RUNBOOK_DIR) -> str:
     for book in load_runbooks(directory):
         subject = book.subject.replace("|", "\\|")
         link = f"[{book.title}]({book.slug}.md)"
-        rows.append(f"| {link} | {subject} | {book.meta['severity']} | {book.meta['owner']} |")
+        rows.append(f"| {link} | {subject} | {book.front.severity} | {book.front.owner} |")
     return "\n".join(rows)
 
 
@@ -370,6 +371,7 @@ def printable_page(book: Runbook) -> str:
     return "\n".join(out).strip() + "\n"
 
 
+@functools.lru_cache(maxsize=64)  # the printable page asks for every runbook on each build
 def without_ci_checks(text: str) -> str:
     """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
     titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints.

@@ -1,5 +1,8 @@
 """Nothing personal leaves Korrigo: one pipeline over every part of every envelope.
 
+Runs inside Korrigo (installed by `init_sentry()` as the SDK's hooks); for whoever changes
+what may be sent. Its rules are listed on the Privacy page.
+
 Where each part is scrubbed, and why there:
 
 - `before_send` / `before_send_transaction` (`event.scrub_event`): errors, messages and

@@ -122,7 +122,8 @@ _SCALARS = frozenset({int, float, bool, type(None)})
 
 def _plain(node: Any) -> Any:
     """A str, dict or list subclass as its plain type, so the exact-type dispatch sees it."""
-    for plain in (str, dict, list):
+    plain_types: tuple[type, ...] = (str, dict, list)
+    for plain in plain_types:
         if isinstance(node, plain):
             return plain(node)
     return node

@@ -63,7 +63,7 @@ def _name_of(node: ast.AST) -> str | None:
     return None
 
 
-def _formatted_values(node: ast.AST) -> Iterator[ast.AST]:
+def _formatted_values(node: ast.AST) -> Iterator[ast.expr]:
     """The values a message expression formats in: f-string fields, `%` and `.format()`
     arguments, `+` operands."""
     if isinstance(node, ast.JoinedStr):

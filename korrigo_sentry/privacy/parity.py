@@ -85,7 +85,7 @@ def relay_filter(node: Any, key: str | None = None) -> Any:
 
 
 def _frames(event: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
+    found: list[Any] = []
     for region in ("exception", "threads"):
         for value in (event.get(region) or {}).get("values") or ():
             found += (value.get("stacktrace") or {}).get("frames") or ()

@@ -1,5 +1,8 @@
 """A Sentry transport that keeps what it would have sent, for tests and doc blocks.
 
+For test suites (Korrigo's, and this repository's tests and doc blocks), behind the
+`testing` extra; never imported at run time.
+
 `FakeTransport` is a real `sentry_sdk.transport.Transport`: the SDK builds, scrubs and
 serializes each envelope exactly as for the network, and the fake keeps the bytes.
 `.events` and `.transactions` are parsed back from those bytes, so a test reads the very

@@ -44,8 +44,11 @@ DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
 PARTS = {"desktop": 4, "phone": 2}
 BOOKS = runbooks.load_runbooks()
 RUNBOOK_PAGES = {f"runbooks/{book.slug}/": book.slug for book in BOOKS}
-ALERT_RUNBOOKS = sum(1 for book in BOOKS if "alert" in book.meta)
+ALERT_RUNBOOKS = sum(1 for book in BOOKS if book.front.alert)
 HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
+#: On a phone the search phrases give way to the page (runbooks.css hides them there), so
+#: an urgent runbook's containment box comes a screen sooner.
+PHONE_HEADER_LABELS = ("Severity", "Owner", "Last reviewed")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Visit:
     """What one page showed while it was loaded (and, on a desktop, audited)."""
 
     path: str
+    device: str
     height: int  # the viewport's: the first screen ends there
     status: int
     requests: int
@@ -104,6 +108,7 @@ def _visit_part(
         visits.append(
             Visit(
                 path=path,
+                device=device,
                 height=viewport["height"],
                 status=response.status,
                 requests=len(traffic.requests),
@@ -162,7 +167,10 @@ def _runbook_header_problems(v: Visit) -> list[str]:
     header = v.runbook
     if header is None:
         return ["no runbook header"]
-    found = [f"no {label} in the header" for label in HEADER_LABELS if label not in header["text"]]
+    labels = PHONE_HEADER_LABELS if v.device == "phone" else HEADER_LABELS
+    found = [f"no {label} in the header" for label in labels if label not in header["text"]]
+    if v.device == "phone" and "Also known as" in header["text"]:
+        found.append("the search phrases take room in the header on a phone")
     if f"python -m korrigo_sentry runbook {slug}" not in header["command"]:
         found.append(f"the header's first command is {header['command']!r}")
     elif header["bottom"] > v.height:
@@ -179,7 +187,10 @@ def _start_here_problems(v: Visit) -> list[str]:
     found = []
     if first["heading"] != "Paged? Start here":
         found.append(f"the first section is {first['heading']!r}")
-    if len(first["hrefs"]) != ALERT_RUNBOOKS or not all("/runbooks/" in h for h in first["hrefs"]):
+    # Each alert with a runbook links it; an alert without one yet links the Alerts page.
+    pages = [h for h in first["hrefs"] if "/runbooks/" in h]
+    others = [h for h in first["hrefs"] if "/runbooks/" not in h]
+    if len(pages) != ALERT_RUNBOOKS or not all(h.endswith("/reference/alerts/") for h in others):
         found.append(f"its table links {first['hrefs']}, not the {ALERT_RUNBOOKS} alert runbooks")
     if first["bottom"] > v.height:
         found.append(f"its table ends at {first['bottom']:.0f} px, below the fold")

@@ -134,7 +134,7 @@ def test_a_phone_number_in_an_allowlisted_query_does_not_reach_sentry(
                 "request": {
                     "url": "https://korrigo.example/grades/",
                     "query_string": "exam_id=0612345678&page=2",
-                },  # fmt: skip
+                },
             }
         )
         sentry_sdk.capture_message("grades export failed")

@@ -1,0 +1,74 @@
+"""Load a YAML data file into a pydantic model; an error names the file, the line and the field.
+
+pydantic says which field is wrong (`probe_paths.2.path`) but not where it is in the file:
+the YAML node tree (`yaml.compose`) keeps each value's line, so the field's location is
+looked up there. Written by hand because neither PyYAML nor pydantic joins the two.
+`parse_model` does the same for YAML that sits inside another file (a page's front matter,
+which starts on the page's second line).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class DataFileError(ValueError):
+    """A data file breaks its model: one sentence naming file, line and field."""
+
+
+def load_model(path: Path, model: type[Model]) -> Model:
+    """`path` parsed and validated as `model`; DataFileError naming file, line, field."""
+    return parse_model(path.read_text(encoding="utf-8"), model, path)
+
+
+def parse_model(text: str, model: type[Model], source: Path | str, first_line: int = 1) -> Model:
+    """YAML `text` (found at `first_line` of `source`) validated as `model`."""
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + first_line}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise DataFileError(f"{source}{line}: {problem}; fix the file") from None
+    return validate(data, model, source, node, first_line)
+
+
+def validate(
+    data: Any, model: type[Model], source: Path | str, node: Any = None, first_line: int = 1
+) -> Model:
+    """Already-parsed `data` validated as `model`; `node` (yaml.compose) locates the line."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error["loc"])
+        field = ".".join(str(part) for part in loc) or "(top level)"
+        line = f" line {_line_of(node, loc) + first_line - 1}" if node is not None else ""
+        message = f"{source}{line}, field {field}: {error['msg']}; fix the file"
+        raise DataFileError(message) from None
+
+
+def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the deepest node of `loc` found in the YAML tree."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = [value for key, value in node.value if key.value == str(part)]
+            if not match:
+                return line
+            node = match[0]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
