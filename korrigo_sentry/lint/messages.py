@@ -124,7 +124,8 @@ def check_source(source: str, path: Path, fields: PersonalFields | None = None) 
     findings: list[Finding] = []
     for node in ast.walk(ast.parse(source, filename=str(path))):
         if isinstance(node, ast.Call) and _is_log_call(node) and node.args:
-            args = node.args[1:] if node.func.attr == "log" else node.args  # type: ignore[union-attr]
+            is_log = isinstance(node.func, ast.Attribute) and node.func.attr == "log"
+            args = node.args[1:] if is_log else node.args  # log(level, message, ...)
             if not args:
                 continue
             found = _formatted(args[0])
