@@ -202,6 +202,22 @@ def privacy_rules_table() -> str:
     return _table(("Rule", "Kind", "Matches", "Why"), rows)
 
 
+def envelope_items_table() -> str:
+    """Every envelope item type the pipeline knows, with its decision (issue 21.2)."""
+
+    def compute() -> list[list[str]]:
+        decisions = import_module("korrigo_sentry.privacy.envelope").ITEM_DECISIONS
+        return [[name, d.action, d.how, d.reason] for name, d in decisions.items()]
+
+    words = {"hook": "scrubbed by its hook", "scrub": "scrubbed at the transport",
+             "drop": "dropped", "keep": "kept"}  # fmt: skip
+    rows = [
+        (f"`{name}`", words.get(action, action), how.replace("|", "\\|"), reason)
+        for name, action, how, reason in build_cache.cached("envelope-items", compute)
+    ]
+    return _table(("Item type", "Decision", "How", "Why"), rows)
+
+
 def read_privacy_fuzz(path: Path = PRIVACY_FUZZ_PATH) -> dict[str, Any]:
     """The privacy fuzz's last measured table (written by tests/privacy/test_fuzz.py)."""
     return json.loads(path.read_text(encoding="utf-8"))
@@ -242,6 +258,15 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
         "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
+        # The tag a skeleton event carries when a rule failed (issue 21.1).
+        "scrubbing_failed_tag": "{0.FAILED_TAG}: {0.FAILED_VALUE}".format(
+            import_module("korrigo_sentry.privacy.guard")
+        ),
+        "walk_max_depth": import_module("korrigo_sentry.privacy.event").MAX_DEPTH,
+        # Frame variables: each policy measured (tests/privacy/measure_locals.py, issue 21.3).
+        "frame_locals": json.loads(
+            (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(encoding="utf-8")
+        ),
         "header_allowlist": list(settings.HEADER_ALLOWLIST),
         "query_allowlist": list(settings.QUERY_ALLOWLIST),
         "integrations": dict(settings.INTEGRATIONS),
@@ -659,6 +684,7 @@ def define_env(env: Any) -> None:
         project_scrubbing_rules,  # korrigo_sentry.testing.relay (issue 7)
         privacy_rules_table,  # korrigo_sentry.privacy (issue 11)
         privacy_fuzz_table,  # korrigo_sentry.privacy (issue 11)
+        envelope_items_table,  # korrigo_sentry.privacy.envelope (issue 21)
     ]
     for function in macros:
         env.macro(function)

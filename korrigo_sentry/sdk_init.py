@@ -49,6 +49,8 @@ def sdk_options(config: SentryConfig) -> dict[str, Any]:
         "before_send": privacy.before_send,
         "before_send_transaction": privacy.before_send_transaction,
         "before_breadcrumb": privacy.before_breadcrumb,
+        "before_send_log": privacy.before_send_log,
+        "before_send_metric": privacy.before_send_metric,
     }
 
 
@@ -65,8 +67,15 @@ def init_sentry(
     serving; with `strict=True` it raises `ConfigError` instead.
     """
     config = load_config(environ, dotenv_path=dotenv_path, strict=strict)
-    sentry_sdk.init(**{**sdk_options(config), **overrides})
-    # The envelope (its trace header, its attachment items) is built after before_send:
-    # scrub it again at the transport (facts sdk.envelope_after_before_send, issue 22).
+    options = {**sdk_options(config), **overrides}
+    if options.get("trace_lifecycle") == "stream":
+        # Only then: the SDK warns about `before_send_span` in any other mode.
+        options.setdefault("before_send_span", privacy.before_send_span)
+    # Personal models and uploaded files serialised as `<Student pk=12>` (privacy.models).
+    privacy.models.install()
+    sentry_sdk.init(**options)
+    # The envelope (its trace header, its attachment, session and batch items) is built
+    # after before_send: scrub it again at the transport (facts sdk.envelope_after_before_send,
+    # issue 22; every item type: privacy.envelope.ITEM_DECISIONS).
     privacy.install(sentry_sdk.get_client().transport)
     return config

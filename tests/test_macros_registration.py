@@ -505,7 +505,8 @@ PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 2
                "adopt_changes", "alert_rule", "alerts_table", "cite", "monitors_table",
                "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
                "korrigo_names_table", "paged_start", "plan",
-               "privacy_fuzz_table", "privacy_rules_table", "project_scrubbing_rules",
+               "privacy_fuzz_table", "privacy_rules_table", "envelope_items_table",
+               "project_scrubbing_rules",
                "python_value", "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
                "send_test_outcomes", "ui", "what_sentry_receives"}  # fmt: skip

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import shutil
 import socket
 import socketserver
 import ssl
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -534,8 +536,13 @@ def test_sdk_client_is_restored_afterwards(
 def test_sdk_debug_log_does_not_print_the_key(
     monkeypatch: pytest.MonkeyPatch, capfd: Capture, receiver: Receiver
 ) -> None:
-    # SENTRY_DEBUG=1 turns on the SDK's own log (written to the process's stderr).
+    # SENTRY_DEBUG=1 turns on the SDK's own log (written to the process's stderr). The SDK
+    # binds its handler to the sys.stderr of its import; a runner that imported it with
+    # stderr redirected (mutmut) would hide the log from capfd: point it at this stderr.
     monkeypatch.setenv("SENTRY_DEBUG", "1")
+    for handler in logging.getLogger("sentry_sdk.errors").handlers:
+        if isinstance(handler, logging.StreamHandler):
+            monkeypatch.setattr(handler, "stream", sys.stderr)
 
     status, _, err = send_test(monkeypatch, capfd, receiver.dsn)
 

@@ -52,6 +52,8 @@ DEFAULT_BRANCH = {
 SDK_REPO = "getsentry/sentry-python"
 EXIT_OK, EXIT_DRIFT, EXIT_OFFLINE = 0, 1, 3
 TIMEOUT_SECONDS = 20
+#: Who asks, for the hosts' logs (urllib would send `Python-urllib/3.x`).
+HEADERS = {"User-Agent": "korrigo-facts-check"}
 #: Characters on each side of an excerpt compared between the pinned and the latest file.
 CONTEXT = 120
 
@@ -100,10 +102,10 @@ def latest_url(fact: Fact, base_url: str = DEFAULT_BASE_URL, path: str | None = 
 
 def http_fetch(url: str) -> str:
     """GET `url` as text. Unreachable for network failures, HTTPError for an HTTP answer."""
-    request = urllib.request.Request(url, headers={"User-Agent": "korrigo-facts-check"})
+    request = urllib.request.Request(url, headers=HEADERS)
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.read().decode("utf-8", errors="replace")
+            return response.read().decode(errors="replace")  # UTF-8: the default codec
     except urllib.error.HTTPError:
         raise
     except (urllib.error.URLError, OSError) as exc:

@@ -286,7 +286,7 @@ def run_check(book: Runbook, check: QuickCheck) -> CheckResult:
                     source = "\n" * (line - 1) + code
                     exec(compile(source, str(book.path), "exec"), namespace)
     except AssertionError as exc:
-        return CheckResult(check, False, f"FAILED: {exc or 'assertion failed'}")
+        return CheckResult(check, False, f"FAILED: {str(exc) or 'assertion failed'}")
     except Exception as exc:
         return CheckResult(check, False, f"ERROR: {type(exc).__name__}: {exc}")
     lines = [line for line in printed.getvalue().splitlines() if line.strip()]

@@ -6,8 +6,11 @@ then every string left through the key rules and value detectors, then Relay par
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+
+from sentry_sdk.serializer import serialize
 
 import korrigo_sentry.privacy.parity as parity
 import korrigo_sentry.privacy.places as places
@@ -50,6 +53,7 @@ def filtered(value: object) -> object:
 
 def scrub_event(event: dict[str, Any]) -> dict[str, Any]:
     """Scrub `event` (an error, message or transaction) in place and return it."""
+    _logentry_named_params(event.get("logentry"))
     _user(event)
     _request(event.get("request"))
     name = event.get("transaction")
@@ -66,12 +70,20 @@ def scrub_event(event: dict[str, Any]) -> dict[str, Any]:
         if key not in _PROTOCOL_ONLY:
             event[key] = scrub_node(value, key, key in _USER_DATA)
     _logentry_params(event.get("logentry"))
+    _tag_values(event.get("tags"))
     parity.relay_parity(event)
     return event
 
 
 def scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
-    """One breadcrumb, before it waits in the scope (`before_breadcrumb`)."""
+    """One breadcrumb, before it waits in the scope (`before_breadcrumb`).
+
+    Its `data` is still the application's own object here (the SDK serialises breadcrumbs
+    only when an event is sent): the SDK's serializer copies it first, so the walk never
+    writes into Korrigo's dicts and meets no cycle, broken `__repr__` or custom type.
+    """
+    if "data" in crumb:
+        crumb["data"] = serialize(crumb["data"])
     _described(crumb, "category", "message")
     for key in ("message", "data"):
         if key in crumb:
@@ -79,8 +91,15 @@ def scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
     return crumb
 
 
-def scrub_node(node: Any, key: str | None = None, user_data: bool = False) -> Any:
-    """`node` with key rules (inside user data) and value detectors applied, in place."""
+def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth: int = 0) -> Any:
+    """`node` with key rules (inside user data) and value detectors applied, in place.
+
+    Whatever `node` holds, the walk ends: string and bytes subclasses are read as plain
+    text (a Django `SafeString` is its own `str()`, so converting with `str()` would never
+    reach a plain string), containers deeper than `MAX_DEPTH` (a cycle the SDK's
+    serializer never saw, in a breadcrumb's data) are filtered, and an object no JSON
+    type describes keeps only its type's name.
+    """
     kind = type(node)  # exact types: what the SDK's serializer produces, and fastest to test
     if kind is str:
         if key in _STRUCTURAL and not user_data:
@@ -89,44 +108,76 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False) -> An
             return node  # a trace, span or thread id: filtering it breaks the trace link
         return scrub_text(node)
     if kind is dict:
+        if depth > MAX_DEPTH:
+            return FILTERED
         library_frame = node.get("in_app") is False
         for k in list(node):
             v = node[k]
+            if type(k) is not str and isinstance(k, str):
+                del node[k]  # a str subclass as key: the key rules read plain strings
+                k = str.__str__(k)
+                node[k] = v
             if user_data and type(k) is str and is_denied(k):
                 if v is not None and v != FILTERED:
                     node[k] = filtered(v)
                 continue
             if library_frame and k in _SOURCE_LINES:
                 continue  # installed libraries' source holds none of Korrigo's secrets
-            scalar = type(v) in _SCALARS
+            scalar = type(v) in _SCALARS and not (type(v) is int and v >= _CARD_MIN)
             new_key = scrub_text(k) if user_data and type(k) is str else k
             if new_key != k:  # a key that is itself an address or a token, whatever its value
                 del node[k]
             elif scalar:
                 continue
-            node[new_key] = v if scalar else scrub_node(v, k, user_data or k in _USER_DATA)
-    elif kind is list:
+            node[new_key] = (
+                v if scalar else scrub_node(v, k, user_data or k in _USER_DATA, depth + 1)
+            )
+        return node
+    if kind is list:
+        if depth > MAX_DEPTH:
+            return FILTERED
         for i, v in enumerate(node):
-            if type(v) not in _SCALARS:
-                node[i] = scrub_node(v, key, user_data)
-    elif kind is bytes:
-        return scrub_text(node.decode("utf-8", "replace"))
-    elif isinstance(node, str | dict | list):  # subclasses: rare, same rules
-        return scrub_node(_plain(node), key, user_data)
-    return node
+            if type(v) not in _SCALARS or (type(v) is int and v >= _CARD_MIN):
+                node[i] = scrub_node(v, key, user_data, depth + 1)
+        return node
+    if kind is int:
+        return scrub_number(node)
+    if kind in _SCALARS:
+        return node
+    if isinstance(node, str):  # SafeString and other subclasses: str() may return self
+        return scrub_node(str.__str__(node), key, user_data, depth)
+    if isinstance(node, bytes | bytearray):
+        return scrub_text(bytes(memoryview(node)).decode("utf-8", "replace"))
+    if isinstance(node, bool):
+        return bool(node)
+    if isinstance(node, int):  # IntEnum, numpy-like ints: their value, through the detectors
+        return scrub_number(int.__index__(node))
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, dict):
+        return scrub_node(dict(node.items()), key, user_data, depth)
+    if isinstance(node, list | tuple | set | frozenset):
+        return scrub_node(list(node), key, user_data, depth)
+    return f"<{kind.__name__}>"  # not JSON: nothing of its value can be vouched for
 
 
-#: Values no rule applies to (numbers, booleans, None).
+#: Values no rule applies to (numbers, booleans, None); ints from `_CARD_MIN` up are
+#: checked against the card detector (a card number held as an `int`).
 _SCALARS = frozenset({int, float, bool, type(None)})
+_CARD_MIN = 10**12
+
+#: Containers nested deeper than this are filtered: the SDK's serializer stops at 10 levels
+#: for frame variables, so only an unserialised cycle (breadcrumb data) goes further.
+MAX_DEPTH = 64
 
 
-def _plain(node: Any) -> Any:
-    """A str, dict or list subclass as its plain type, so the exact-type dispatch sees it."""
-    plain_types: tuple[type, ...] = (str, dict, list)
-    for plain in plain_types:
-        if isinstance(node, plain):
-            return plain(node)
-    return node
+def scrub_number(number: int) -> int | str:
+    """An integer of 13 to 19 digits passing the Luhn checksum is a card number: filtered."""
+    if number >= _CARD_MIN:
+        digits = str(number)
+        if len(digits) <= 19 and scrub_text(digits) != digits:
+            return FILTERED
+    return number
 
 
 def _user(event: dict[str, Any]) -> None:
@@ -178,6 +229,15 @@ def _described(item: dict[str, Any], kind: str, text: str) -> None:
                 )  # fmt: skip
 
 
+def _tag_values(tags: object) -> None:
+    """A tag's value as the text Sentry accepts (`set_tag("x", {...})` is a container:
+    Relay drops it as invalid data), written after scrubbing, cut at Sentry's 200."""
+    if isinstance(tags, dict):
+        for name, value in tags.items():
+            if not isinstance(value, str | int | float | bool) and value is not None:
+                tags[name] = json.dumps(value, default=str, ensure_ascii=False)[:200]
+
+
 def _celery_arguments(extra: object) -> None:
     """Celery task arguments can hold anything (a student's name, a copy's text)."""
     job = extra.get("celery-job") if isinstance(extra, dict) else None
@@ -187,11 +247,44 @@ def _celery_arguments(extra: object) -> None:
                 job[name] = FILTERED
 
 
+#: What `privacy.models` makes of a personal model instance or an uploaded file.
+_SENTRY_REPR = re.compile(r"<\w+ (?:pk|name)=[^<>]*>|<\w+: <\w+ pk=[^<>]*>>")
+
+
+def _logentry_named_params(entry: object) -> None:
+    """`log.error("%(student)s failed", {"student": name})`: the value of a denylisted
+    parameter is also in the formatted message, where no key says what it is. Before
+    the walk filters the parameter, its value is masked in the message."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("params"), dict):
+        return
+    formatted = entry.get("formatted")
+    if not isinstance(formatted, str):
+        return
+    for name, value in entry["params"].items():
+        if isinstance(name, str) and is_denied(name) and value is not None:
+            text = value if isinstance(value, str) else str(value)
+            if len(text) >= 2:
+                formatted = formatted.replace(text, FILTERED)
+    entry["formatted"] = formatted
+
+
 def _logentry_params(entry: object) -> None:
     """Filter `%s` parameters the scrubbed, formatted message no longer shows."""
     if not isinstance(entry, dict) or not isinstance(entry.get("params"), list):
         return
     formatted = entry.get("formatted")
+    message = entry.get("message")
+    if isinstance(message, str) and any(
+        isinstance(p, str) and _SENTRY_REPR.fullmatch(p) for p in entry["params"]
+    ):
+        # logging formatted the message with the object's own `__str__` (a student's
+        # name); the params went through the SDK's serializer (`<Student pk=12>`): format
+        # again from those. A message the params do not fit keeps only its template.
+        try:
+            formatted = message.replace("%r", "%s") % tuple(entry["params"])
+        except (TypeError, ValueError, KeyError):
+            formatted = message
+        entry["formatted"] = formatted
     if isinstance(formatted, str):
         entry["params"] = [
             p if isinstance(p, int | float) or str(p) in formatted else FILTERED

@@ -131,7 +131,9 @@ DETECTORS: list[Detector] = [
         "`term=value`, `term: value`, `'term': 'value'` for every denylisted key term",
         "the SDK flattens deep values to reprs; messages quote settings",
         rf"(?i)(\b[\w.-]*(?:{TERMS_PATTERN})[\w.-]*['\"]?\s*[:=]\s*)"
-        r"(?!\[Filtered\]|%[sdifr]|(?:bearer|basic|digest|token)\s+\[Filtered\])"
+        # not a placeholder: `%s`, `%(name)s` (Python DB-API), `?`, `$1`, `:name` (SQL)
+        r"(?!\[Filtered\]|%(?:\([\w.]+\))?[sdifr]|\?(?![^\s,;)])|\$\d+(?!\w)|:\w+(?![^\s,;)])"
+        r"|(?:bearer|basic|digest|token)\s+\[Filtered\])"
         r"(?:'[^']*'|\"[^\"]*\"|[^\s,;&)}\]]+)",
         rf"\1{FILTERED}",
     ),

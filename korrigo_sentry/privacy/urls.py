@@ -79,12 +79,21 @@ def _route_secrets(path: str) -> frozenset[str]:
     )
 
 
+#: A route pattern's parameter: `{token}` as sentry-sdk's Django integration names a
+#: `url`-style transaction, `<token>` / `<str:token>` / `(?P<token>[^/]+)` as Django
+#: writes patterns. The pattern is code: it says which view, and holds no value.
+_ROUTE_PARAMETER = re.compile(r"\{\w+\}|<(?:\w+:)?\w+>|\(\?P<\w+>[^/]*\)")
+
+
 def scrub_path(path: str) -> str:
     """A path with secret route parameters and token-like segments filtered."""
     secrets = _route_secrets(path) if path.startswith("/") else frozenset()
     segments = path.split("/")
     out = []
     for segment in segments:
+        if _ROUTE_PARAMETER.fullmatch(segment):
+            out.append(segment)  # a route pattern's parameter is code, not a value
+            continue
         if segment in secrets:
             out.append(FILTERED)
             continue

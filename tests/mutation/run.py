@@ -100,8 +100,14 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("korrigo_sentry/oncall/where.py",),
         ("tests/test_oncall_where.py", "tests/test_runbook_layout.py"),
     ),
-    "facts": (("korrigo_sentry/oncall/facts.py",), ("tests/test_facts.py",)),
-    "facts_check": (("tools/facts_check.py",), ("tests/test_facts_check.py",)),
+    "facts": (
+        ("korrigo_sentry/oncall/facts.py",),
+        ("tests/test_facts.py", "tests/test_facts_schema.py"),
+    ),
+    "facts_check": (
+        ("tools/facts_check.py",),
+        ("tests/test_facts_check.py", "tests/test_facts_check_unit.py"),
+    ),
     "runbooks": (
         ("korrigo_sentry/oncall/runbooks.py",),
         (
@@ -109,6 +115,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/test_runbook_template.py",
             "tests/test_runbook_table.py",
             "tests/test_runbooks_library.py",
+            "tests/test_macros_registration.py",  # define_macros: the runbook macros by name
         ),
     ),
     "delivery": (

@@ -1125,4 +1125,121 @@ def argv(ctx: Ctx) -> list[str]:
     return needles
 
 
+# --- issue 21: what the pipeline lost or never read ----------------------------------------
+
+
+def _items_of(kind: str) -> Carrier:
+    """A carrier that is an envelope item of `kind` (sessions, metrics): found in the bytes."""
+    marker = f'"type":"{kind}"'.encode()
+    return lambda s: [s.raw.decode("utf-8", "replace")] if marker in s.raw else []
+
+
+@place("django template", "e-mail in a rendered template's context (SafeString span)",
+       lambda s: s.span("template.render"), keep="sheet.html")  # fmt: skip
+def template_context(ctx: Ctx) -> list[str]:
+    import django.shortcuts
+    from django.test import override_settings
+    from django.utils.safestring import mark_safe
+
+    value, needles = c.email()
+    loader = ("django.template.loaders.locmem.Loader", {"sheet.html": "{{ who }}"})
+    templates = [{"BACKEND": "django.template.backends.django.DjangoTemplates",
+                  "OPTIONS": {"loaders": [loader]}}]  # fmt: skip
+    with override_settings(TEMPLATES=templates), _txn("/exams/{exam_id}/sheet/"):
+        django.shortcuts.render(None, "sheet.html", {"who": mark_safe(value)})
+    return needles
+
+
+@place("sessions", "session `did` from a user's e-mail, `attrs.ip_address`",
+       _items_of("session"))  # fmt: skip
+def session_user(ctx: Ctx) -> list[str]:
+    value, needles = c.email()
+    ip, ip_needles = c.ip_address()
+    scope = sentry_sdk.get_isolation_scope()
+    scope.set_user({"email": value, "ip_address": ip})
+    scope.start_session()
+    scope.end_session()
+    sentry_sdk.get_client().session_flusher.flush()
+    return needles + ip_needles
+
+
+@place("metrics", "metric attribute with an e-mail", _items_of("trace_metric"))
+def metric_attribute(ctx: Ctx) -> list[str]:
+    value, needles = c.email()
+    sentry_sdk.metrics.count("copies.mailed", 1, attributes={"to": value})
+    sentry_sdk.get_client().flush()
+    return needles
+
+
+@place("attachments", "uploaded file named after the student (item header)",
+       lambda s: s.attachments, keep=".pdf")  # fmt: skip
+def attachment_filename(ctx: Ctx) -> list[str]:
+    value, needles = c.student_name()
+    sentry_sdk.get_isolation_scope().add_attachment(
+        bytes=b"%PDF-1.4", filename=f"Copie {value}.pdf"
+    )
+    _capture()
+    return needles
+
+
+def _card_as_int(number: int) -> None:
+    raise ValueError("payment refused")
+
+
+@place("frame locals", "card number held as an int", lambda s: s.frames("_card_as_int"))
+def card_int(ctx: Ctx) -> list[str]:
+    value, _ = c.card()
+    _raise_in(_card_as_int, int(value.replace(" ", "")))
+    return [value.replace(" ", "")]
+
+
+def _upload(upload: Any) -> None:
+    raise ValueError("cannot read the scan")
+
+
+@place("frame locals", "uploaded file named after the student", lambda s: s.frames("_upload"))
+def upload_local(ctx: Ctx) -> list[str]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    value, needles = c.student_name()
+    _raise_in(_upload, SimpleUploadedFile(f"{value}.pdf", b"%PDF-1.4"))
+    return needles
+
+
+@place("django request", "reset token in the URL (the route pattern is kept)",
+       lambda s: s.transactions, keep="/reset/{uidb64}/{token}/")  # fmt: skip
+def reset_route_kept(ctx: Ctx) -> list[str]:
+    token = c.token(16)
+    demo.client().get(f"/reset/MTI/{token}/")
+    return [token]
+
+
+def _held(**locals_: Any) -> None:
+    raise ValueError("grading failed")
+
+
+@place("frame locals", "student's name in a local named `label`", lambda s: s.frames("_held"))
+def name_in_label(ctx: Ctx) -> list[str]:
+    value, needles = c.student_name()
+    _raise_in(_held, label=value)
+    return needles
+
+
+@place("frame locals", "PEM key held as a list of lines", lambda s: s.frames("_held"))
+def pem_lines(ctx: Ctx) -> list[str]:
+    value, needles = c.pem()
+    _raise_in(_held, lines=value.splitlines())
+    return [line for line in value.splitlines()[1:-1] if len(line) >= 16] or needles
+
+
+@place("frame locals", "copy of a request's headers in a local", lambda s: s.frames("_held"))
+def meta_copy(ctx: Ctx) -> list[str]:
+    value, needles = c.email()
+    session = c.token(16)
+    meta = {"HTTP_COOKIE": f"sessionid={session}", "HTTP_X_FORWARDED_FOR": "203.0.113.9",
+            "HTTP_FROM": value, "REQUEST_METHOD": "GET"}  # fmt: skip
+    _raise_in(_held, env=meta)
+    return [*needles, session]
+
+
 assert len({p.name for p in PLACES}) == len(PLACES)

@@ -208,6 +208,16 @@ def test_the_privacy_page_lists_each_rule_with_its_kind_and_reason() -> None:
         ("celery_task_arguments", "place"), ("user_id_only", "place"),
         ("request_headers_allowlist", "allowlist"), ("envelope_trace_header", "place"),
         ("attachments", "place"), ("source_context", "place"),
+        ("personal_models", "place"), ("uploaded_files", "place"),
+        ("frame_locals_allowlist", "allowlist"),
+        ("log_records", "place"), ("metrics", "place"), ("streamed_spans", "place"),
+        # one decision per envelope item type the SDK 2.75 sends (test_unit_item_types)
+        ("envelope_item_event", "envelope"), ("envelope_item_transaction", "envelope"),
+        ("envelope_item_attachment", "envelope"), ("envelope_item_session", "envelope"),
+        ("envelope_item_sessions", "envelope"), ("envelope_item_client-report", "envelope"),
+        ("envelope_item_log", "envelope"), ("envelope_item_trace-metric", "envelope"),
+        ("envelope_item_span", "envelope"), ("envelope_item_check-in", "envelope"),
+        ("envelope_item_profile", "envelope"), ("envelope_item_profile-chunk", "envelope"),
     ]  # fmt: skip
     assert [(r.name, r.kind) for r in privacy.RULES] == expected
     for rule in privacy.RULES:  # each row says what it matches and why, in a sentence

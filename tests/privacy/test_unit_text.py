@@ -78,3 +78,22 @@ def test_luhn_counts_an_undoubled_nine_as_nine() -> None:
     # 7992739871 takes the check digit 3; the undoubled 9s count as 9, not 0.
     assert text.luhn_valid("79927398713")
     assert not text.luhn_valid("79927398710")
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # DB-API placeholders are code: the statement shows which parameter, never its value
+        ("UPDATE auth_user SET password = %(password)s WHERE id = %(id)s",
+         "UPDATE auth_user SET password = %(password)s WHERE id = %(id)s"),
+        ("UPDATE auth_user SET password = %s WHERE id = %s",
+         "UPDATE auth_user SET password = %s WHERE id = %s"),
+        ("UPDATE u SET password = ? WHERE token = ?", "UPDATE u SET password = ? WHERE token = ?"),
+        ("UPDATE u SET password = $1, token = :tok", "UPDATE u SET password = $1, token = :tok"),
+        # a literal in the same place is still a secret
+        ("UPDATE u SET password = 'hunter2x'", "UPDATE u SET password = [Filtered]"),
+        ("token=?abc, password=$1x", "token=[Filtered], password=[Filtered]"),
+    ],
+)  # fmt: skip
+def test_sql_placeholders_are_kept_and_literals_masked(sql: str, expected: str) -> None:
+    assert text.scrub_text(sql) == expected

@@ -60,3 +60,34 @@ def test_token_like_segments_are_filtered(segment: str) -> None:
 )
 def test_route_words_are_kept(segment: str) -> None:
     assert scrub_segment(segment) == segment
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # sentry-sdk's Django integration names url-style transactions with {name}
+        ("/reset/{uidb64}/{token}/", "/reset/{uidb64}/{token}/"),
+        ("/invite/{token}/accept/", "/invite/{token}/accept/"),
+        ("/invite/<token>/accept/", "/invite/<token>/accept/"),
+        ("/invite/<str:token>/accept/", "/invite/<str:token>/accept/"),
+        ("/invite/(?P<token>[^/]+)/accept/", "/invite/(?P<token>[^/]+)/accept/"),
+        # a real token in the same place is still a token
+        ("/invite/bx3k-8f2a9c1d4e5b6f70/accept/", "/invite/[Filtered]/accept/"),
+    ],
+)
+def test_route_patterns_are_code_and_kept(name: str, expected: str) -> None:
+    import demo
+
+    demo.setup()  # Korrigo's URLconf resolves `/reset/...`: its secrets would be filtered
+    assert scrub_path(name) == expected
+
+
+def test_a_url_style_transaction_keeps_its_route_through_django() -> None:
+    import demo
+    from korrigo_sentry.testing import sentry_capture
+
+    with sentry_capture() as sent:
+        demo.client().get("/reset/MTI/bx3k8f2a9c1d4e5b6f70/")
+        (txn,) = sent.transactions
+    assert txn["transaction"] == "/reset/{uidb64}/{token}/"
+    assert txn["request"]["url"] == "http://localhost/reset/[Filtered]/[Filtered]/"

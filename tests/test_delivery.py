@@ -1,0 +1,313 @@
+"""`korrigo_sentry.oncall.delivery` one outcome at a time: the sentence each HTTP answer and
+each network failure gives, the rate-limit header as Sentry writes it, what is posted.
+
+Sentry's side: `X-Sentry-Rate-Limits` is `retry_after:categories:scope:reason_code`
+(Sentry's SDK developer documentation, "Rate Limiting"); envelopes are POSTed with
+`Content-Type: application/x-sentry-envelope` and the `X-Sentry-Auth` header (same
+documentation, "Envelopes"). Servers are on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import urllib.error
+from collections.abc import Iterator
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import certifi
+import pytest
+
+from korrigo_sentry.oncall import delivery
+from korrigo_sentry.oncall.delivery import RateLimit, Target, classify_error, classify_response
+
+WHERE = Target(
+    url="https://ingest.example/api/1/envelope/",
+    auth_header="Sentry sentry_key=k",
+    host="ingest.example",
+    port=443,
+    scheme="https",
+    proxy=None,
+    ca_file="",
+)
+PROXIED = Target(**{**WHERE.__dict__, "proxy": "http://proxy.example:3128"})
+
+
+def headers(**values: str) -> Message:
+    message = Message()
+    for name, value in values.items():
+        message[name.replace("_", "-")] = value
+    return message
+
+
+# --- HTTP answers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind", "sentence"),
+    [
+        (200, "", "accepted", "Sentry accepted the event (HTTP 200)."),
+        (299, "", "accepted", "Sentry accepted the event (HTTP 299)."),
+        (300, "", "rejected", "Sentry answered HTTP 300: the event was not accepted."),
+        (400, "", "bad_request", "Sentry refused the request as malformed (HTTP 400): most "
+         "often a DSN whose key is not a key (cut or mistyped)."),
+        (401, "bad key", "unauthorized", "Sentry could not read the request's authentication "
+         "(HTTP 401: bad key): the DSN Korrigo holds is not the one Sentry shows (cut or "
+         "mistyped)."),
+        (403, "", "forbidden", "Sentry refused the event (HTTP 403): the key is unknown, "
+         "deleted or disabled, or the project does not accept events."),
+        (403, "project disabled", "forbidden", "Sentry refused the event (HTTP 403: project "
+         "disabled): the key is unknown, deleted or disabled, or the project does not accept "
+         "events."),
+        (413, "", "too_large", "Sentry refused the event as too large (HTTP 413)."),
+        (503, "", "server_error", "Sentry failed to take the event (HTTP 503): retry in a few "
+         "minutes; if it lasts, check Sentry's status page."),
+        (418, "", "rejected", "Sentry answered HTTP 418: the event was not accepted."),
+        (418, "teapot", "rejected", "Sentry answered HTTP 418: teapot: the event was not "
+         "accepted."),
+    ],
+)  # fmt: skip
+def test_each_http_answer_has_its_kind_status_and_sentence(
+    status: int, body: str, kind: str, sentence: str
+) -> None:
+    outcome = classify_response(status, headers(), WHERE, body)
+    assert (outcome.kind.name, outcome.status, outcome.sentence) == (kind, status, sentence)
+    assert (outcome.retry_after, outcome.rate_limits) == (None, ())
+
+
+def test_the_body_is_optional() -> None:
+    outcome = classify_response(418, headers(), WHERE)
+    assert outcome.sentence == "Sentry answered HTTP 418: the event was not accepted."
+
+
+def test_a_429_reads_sentrys_header_and_retry_after() -> None:
+    outcome = classify_response(
+        429,
+        headers(X_Sentry_Rate_Limits="60:error;transaction:organization:usage_exceeded",
+                Retry_After="30"),
+        WHERE,
+    )  # fmt: skip
+    assert (outcome.kind.name, outcome.status, outcome.retry_after) == ("rate_limited", 429, 30)
+    assert outcome.rate_limits == (
+        RateLimit(60, ("error", "transaction"), "organization", "usage_exceeded"),
+    )
+    assert outcome.sentence == (
+        "Sentry is not taking events from this project now (HTTP 429): error, transaction "
+        "limited (organization scope) for 60 s, reason usage_exceeded; Retry-After 30 s."
+    )
+    assert outcome.as_dict() == {
+        "outcome": "rate_limited",
+        "exit_code": 13,
+        "sentence": outcome.sentence,
+        "http_status": 429,
+        "retry_after": 30,
+        "rate_limits": [
+            {"retry_after": 60, "categories": ["error", "transaction"],
+             "scope": "organization", "reason": "usage_exceeded"},
+        ],
+    }  # fmt: skip
+
+
+def test_a_429_without_headers_says_the_sdk_waits_60_s() -> None:
+    outcome = classify_response(429, headers(), WHERE)
+    assert outcome.sentence.endswith("(HTTP 429): no rate-limit header, so the SDK waits 60 s.")
+    assert (outcome.retry_after, outcome.rate_limits) == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("header", "limits"),
+    [
+        ("60::organization", [RateLimit(60, (), "organization", "")]),
+        ("60:", [RateLimit(60, (), "", "")]),
+        ("5:error", [RateLimit(5, ("error",), "", "")]),
+        ("oops:error, 7:error;;default:key:x", [RateLimit(7, ("error", "default"), "key", "x")]),
+        ("60, 10:error", [RateLimit(10, ("error",), "", "")]),  # the first has no categories
+        ("", []),
+    ],
+)
+def test_rate_limit_entries_as_the_sdk_reads_them(header: str, limits: list[RateLimit]) -> None:
+    assert delivery.parse_rate_limits(header) == limits
+
+
+def test_a_rate_limit_describes_itself_in_words() -> None:
+    assert RateLimit(60, ()).describe() == "all categories limited for 60 s"
+    assert RateLimit(5, ("error",), "key").describe() == "error limited (key scope) for 5 s"
+
+
+# --- network failures ----------------------------------------------------------------------------
+
+
+def test_a_proxy_failure_names_the_proxy() -> None:
+    refused = urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+    outcome = classify_error(refused, PROXIED, 5)
+    assert (outcome.kind.name, outcome.sentence) == (
+        "proxy",
+        "The proxy http://proxy.example:3128 did not let the request through to Sentry "
+        "(Connection refused).",
+    )
+    tunnel = OSError("Tunnel connection failed: 407 Proxy Authentication Required")
+    assert classify_error(tunnel, PROXIED, 5).sentence == (
+        "The proxy http://proxy.example:3128 did not let the request through to Sentry "
+        "(Tunnel connection failed: 407 Proxy Authentication Required)."
+    )
+
+
+def test_without_a_proxy_a_refused_connection_names_the_host() -> None:
+    refused = urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+    assert classify_error(refused, WHERE, 5).sentence == (
+        "The connection to ingest.example:443 was refused: nothing listens there, or a "
+        "firewall rejects it."
+    )
+
+
+def test_a_timeout_whatever_its_shape() -> None:
+    for error in (TimeoutError(), urllib.error.URLError("_ssl.c:990: The handshake operation "
+                                                        "timed out")):  # fmt: skip
+        outcome = classify_error(error, WHERE, 2.5)
+        assert (outcome.kind.name, outcome.sentence) == (
+            "timeout",
+            "ingest.example:443 did not answer within 2.5 s: a firewall dropping the packets, "
+            "or a network that is down.",
+        )
+
+
+def test_other_tls_and_network_errors_keep_their_detail() -> None:
+    tls = urllib.error.URLError(ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version"))
+    outcome = classify_error(tls, WHERE, 5)
+    assert outcome.kind.name == "tls_certificate"
+    assert outcome.sentence.startswith(
+        "The TLS certificate ingest.example presented is not trusted ("
+    )
+    assert "WRONG_VERSION_NUMBER" in outcome.sentence
+    reset = urllib.error.URLError(ConnectionResetError(104, "Connection reset by peer"))
+    assert classify_error(reset, WHERE, 5).sentence == (
+        "The request to ingest.example:443 failed (Connection reset by peer)."
+    )
+    assert classify_error(ValueError(), WHERE, 5).sentence == (
+        "The request to ingest.example:443 failed (ValueError)."
+    )
+
+
+def test_a_certificate_error_without_openssls_words_keeps_the_errors() -> None:
+    error = ssl.SSLCertVerificationError(1, "certificate verify failed.")
+    error.verify_message, error.verify_code = "", 63
+    outcome = classify_error(urllib.error.URLError(error), WHERE, 5)
+    assert outcome.kind.name == "tls_certificate"  # 63 is not a host-name mismatch
+    assert "(certificate verify failed): an intercepting proxy" in outcome.sentence
+
+
+# --- the target and what is posted ------------------------------------------------------------
+
+
+def test_the_ca_bundle_is_chosen_as_sentry_sdk_chooses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    dsn = "https://k@ingest.example/1"
+    for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "https_proxy", "HTTPS_PROXY",
+                 "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    assert delivery.target(dsn, "sentry.python/2").ca_file == certifi.where()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/bundle.pem")
+    assert delivery.target(dsn, "sentry.python/2").ca_file == "/etc/ssl/bundle.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", "/etc/ssl/cert.pem")
+    assert delivery.target(dsn, "sentry.python/2").ca_file == "/etc/ssl/cert.pem"
+    where = delivery.target(dsn, "korrigo-client/1.0")
+    assert "sentry_client=korrigo-client/1.0" in where.auth_header
+    assert "sentry_key=k" in where.auth_header
+
+
+@pytest.fixture
+def ingest() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    seen: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append({"method": "POST", "headers": dict(self.headers), "body": body})
+            answer = (
+                b"x" * 200 if self.path.endswith("/long/") else "caf\u00e9 \xff".encode("latin-1")
+            )
+            self.send_response(418)
+            self.send_header("Retry-After", "12")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _local(url: str) -> Target:
+    return Target(url, "Sentry sentry_key=k", "127.0.0.1", 0, "http", None, certifi.where())
+
+
+def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
+    ingest: tuple[str, list[dict[str, Any]]],
+) -> None:
+    base, seen = ingest
+    outcome = delivery.deliver(b"envelope", _local(f"{base}/api/1/envelope/"), timeout=5)
+    (request,) = seen
+    assert request["body"] == b"envelope"
+    assert request["headers"]["Content-Type"] == "application/x-sentry-envelope"
+    assert request["headers"]["X-Sentry-Auth"] == "Sentry sentry_key=k"
+    # the body, decoded as UTF-8 with the bad bytes replaced, in the sentence
+    assert (
+        outcome.sentence
+        == "Sentry answered HTTP 418: caf\ufffd \ufffd: the event was not accepted."
+    )
+
+
+def test_a_long_answer_is_cut_at_160_characters(ingest: tuple[str, list[dict[str, Any]]]) -> None:
+    base, _ = ingest
+    outcome = delivery.deliver(b"e", _local(f"{base}/long/"), timeout=5)
+    assert (
+        outcome.sentence == f"Sentry answered HTTP 418: {'x' * 160}...: the event was not accepted."
+    )
+
+
+def test_an_answer_of_exactly_160_characters_is_kept_whole() -> None:
+    class Answer:
+        def read(self, size: int) -> bytes:
+            assert size == 4096  # never more than the first 4 KiB of an error page
+            return b"y" * 160
+
+    assert delivery._body(Answer()) == "y" * 160
+
+
+def test_an_unreadable_answer_has_no_body() -> None:
+    class Broken:
+        def read(self, size: int) -> bytes:
+            raise OSError("connection reset")
+
+    assert delivery._body(Broken()) == ""
+
+
+def test_a_probe_through_a_listening_socket_that_closes_is_a_network_failure(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+
+        def close_at_once() -> None:
+            conn, _ = listener.accept()
+            conn.close()
+
+        thread = threading.Thread(target=close_at_once, daemon=True)
+        thread.start()
+        outcome = delivery.probe(_local(f"http://127.0.0.1:{port}/api/1/envelope/"), timeout=5)
+        thread.join()
+    assert outcome is not None
+    assert outcome.kind.name == "network"
+    assert outcome.sentence.startswith("The request to 127.0.0.1:0 failed (")
