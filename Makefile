@@ -123,6 +123,17 @@ bench: $(READY)
 facts-check: $(READY)
 	$(BIN)/python -m tools.facts_check
 
+# Korrigo's own test suite with the package adopted, searched for personal values in every
+# envelope (tools/korrigo_check). Needs a Korrigo checkout; not part of `make test` (CI has none).
+.PHONY: korrigo-check
+KORRIGO ?=
+korrigo-check: $(READY)
+	@if [ -z "$(KORRIGO)" ]; then \
+		echo "korrigo-check: skipped, KORRIGO is unset (make korrigo-check KORRIGO=path/to/Korrigo; not part of make test)"; \
+	else \
+		$(BIN)/python -m tools.korrigo_check "$(KORRIGO)"; \
+	fi
+
 # The site built by Zensical (the pinned version) against the MkDocs build in $(SITE): a page
 # missing or different fails (tools/zensical_report.py; report in artifacts/).
 zensical: $(READY) build

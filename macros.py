@@ -24,7 +24,14 @@ from pathlib import Path
 from pprint import pformat
 from typing import Any, NamedTuple
 
-from handbook import build_cache, facts_markdown, oncall_markdown, print_contents, runbook_layout
+from handbook import (
+    build_cache,
+    facts_markdown,
+    korrigo_pages,
+    oncall_markdown,
+    print_contents,
+    runbook_layout,
+)
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -37,8 +44,9 @@ from korrigo_sentry.alerts.rules import (
 )
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall import facts as product_facts
-from korrigo_sentry.oncall import front_matter, runbooks
+from korrigo_sentry.oncall import front_matter, runbooks, where
 from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
@@ -243,6 +251,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "traces_rates": dict(settings.TRACES_SAMPLE_RATES),
         "error_sample_rate": settings.ERROR_SAMPLE_RATE,
         "never_traced": list(settings.NEVER_TRACED),
+        # The real Korrigo's names (data/korrigo.yaml): {{ korrigo.celery.app }}...
+        "korrigo": korrigo(),
+        "korrigo_short": korrigo().commit[:7],
+        "oncall_services": {p.id: p.service for p in where.oncall().places.values() if p.service},
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
         "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
@@ -706,6 +718,9 @@ def define_env(env: Any) -> None:
     env.macro(send_test_outcomes)
     env.macro(exit_statuses)
     env.macro(schema_table, "json_schemas")
+    # The real Korrigo (issue 20): the adoption's changes and Korrigo's names, with sources.
+    env.macro(korrigo_pages.adopt_changes)
+    env.macro(korrigo_pages.korrigo_names_table)
     define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
 
 

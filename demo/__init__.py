@@ -21,7 +21,8 @@ API (everything calls `setup()` itself; calling it again does nothing):
 - `celery_app`, and its tasks `count_copies` (succeeds), `ocr_copy` and `notify_student`
   (always fail).
 - `user`: the signed-in teacher every request carries (`id`, `username`, `email`).
-- `Exam`, `Copy`: the models (`exam.copies` is the reverse relation), and `views`
+- `Exam`, `Copy`, `Student`, `ExamPDF`: the models, with Korrigo's field names and
+  `__str__` (`exam.copies` is the reverse relation), and `views`
   (`views.some_view` is the seed's "custom context" view). They load on first access,
   so `from demo import Exam, views` needs no `setup()` first.
 - `HEALTH_PATH`: the health check URL, one of `settings.NEVER_TRACED`.
@@ -57,6 +58,8 @@ __all__ = [
     "HEALTH_PATH",
     "Copy",
     "Exam",
+    "ExamPDF",
+    "Student",
     "celery_app",
     "client",
     "count_copies",
@@ -100,11 +103,11 @@ def _create_tables() -> None:
     # The demo has no migrations: its schema is the models, created directly.
     from django.db import connection
 
-    from demo.models import Copy, Exam
+    from demo.models import Copy, Exam, ExamPDF, Student
 
     existing = set(connection.introspection.table_names())
     with connection.schema_editor() as editor:
-        for model in (Exam, Copy):
+        for model in (Student, Exam, Copy, ExamPDF):
             if model._meta.db_table not in existing:
                 editor.create_model(model)
 
@@ -131,7 +134,12 @@ def make_exam(
 
     exam = Exam.objects.create(name=name, exam_type=exam_type)
     Copy.objects.bulk_create(
-        Copy(exam=exam, student_name=f"Student {n}", ocr_text=f"Answer sheet {n}")
+        Copy(
+            exam=exam,
+            anonymous_id=f"A{exam.pk:03d}-{n:03d}",
+            student_name=f"Student {n}",
+            ocr_text=f"Answer sheet {n}",
+        )
         for n in range(1, copies + 1)
     )
     return exam
@@ -150,9 +158,10 @@ def make_request(path: str = "/", method: str = "GET", **kwargs: Any) -> HttpReq
 def reset() -> None:
     """Delete every exam and copy and empty Redis."""
     setup()
-    from demo.models import Exam
+    from demo.models import Exam, Student
 
     Exam.objects.all().delete()
+    Student.objects.all().delete()
     redis().flushall()
 
 
@@ -160,6 +169,8 @@ def reset() -> None:
 _LAZY: dict[str, tuple[str, str | None]] = {
     "Exam": ("models", "Exam"),
     "Copy": ("models", "Copy"),
+    "Student": ("models", "Student"),
+    "ExamPDF": ("models", "ExamPDF"),
     "models": ("models", None),
     "views": ("views", None),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from demo import views
+from demo.uploads import IndividualPDFUploadView
 from korrigo_sentry.settings import NEVER_TRACED
 
 urlpatterns = [
@@ -19,5 +20,10 @@ urlpatterns = [
     path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password-reset-confirm"),
     path("oauth/callback/", views.oauth_callback, name="oauth-callback"),
     path("students/search/", views.search_students, name="student-search"),
+    path(
+        "api/exams/<int:exam_id>/upload-individual-pdfs/",  # Korrigo's URL (an int id here)
+        IndividualPDFUploadView.as_view(),
+        name="individual-pdf-upload",
+    ),
     *(path(probe.lstrip("/"), views.health) for probe in NEVER_TRACED),
 ]

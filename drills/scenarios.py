@@ -20,11 +20,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from drills.stack import PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
+from demo.tasks import ocr_copy
+from drills.stack import HEALTH_PROBE, PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import evaluate, issue_notifications, metric_notifications
 
-OCR_TASK = "korrigo.ocr_copy"
+OCR_TASK = ocr_copy.name  # Korrigo's task name (demo/tasks.py, from korrigo.yaml)
 
 
 @dataclass
@@ -423,7 +424,7 @@ def ingest_down(stack: Stack) -> Result:
     stack.stop_ingest()
     assert not stack.ingest_up()
     drill.log("Bugsink stopped; web, worker and Redis still run")
-    drill.call("/health/", 200)
+    drill.call(HEALTH_PROBE, 200)  # Korrigo's health path (korrigo.yaml)
     drill.call("/boom/", 500)
     stack.wait_for(
         lambda: any(i.status == stack.tap.UNREACHABLE for i in stack.tap.sent(drill.pid)),

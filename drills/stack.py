@@ -35,6 +35,7 @@ from typing import Any
 
 from drills.bugsink import REPO, Bugsink
 from drills.tap import Tap
+from korrigo_sentry.korrigo import korrigo
 
 BIN = Path(sys.executable).parent
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -45,6 +46,8 @@ PREVIOUS_SHA = "0ddba11"
 QUOTA = 40
 #: The project web and worker report to when no drill has taken them over.
 DEFAULT_PROJECT = "korrigo"
+#: The path the drill waits on before using the demo: Korrigo's first health path (korrigo.yaml).
+HEALTH_PROBE = korrigo().probe_paths[0].path
 
 
 class StackError(RuntimeError):
@@ -240,7 +243,7 @@ class Stack:
             self.pgids.add(s.process.pid)  # type: ignore[union-attr]
         _wait("redis-server", self._redis_ready, redis, 10)
         _wait("Bugsink", _http_ready(self.ports["bugsink"]), bugsink, 60)
-        _wait("gunicorn (demo)", _http_ready(self.ports["web"], "/health/"), web, 60)
+        _wait("gunicorn (demo)", _http_ready(self.ports["web"], HEALTH_PROBE), web, 60)
         _wait("Celery worker", self._worker_ready, worker, 60)
 
     def stop(self) -> None:
@@ -360,7 +363,7 @@ class Stack:
         service.start()
         self.pgids.add(service.process.pid)  # type: ignore[union-attr]
         if name == "web":
-            _wait("gunicorn (demo)", _http_ready(self.ports["web"], "/health/"), service, 60)
+            _wait("gunicorn (demo)", _http_ready(self.ports["web"], HEALTH_PROBE), service, 60)
         elif name == "worker":
             _wait("Celery worker", self._worker_ready, service, 60)
         elif name == "bugsink":

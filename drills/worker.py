@@ -1,8 +1,9 @@
 """The Celery worker of the live stack: `celery -A drills.worker worker`.
 
-The demo's Celery app (its tasks `korrigo.ocr_copy`, `korrigo.count_copies`) on the real
-Redis broker, with Sentry initialised at start as Korrigo's settings do, plus one task the
-drills use to run a runbook's quick checks inside this worker.
+The demo's Celery app (its tasks carry Korrigo's names: `exams.tasks.process_single_document`,
+`grading.tasks.update_copy_status_metrics`) on the real Redis broker, with Sentry initialised
+at start as Korrigo's settings do, plus one task the drills use to run a runbook's quick
+checks inside this worker.
 """
 
 from __future__ import annotations

@@ -37,6 +37,7 @@ __all__ = [
     "ConfigError",
     "SentryConfig",
     "check_config",
+    "environment_decided_by",
     "load_config",
     "read_environ",
     "read_sources",
@@ -334,9 +335,20 @@ def _dsn(env: Mapping[str, str], warn: Callable[[str], None]) -> str | None:
     return dsn
 
 
+def environment_decided_by(env: Mapping[str, str]) -> str:
+    """The variable that decides the environment: `SENTRY_ENVIRONMENT` when set (it wins),
+    else Korrigo's own `DJANGO_ENV` when set, else `default` (neither is set)."""
+    for variable in ("SENTRY_ENVIRONMENT", settings.DJANGO_ENV_VARIABLE):
+        if env.get(variable, "").strip():
+            return variable
+    return "default"
+
+
 def _environment(env: Mapping[str, str]) -> str:
     name = env.get("SENTRY_ENVIRONMENT", "").strip()
     fallback = settings.FALLBACK_ENVIRONMENT
+    if not name and environment_decided_by(env) == settings.DJANGO_ENV_VARIABLE:
+        return _from_django_env(env[settings.DJANGO_ENV_VARIABLE].strip())
     if not name:
         if not env.get("SENTRY_DSN", "").strip():
             return settings.DEFAULT_ENVIRONMENT  # no DSN: a laptop, and nothing is sent
@@ -363,6 +375,23 @@ def _environment(env: Mapping[str, str]) -> str:
             f"using {fallback!r}",
         )
     return name
+
+
+def _from_django_env(value: str) -> str:
+    """Korrigo's DJANGO_ENV mapped to a Sentry environment (settings.DJANGO_ENV_MAP)."""
+    if value in settings.DJANGO_ENV_MAP:
+        return settings.DJANGO_ENV_MAP[value]
+    fallback = settings.FALLBACK_ENVIRONMENT
+    known = ", ".join(settings.DJANGO_ENV_MAP)
+    raise _Fallback(
+        ConfigError(
+            settings.DJANGO_ENV_VARIABLE,
+            f"is {value!r}, which has no Sentry environment (known: {known}); set "
+            f"SENTRY_ENVIRONMENT to one of {', '.join(settings.ENVIRONMENTS)}",
+        ),
+        fallback,
+        f"using {fallback!r}",
+    )
 
 
 def _release(env: Mapping[str, str]) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from korrigo_sentry.korrigo import korrigo
+
 #: The sentry-sdk release this configuration is written and tested against: requirements.txt
 #: pins it, and the SDK facts of data/facts.yaml cite its source.
 SDK_PIN = "2.76.0"
@@ -30,6 +32,11 @@ DEFAULT_ENVIRONMENT = "development"
 #: alerts firing; the gap is still logged as an error, and `doctor` fails until it is fixed.
 FALLBACK_ENVIRONMENT = "production"
 
+#: Korrigo's own deployment switch (its compose files set it), read when SENTRY_ENVIRONMENT
+#: is not set, and the Sentry environment each of its values maps to (data/korrigo.yaml).
+DJANGO_ENV_VARIABLE: str = korrigo().django_env.variable
+DJANGO_ENV_MAP: dict[str, str] = korrigo().django_env.mapping()
+
 #: Share of transactions traced, per environment.
 #: - production: a sample is enough to see slow endpoints, and keeps the quota.
 #: - staging: little traffic, so a high rate still costs little and catches regressions.
@@ -45,8 +52,11 @@ TRACES_SAMPLE_RATES: dict[str, float] = {
 #: (inbound filters, spike protection), not by losing errors at random.
 ERROR_SAMPLE_RATE = 1.0
 
-#: URL paths whose transactions are never traced (load-balancer and uptime probes).
-NEVER_TRACED: tuple[str, ...] = ("/health/", "/healthz/", "/readyz/", "/metrics/")
+#: URL paths whose transactions are never traced: Korrigo's health probes (the compose
+#: healthcheck calls one every 30 s) and metrics scrapes, read from data/korrigo.yaml.
+#: Correction: the handbook first listed /health/, /healthz/, /readyz/ and /metrics/, which
+#: Korrigo does not serve, so its five real probe paths were traced.
+NEVER_TRACED: tuple[str, ...] = tuple(p.path for p in korrigo().probe_paths)
 
 #: Korrigo's own sensitive key terms, on top of sentry-sdk's denylists: students'
 #: identities and the OCR text of their copies are personal data. A key containing one of
@@ -147,9 +157,14 @@ DATA_COLLECTION: dict[str, Any] = {
 ENV_VARS: dict[str, str] = {
     "SENTRY_DSN": "Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off.",
     "SENTRY_ENVIRONMENT": (
-        f"One of {', '.join(ENVIRONMENTS)}. Unset without a DSN: {DEFAULT_ENVIRONMENT}; "
-        f"unset with a DSN, or any other name: {FALLBACK_ENVIRONMENT} "
-        "(and an error in the log; doctor fails)."
+        f"One of {', '.join(ENVIRONMENTS)}; wins over DJANGO_ENV. Unset, and DJANGO_ENV "
+        f"unset too: {DEFAULT_ENVIRONMENT} without a DSN, {FALLBACK_ENVIRONMENT} with one; "
+        f"any other name: {FALLBACK_ENVIRONMENT} (both with an error in the log; doctor fails)."
+    ),
+    DJANGO_ENV_VARIABLE: (
+        "Korrigo's own switch, set by its compose files; used when SENTRY_ENVIRONMENT is unset: "
+        + ", ".join(f"{k} -> {v}" for k, v in DJANGO_ENV_MAP.items())
+        + f" (any other value: {FALLBACK_ENVIRONMENT}, an error in the log)."
     ),
     "GIT_COMMIT_SHA": "The deployed commit; becomes the release (korrigo@SHA).",
     "SENTRY_RELEASE": (

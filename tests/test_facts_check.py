@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall.facts import Fact, load_facts, source_parts
-from tools import facts_check
+from tools import facts_check, korrigo_facts_check
 
 FACTS = load_facts()
 DOCS_FACT = FACTS["quota.archived_counts"]
@@ -39,6 +40,9 @@ def pages(prose: str = "Some prose.") -> dict[str, str]:
                     served.setdefault(_path(url), ["---\ntitle: page\n---"]).append(
                         f"{prose}\n" + excerpt.replace(" ", "\n", 1) + "\nMore prose."
                     )
+    for _, cited in korrigo().cited():  # the second source kind: Korrigo's files
+        path = _path(korrigo_facts_check.raw_url("", cited.commit, cited.file))
+        served.setdefault(path, ["# a Korrigo file"]).append(cited.excerpt)
     return {path: "\n\n".join(dict.fromkeys(parts)) for path, parts in served.items()}
 
 
@@ -98,6 +102,7 @@ def test_unchanged_sources_pass(serve, capsys: pytest.CaptureFixture[str]) -> No
     assert code == facts_check.EXIT_OK, out
     assert out.strip().endswith("0 drifted")
     assert "0 gone, 0 moved, 0 unreadable, 0 with their context changed" in out
+    assert f"facts-check: {len(korrigo().cited())} Korrigo names, 0 drifted" in out
 
 
 def test_an_excerpt_gone_today_is_drift_and_the_pin_still_holds(

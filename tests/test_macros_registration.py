@@ -502,9 +502,9 @@ def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> 
 PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 23
                "first_command_again",
                "alert_actions", "alert_condition", "alert_notifies", "alert_rationale",
-               "alert_rule", "alerts_table", "cite", "monitors_table", "doctor_list",
-               "env_vars_table", "fact",
-               "integrations_table", "json_schemas", "paged_start", "plan",
+               "adopt_changes", "alert_rule", "alerts_table", "cite", "monitors_table",
+               "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
+               "korrigo_names_table", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "envelope_items_table",
                "project_scrubbing_rules", "python_value", "quick_checks", "exit_statuses",
                "rates_table", "runbook_header", "runbook_transcript",

@@ -15,10 +15,10 @@ ONCALL = """\
 review_period_days: 30
 compose:
   command: docker compose
-  file: ops/compose.yml
+  file: infra/docker/docker-compose.local-prod.yml
 places:
-  backend: {label: Django shell, service: web, open: python manage.py shell}
-  worker: {label: worker shell, service: celery}
+  backend: {label: Django shell, role: web, open: python manage.py shell}
+  worker: {label: worker shell, role: worker}
   host: {label: a terminal}
 server:
   label: the box
@@ -45,9 +45,11 @@ def test_actions_are_typed_with_the_compose_file_and_the_services_of_the_file(
 ) -> None:
     path = _write(tmp_path, "oncall.yaml", ONCALL)
     plan, places = steps.read(path), where.read(path)
-    assert plan.commands("stop_worker", places) == ["docker compose -f ops/compose.yml stop celery"]
+    # The roles name Korrigo's services in that file (korrigo.yaml): celery and backend.
+    compose = "docker compose -f infra/docker/docker-compose.local-prod.yml"
+    assert plan.commands("stop_worker", places) == [f"{compose} stop celery"]
     assert plan.commands("again", places) == [
-        "docker compose -f ops/compose.yml exec web python manage.py shell -c 'x'"
+        f"{compose} exec backend python manage.py shell -c 'x'"
     ]
     assert plan.on_server(["ls"]) == ["cd /srv/korrigo", "ls"]
     with pytest.raises(ValueError, match=r"no action 'nope'.*known: stop_worker, again"):
@@ -161,6 +163,6 @@ def test_an_action_block_starts_in_the_checkout_and_says_where(
     fence = text.split("```bash", 1)[1]
     assert fence.splitlines()[1:3] == [
         "    cd /srv/korrigo",
-        "    docker compose -f ops/compose.yml stop celery",
+        "    docker compose -f infra/docker/docker-compose.local-prod.yml stop celery",
     ]
     assert text.endswith("```\n")  # a blank line follows: the next list item starts anew

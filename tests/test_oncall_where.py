@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from korrigo_sentry.korrigo import ComposeFile, Korrigo, Service, korrigo
 from korrigo_sentry.oncall.where import ONCALL_YAML, Compose, OnCall, Place, oncall, read
+from korrigo_sentry.yaml_model import DataFileError
 
 SAMPLE = """\
 review_period_days: 30
@@ -90,6 +92,50 @@ def test_the_package_reads_its_own_oncall_yaml() -> None:
     assert oncall().compose == "docker compose -f infra/docker/docker-compose.local-prod.yml"
     assert oncall().review_period_days == 180
     assert oncall().exec_in("worker", "celery inspect ping") == (
-        "docker compose -f infra/docker/docker-compose.local-prod.yml exec worker "
+        "docker compose -f infra/docker/docker-compose.local-prod.yml exec celery "
         "celery inspect ping"
+    )  # the worker's role names Korrigo's `celery` service (korrigo.yaml)
+
+
+ROLES = """\
+review_period_days: 30
+compose:
+  command: docker compose
+  file: deploy/compose.yml
+places:
+  api:
+    label: Shell in the API container
+    role: web
+"""
+
+
+def facts_with(path: str, *services: tuple[str, str]) -> Korrigo:
+    """Korrigo's facts with one compose file: `path` and its (name, role) services."""
+    cited = korrigo().celery  # any cited fact: its source, excerpt and date
+    made = tuple(
+        Service(name=name, role=role, env_file=False, source=cited.source,  # type: ignore[arg-type]
+                excerpt=cited.excerpt, checked=cited.checked)
+        for name, role in services
+    )  # fmt: skip
+    compose_file = ComposeFile(path=path, services=made)
+    return korrigo().model_copy(update={"compose_files": (compose_file,)})
+
+
+def test_a_role_names_the_service_playing_it(tmp_path: Path) -> None:
+    path = tmp_path / "oncall.yaml"
+    path.write_text(ROLES, encoding="utf-8")
+    oncall_file = read(path, facts_with("deploy/compose.yml", ("gunicorn", "web")))
+    assert (
+        oncall_file.exec_in("api", "ls") == "docker compose -f deploy/compose.yml exec gunicorn ls"
+    )
+
+
+def test_a_role_the_compose_file_lacks_is_one_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "oncall.yaml"
+    path.write_text(ROLES, encoding="utf-8")
+    with pytest.raises(DataFileError) as raised:
+        read(path, facts_with("deploy/compose.yml", ("db", "database")))
+    assert str(raised.value) == (
+        f"{path}: deploy/compose.yml has no 'web' service in korrigo.yaml (roles: database); "
+        "fix oncall.yaml or korrigo.yaml"
     )

@@ -156,7 +156,7 @@ def test_a_failed_tasks_arguments_are_not_collected(sentry: FakeTransport) -> No
     assert settings.DATA_COLLECTION["queues"] is False
     demo.ocr_copy.delay(4242)
     job = sentry.events[-1]["extra"]["celery-job"]
-    assert job == {"task_name": "korrigo.ocr_copy"}
+    assert job == {"task_name": "exams.tasks.process_single_document"}  # Korrigo's name
     assert b"4242" not in sentry.payloads[-1]
 
 
@@ -171,7 +171,12 @@ def test_the_hard_time_limit_log_line_becomes_an_event(sentry: FakeTransport) ->
     logging.getLogger("celery.app.trace").error("muted by the Celery integration")
     assert sentry.events == []
     # What Request.on_timeout(soft=False) calls in Celery's main process.
-    request.error("Hard time limit (%ss) exceeded for %s[%s]", 300, "korrigo.ocr_copy", "id-1")
+    request.error(
+        "Hard time limit (%ss) exceeded for %s[%s]",
+        300,
+        "exams.tasks.process_single_document",
+        "id-1",
+    )
     (event,) = sentry.events
     assert event["logger"] == "celery.worker.request"
     assert event["level"] == "error"

@@ -40,7 +40,7 @@ def compose_commands(text: str) -> list[str]:
 def test_the_data_holds_the_seed_file_and_compose_v2() -> None:
     assert oncall().compose == ONE_SPELLING
     services = {place.service for place in oncall().places.values() if place.service}
-    assert services == {"backend", "worker"}
+    assert services == {"backend", "celery"}  # Korrigo's service names
 
 
 def test_the_scanner_finds_both_spellings_and_skips_file_names() -> None:
@@ -131,11 +131,11 @@ def test_the_header_holds_what_a_paged_engineer_needs_first() -> None:
     assert "**Last reviewed** 2026-01-10" in text
     assert "review overdue" not in text
     command = (
-        "docker compose -f infra/docker/docker-compose.local-prod.yml exec worker "
+        "docker compose -f infra/docker/docker-compose.local-prod.yml exec celery "
         "python -m korrigo_sentry check celery-failures-not-reported"
     )
     assert f"```bash\n{command}\n```" in text
-    assert "run in the `worker` container" in text
+    assert "run in the `celery` container" in text
     assert "*Also known as:* celery, tasks stuck" in text
 
 
@@ -183,7 +183,7 @@ def test_a_wrong_front_matter_names_the_page_line_and_field(tmp_path: Path) -> N
 def test_a_wrong_oncall_yaml_names_the_line_and_field(tmp_path: Path) -> None:
     text = where.ONCALL_YAML.read_text(encoding="utf-8")
     broken = tmp_path / "oncall.yaml"
-    broken.write_text(text.replace("    service: worker\n", "    service: [worker]\n"))
-    line = broken.read_text().splitlines().index("    service: [worker]") + 1
-    with pytest.raises(ValueError, match=rf"oncall.yaml line {line}, field places.worker.service"):
+    broken.write_text(text.replace("    role: worker\n", "    role: [worker]\n"))
+    line = broken.read_text().splitlines().index("    role: [worker]") + 1
+    with pytest.raises(ValueError, match=rf"oncall.yaml line {line}, field places.worker.role"):
         where.read(broken)

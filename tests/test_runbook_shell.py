@@ -31,7 +31,7 @@ NOT_KORRIGO = {
     f"{oncall().compose} logs backend | grep -i sentry": (
         "reads the running server's own SDK log, which a new process cannot see"
     ),
-    f"{oncall().compose} stop worker": (
+    f"{oncall().compose} stop celery": (
         "stops the worker's container (high-error-rate, Celery): only Compose can"
     ),
 }

@@ -30,9 +30,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from korrigo_sentry import settings
+from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall.facts import Fact, load_facts, normalize, source_parts
+from tools import korrigo_facts_check
 
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
 DEFAULT_API_URL = "https://api.github.com"
@@ -255,10 +258,21 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get(API_URL_ENV, DEFAULT_API_URL),
         help=f"where renamed files are looked up (default: ${API_URL_ENV} or GitHub's API)",
     )
+    parser.add_argument(
+        "--korrigo-checkout",
+        type=Path,
+        help="read data/korrigo.yaml's excerpts in this Korrigo checkout instead of GitHub",
+    )
     args = parser.parse_args(argv)
     facts = list(load_facts().values())
+    korrigo_fetch = (
+        korrigo_facts_check.local_fetch(args.korrigo_checkout)
+        if args.korrigo_checkout
+        else http_fetch
+    )
     try:
         results = check(facts, args.base_url, api_url=args.api_url)
+        korrigo_results = korrigo_facts_check.check(korrigo(), args.base_url, korrigo_fetch)
     except Unreachable as exc:
         print(
             f"facts-check: OFFLINE, nothing was checked: cannot reach {args.base_url} ({exc}). "
@@ -267,7 +281,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_OFFLINE
     print(report(results))
-    return EXIT_OK if all(r.ok for r in results) else EXIT_DRIFT
+    print(korrigo_facts_check.report(korrigo_results))
+    ok = all(r.ok for r in results) and all(r.ok for r in korrigo_results)
+    return EXIT_OK if ok else EXIT_DRIFT
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 #: Subcommand modules, in the order `--help` lists them.
-COMMANDS: tuple[str, ...] = ("doctor", "send_test", "check", "runbook", "alerts")
+COMMANDS: tuple[str, ...] = ("doctor", "send_test", "check", "runbook", "alerts", "lint")
 
 
 class UsageError(Exception):

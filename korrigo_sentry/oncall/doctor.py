@@ -22,7 +22,14 @@ import sentry_sdk
 from sentry_sdk.client import BaseClient
 
 from korrigo_sentry import settings
-from korrigo_sentry.config import DotenvFile, SentryConfig, Sources, check_config, read_sources
+from korrigo_sentry.config import (
+    DotenvFile,
+    SentryConfig,
+    Sources,
+    check_config,
+    environment_decided_by,
+    read_sources,
+)
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.errors import ConfigError
 from korrigo_sentry.sampling import rate_for
@@ -121,7 +128,7 @@ def diagnose(
     add(
         _check_env_file(sources.dotenv),
         _sourced(_check_dsn(config, problems, env), sources, "SENTRY_DSN"),
-        _sourced(_check_environment(config, problems), sources, "SENTRY_ENVIRONMENT"),
+        _decided(_check_environment(config, problems), sources, env),
         _sourced(_check_release(config, problems), sources, "GIT_COMMIT_SHA"),
         _sourced(_check_rates(config, problems), sources, *RATE_VARIABLES),
         _sourced(_check_debug(config, problems), sources, "SENTRY_DEBUG"),
@@ -260,11 +267,26 @@ def _check_dsn(
 
 
 def _check_environment(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:
-    if "SENTRY_ENVIRONMENT" in problems:
-        return _failed(
-            "environment", problems["SENTRY_ENVIRONMENT"], f"using {config.environment!r}"
-        )
+    for variable in ("SENTRY_ENVIRONMENT", settings.DJANGO_ENV_VARIABLE):
+        if variable in problems:
+            return _failed("environment", problems[variable], f"using {config.environment!r}")
     return CheckResult("environment", "ok", config.environment)
+
+
+def _decided(result: CheckResult, sources: Sources, env: Mapping[str, str]) -> CheckResult:
+    """The environment's result, naming the variable that decided it and where it was set."""
+    variable = environment_decided_by(env)
+    django_env = settings.DJANGO_ENV_VARIABLE
+    if variable == "default":
+        source = f"neither SENTRY_ENVIRONMENT nor {django_env} is set: default"
+    elif variable == django_env:
+        source = (
+            f"decided by {django_env}={env[django_env].strip()!r} from "
+            f"{sources.of(django_env)}; SENTRY_ENVIRONMENT is not set"
+        )
+    else:  # SENTRY_ENVIRONMENT wins: DJANGO_ENV is not read
+        source = f"SENTRY_ENVIRONMENT from {sources.of(variable)}"
+    return CheckResult(result.name, result.status, result.detail, source)
 
 
 def _check_release(config: SentryConfig, problems: Mapping[str, ConfigError]) -> CheckResult:

@@ -3,6 +3,8 @@
 The values live in `data/oncall.yaml`; this module parses them (pydantic models: a wrong
 value is one sentence naming the file, the line and the field) for the runbook header
 (`handbook/runbook_layout.py`), the site's macros and the tests that hold every page to them.
+A place may name its compose service by role (`role: worker`): the name is then Korrigo's,
+read from `data/korrigo.yaml` for the compose file (the worker is Korrigo's `celery`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from korrigo_sentry.yaml_model import load_model
+from korrigo_sentry.korrigo import Korrigo, korrigo
+from korrigo_sentry.yaml_model import DataFileError, load_model
 
 ONCALL_YAML = Path(__file__).resolve().parent.parent / "data" / "oncall.yaml"
 
@@ -28,6 +31,7 @@ class Place(BaseModel):
     id: str = ""  # the key under `places:` (filled in by OnCall)
     label: str = Field(min_length=1)
     service: str = ""
+    role: str = ""  # a service role of korrigo.yaml; read() fills `service` from it
     open: str = ""
 
 
@@ -85,9 +89,23 @@ class OnCall(BaseModel):
         return (today - reviewed).days > self.review_period_days
 
 
-def read(path: Path = ONCALL_YAML) -> OnCall:
-    """Parse oncall.yaml (see its comments for the meaning of each key)."""
-    return load_model(path, OnCall)
+def read(path: Path = ONCALL_YAML, facts: Korrigo | None = None) -> OnCall:
+    """Parse oncall.yaml (see its comments); a place's `role` becomes the name of Korrigo's
+    service playing it in the compose file (korrigo.yaml, or `facts`)."""
+    data = load_model(path, OnCall)
+    if not any(place.role for place in data.places.values()):
+        return data
+    try:
+        compose_file = (facts or korrigo()).compose(data.compose_spelling.file)
+        places = {
+            name: place.model_copy(update={"service": compose_file.by_role(place.role).name})
+            if place.role
+            else place
+            for name, place in data.places.items()
+        }
+    except ValueError as exc:
+        raise DataFileError(f"{path}: {exc}; fix oncall.yaml or korrigo.yaml") from None
+    return data.model_copy(update={"places": places})
 
 
 @cache

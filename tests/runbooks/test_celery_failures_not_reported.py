@@ -38,7 +38,7 @@ def test_the_pages_ci_drill_1(sentry: FakeTransport) -> None:
     error = event["exception"]["values"][-1]
     assert error["type"] == "OCREngineError"
     assert error["mechanism"] == {"type": "celery", "handled": False}
-    assert event["transaction"] == "korrigo.ocr_copy"
+    assert event["transaction"] == "exams.tasks.process_single_document"
 
 
 def test_the_pages_ci_drill_2(sentry: FakeTransport) -> None:
@@ -47,4 +47,4 @@ def test_the_pages_ci_drill_2(sentry: FakeTransport) -> None:
 
     result = demo.ocr_copy.delay(3)
     assert result.state == "FAILURE"
-    assert [e["transaction"] for e in sentry.events] == ["korrigo.ocr_copy"]
+    assert [e["transaction"] for e in sentry.events] == ["exams.tasks.process_single_document"]

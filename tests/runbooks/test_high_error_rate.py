@@ -32,9 +32,9 @@ def test_the_pages_ci_drill_1(sentry: FakeTransport) -> None:
 
     demo.ocr_copy.delay(7)  # the demo's OCR task always fails, as when the engine is down
     event = sentry.events[-1]
-    assert event["transaction"] == "korrigo.ocr_copy"
+    assert event["transaction"] == "exams.tasks.process_single_document"
     assert event["tags"]["celery_task_id"]
-    assert event["extra"]["celery-job"]["task_name"] == "korrigo.ocr_copy"
+    assert event["extra"]["celery-job"]["task_name"] == "exams.tasks.process_single_document"
     assert event["exception"]["values"][-1]["mechanism"]["type"] == "celery"
 
 

@@ -1,0 +1,120 @@
+"""`python -m korrigo_sentry lint`: personal fields formatted into log and exception messages.
+
+Each case is a line a Korrigo developer could write (several are Korrigo's own, at 45872b4),
+with the finding a reader should see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from korrigo_sentry.cli import main
+from korrigo_sentry.lint.fields import read
+from korrigo_sentry.lint.messages import check_source
+from korrigo_sentry.yaml_model import DataFileError
+
+RESEARCH_BACKEND = Path("/work/research/korrigo/checkout/backend")
+
+
+def found(source: str) -> list[tuple[int, str, str]]:
+    return [(f.line, f.style, f.expression) for f in check_source(source, Path("x.py"))]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ('logger.warning(f"Upload rejected (user: {request.user.username})")',
+         [(1, "f-string", "request.user.username")]),
+        ('logger.info("student %s" % student.last_name)', [(1, "%", "student.last_name")]),
+        ('logger.info("student %s %s" % (pk, student.email))', [(1, "%", "student.email")]),
+        ('audit_logger.error("user {}".format(user))', [(1, ".format", "user")]),
+        ('logging.error("copy of " + student.get_full_name())',
+         [(1, "concatenation", "student.get_full_name()")]),
+        ('logger.info("login by %s", username)', [(1, "logging arguments", "username")]),
+        ('logger.log(20, f"import of {pdf_path}")', [(1, "f-string", "pdf_path")]),
+        ('raise ValueError(f"no copy for {student}")', [(1, "f-string", "student")]),
+        ('raise ValueError("born %s" % s.date_naissance)', [(1, "%", "s.date_naissance")]),
+        ('log.info(f"Extraction of {document.original_filename}")',
+         [(1, "f-string", "document.original_filename")]),
+    ],
+)  # fmt: skip
+def test_personal_values_formatted_into_messages(
+    source: str, expected: list[tuple[int, str, str]]
+) -> None:
+    assert found(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'logger.info(f"Metrics accessed by user {request.user.id}")',  # an id
+        'logger.info(f"copy {copy.anonymous_id} of exam {exam.pk}")',
+        'logger.info(f"{len(uploaded_files)} files uploaded")',  # a count, not the files
+        'logger.info("login by %s", user.pk)',
+        'logger.info("Student import done")',  # nothing formatted
+        'raise ValueError("no student")',
+        'print(f"{student.email}")',  # not a log call
+        'cache.set(f"user:{user.username}", 1)',  # not a log call either
+        'logger.info(f"{student.pk} {type(student)}")',
+    ],
+)
+def test_ids_counts_and_plain_messages_are_fine(source: str) -> None:
+    assert found(source) == []
+
+
+def test_the_finding_says_where_and_the_fix() -> None:
+    (finding,) = check_source(
+        'x = 1\nlogger.error(f"failed for {request.user.username}")\n', Path("exams/views.py")
+    )
+    assert str(finding) == (
+        "exams/views.py:2: request.user.username is formatted into a log message (f-string): "
+        "Sentry receives it as written; format the user's pk (request.user.pk) instead"
+    )
+
+
+def test_the_command_scans_a_folder_but_not_tests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "views.py").write_text('logger.info(f"hi {user.email}")\n')
+    (tmp_path / "app" / "tests").mkdir()
+    (tmp_path / "app" / "tests" / "test_views.py").write_text('logger.info(f"{user.email}")\n')
+    (tmp_path / "app" / "broken.py").write_text("def (:\n")
+    assert main(["lint", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1] == "lint: 1 personal value(s) formatted into messages in 1 file(s)"
+    assert f"{tmp_path}/app/views.py:1: user.email" in out
+    assert err == f"{tmp_path}/app/broken.py: not checked, not valid Python (SyntaxError)\n"
+
+
+def test_a_clean_folder_exits_0_and_a_missing_one_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "ok.py").write_text('logger.info("fine")\n')
+    assert main(["lint", str(tmp_path)]) == 0
+    assert main(["lint", str(tmp_path / "nope")]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {tmp_path / 'nope'} does not exist: name a folder or a .py file\n"
+    )
+
+
+def test_a_bad_personal_fields_file_names_file_line_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "personal_fields.yaml"
+    bad.write_text("fields:\n  - {name: 'user name', instead: pk}\nobjects: []\n"
+                   "safe_attributes: []\nsafe_calls: []\n")  # fmt: skip
+    with pytest.raises(DataFileError, match=r"line 2, field fields\.0\.name: String should match"):
+        read(bad)
+
+
+@pytest.mark.skipif(
+    not RESEARCH_BACKEND.is_dir(), reason=f"no Korrigo checkout at {RESEARCH_BACKEND}"
+)
+def test_korrigo_at_45872b4_has_sixteen_findings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(RESEARCH_BACKEND)]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (
+        "lint: 16 personal value(s) formatted into messages in 6 file(s)"
+    )
+    assert f"{RESEARCH_BACKEND}/exams/views.py:62: request.user.username" in out
