@@ -135,11 +135,17 @@ def test_the_default_base_url_is_githubs_raw_host(
         asked.append(base_url)
         return []
 
+    def record_korrigo(facts: object, base_url: str, fetch: object) -> list[object]:
+        asked.append(base_url)
+        return []
+
     monkeypatch.delenv(facts_check.BASE_URL_ENV, raising=False)
-    monkeypatch.setattr(facts_check, "check", record)  # nothing leaves the machine
+    # nothing leaves the machine: the product/SDK check and the Korrigo facts' check
+    monkeypatch.setattr(facts_check, "check", record)
+    monkeypatch.setattr(facts_check.korrigo_facts_check, "check", record_korrigo)
 
     assert facts_check.main([]) == facts_check.EXIT_OK
-    assert asked == ["https://raw.githubusercontent.com"]
+    assert asked == ["https://raw.githubusercontent.com"] * 2
     assert capsys.readouterr().out.startswith("facts-check: 0 facts; ")
 
 
