@@ -171,7 +171,7 @@ def _runbook_header_problems(v: Visit) -> list[str]:
     found = [f"no {label} in the header" for label in labels if label not in header["text"]]
     if v.device == "phone" and "Also known as" in header["text"]:
         found.append("the search phrases take room in the header on a phone")
-    if f"python -m korrigo_sentry runbook {slug}" not in header["command"]:
+    if f"python -m korrigo_sentry check {slug}" not in header["command"]:
         found.append(f"the header's first command is {header['command']!r}")
     elif header["bottom"] > v.height:
         found.append(f"the first command ends at {header['bottom']:.0f} px, below the fold")
