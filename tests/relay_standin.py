@@ -14,14 +14,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from sentry_sdk.envelope import Envelope
+
+from tests import loopback
 
 #: The one key the stand-in knows (32 hex digits, as Relay's project keys), and its project.
 KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -95,13 +96,6 @@ def relay_standin() -> Iterator[Ingest]:
         def log_message(self, *args: Any) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with loopback.serve(Handler) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

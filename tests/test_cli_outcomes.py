@@ -5,9 +5,8 @@ never shown, in any form a server writes them back (issue 23)."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +15,7 @@ import pytest
 
 from korrigo_sentry.cli import exits, main
 from korrigo_sentry.settings import ENV_VARS
+from tests import loopback
 
 Capture = pytest.CaptureFixture[str]
 KEY = "0123456789abcdef0123456789abcdef"
@@ -57,16 +57,9 @@ def echo() -> Iterator[Echo]:
         def log_message(self, *args: Any) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with loopback.serve(Handler) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from sentry_sdk.envelope import Envelope
 from korrigo_sentry.cli import main
 from korrigo_sentry.cli.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
 from korrigo_sentry.settings import ENV_VARS
+from tests import loopback
 
 SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
 Capture = pytest.CaptureFixture[str]
@@ -101,16 +102,9 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, *args: Any) -> None:
             """Quiet: pytest shows failures, not every request."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with loopback.serve(Handler) as port:
+        state.port = port
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @pytest.fixture(autouse=True)
