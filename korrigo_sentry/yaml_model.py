@@ -22,33 +22,51 @@ class DataFileError(ValueError):
     """A data file breaks its model: one sentence naming file, line and field."""
 
 
-def load_model(path: Path, model: type[Model]) -> Model:
-    """`path` parsed and validated as `model`; DataFileError naming file, line, field."""
-    return parse_model(path.read_text(encoding="utf-8"), model, path)
+def load_model(path: Path, model: type[Model], key: str | None = None) -> Model:
+    """`path` (or its top-level `key` block) validated as `model`; DataFileError naming
+    file, line and field, also when the file cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataFileError(f"{path}: cannot be read ({error}); restore it from git") from None
+    return parse_model(text, model, path, key=key)
 
 
-def parse_model(text: str, model: type[Model], source: Path | str, first_line: int = 1) -> Model:
-    """YAML `text` (found at `first_line` of `source`) validated as `model`."""
+def parse_model(
+    text: str, model: type[Model], source: Path | str, first_line: int = 1, key: str | None = None
+) -> Model:
+    """YAML `text` (found at `first_line` of `source`, or its `key` block) validated as `model`."""
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + first_line}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise DataFileError(f"{source}{line}: {problem}; fix the file") from None
-    return validate(data, model, source, node, first_line)
+        problem = getattr(exc, "problem", None)
+        why = f" ({problem})" if problem else ""
+        raise DataFileError(f"{source}{line}: not valid YAML{why}; fix the file") from None
+    prefix: tuple[Any, ...] = ()
+    if key is not None:
+        data = data.get(key) if isinstance(data, dict) else None
+        prefix = (key,)
+    return validate(data, model, source, node, first_line, prefix)
 
 
 def validate(
-    data: Any, model: type[Model], source: Path | str, node: Any = None, first_line: int = 1
+    data: Any,
+    model: type[Model],
+    source: Path | str,
+    node: Any = None,
+    first_line: int = 1,
+    prefix: tuple[Any, ...] = (),
 ) -> Model:
-    """Already-parsed `data` validated as `model`; `node` (yaml.compose) locates the line."""
+    """Already-parsed `data` validated as `model`; `node` (yaml.compose) locates the line;
+    `prefix`: where `data` sits in that node's tree (a block of a bigger file)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        loc = tuple(error["loc"])
+        loc = (*prefix, *error["loc"])
         field = ".".join(str(part) for part in loc) or "(top level)"
         line = f" line {_line_of(node, loc) + first_line - 1}" if node is not None else ""
         message = f"{source}{line}, field {field}: {error['msg']}; fix the file"
