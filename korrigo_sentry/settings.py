@@ -86,6 +86,11 @@ EXTRA_DENYLIST: tuple[str, ...] = (
     "saml",
 )
 
+#: Keys filtered only when they are the whole key (as a term, each would also match
+#: `user_agent` or `user_id`): Korrigo's `audit` logger passes the username as `user`
+#: (make korrigo-check at Korrigo 45872b4: 2 usernames leaked through it).
+EXACT_KEY_DENYLIST: tuple[str, ...] = ("user",)
+
 #: Request headers sent to Sentry (every other header's value is filtered): what a
 #: developer needs to reproduce a request, none of which identifies a person.
 HEADER_ALLOWLIST: tuple[str, ...] = (

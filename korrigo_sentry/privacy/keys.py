@@ -27,12 +27,15 @@ def _squeeze(text: str) -> str:
 
 
 _DENIED = re.compile("|".join(sorted({re.escape(_squeeze(t)) for t in DENYLIST})))
+_EXACT = frozenset(_squeeze(t) for t in settings.EXACT_KEY_DENYLIST)
 
 
 @functools.lru_cache(maxsize=4096)  # events repeat the same keys; keys are not secrets
 def is_denied(key: str) -> bool:
-    """True when `key` contains a `DENYLIST` term, case and separators (`-_. `) ignored."""
-    return _DENIED.search(_squeeze(key)) is not None
+    """True when `key` contains a `DENYLIST` term or is an `EXACT_KEY_DENYLIST` one, case
+    and separators (`-_. `) ignored."""
+    squeezed = _squeeze(key)
+    return squeezed in _EXACT or _DENIED.search(squeezed) is not None
 
 
 #: The same terms as a regular expression fragment, for keys written inside text

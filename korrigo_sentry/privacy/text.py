@@ -79,6 +79,8 @@ def _d(name: str, matches: str, reason: str, pattern: str,
 
 
 _CREDENTIAL = r"[\w.~+/=-]"
+#: Files people upload: documents, scans and spreadsheets (not code: `views.py` stays).
+_DOCUMENT_EXTENSIONS = r"pdf|jpe?g|png|gif|tiff?|heic|webp|csv|xlsx?|ods|docx?|odt"
 
 #: In order: block and URL shapes first, so the narrower ones see what is left.
 DETECTORS: list[Detector] = [
@@ -195,6 +197,16 @@ DETECTORS: list[Detector] = [
         lambda m: urls.scrub_segment(m.group(0)),
     ),
     _d(
+        "document_file_name",
+        "the name of a document or image file (`.pdf`, `.jpg`, `.png`, `.csv`, `.docx`...) in "
+        "text: `martin_jean.pdf` becomes `[Filtered].pdf`",
+        "Korrigo's uploads keep the name a teacher gave them, usually the student's, and its "
+        "log lines quote it (make korrigo-check at Korrigo 45872b4: 4 of 4 upload names leaked "
+        "through them); the extension stays, for debugging",
+        rf"(?i)(?<![\w.-])\w[\w.-]*?\.({_DOCUMENT_EXTENSIONS})\b",
+        lambda m: f"{FILTERED}.{m.group(1)}",
+    ),
+    _d(
         "high_entropy_token",
         "16+ hexadecimal characters, or 24+ letters and digits mixing case (random tokens, keys)",
         "a secret without a known shape still looks random",
@@ -206,6 +218,7 @@ DETECTORS: list[Detector] = [
 _DIGIT_RUN = re.compile(r"\d[\d .()+-]{5,}\d")
 _TERMS = re.compile(TERMS_PATTERN)
 _PROVIDER_HINT = re.compile(r"akia|asia|gh[pousr]_|xox|[sr]k_|aiza")
+_DOCUMENT_HINT = re.compile(rf"\.(?:{_DOCUMENT_EXTENSIONS})\b")
 
 
 def _digits(low: str) -> bool:
@@ -230,6 +243,7 @@ _HINTS: dict[str, Callable[[str], bool]] = {
     "ip_address": _digits,
     "query_parameter": lambda t: "=" in t and ("?" in t or "&" in t),
     "token_path_segment": lambda t: "/" in t,
+    "document_file_name": lambda t: _DOCUMENT_HINT.search(t) is not None,
     "high_entropy_token": lambda t: len(t) >= 16,
 }
 _CHECKED = [(d, _HINTS[d.rule.name]) for d in DETECTORS]

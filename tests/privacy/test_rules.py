@@ -201,7 +201,7 @@ def test_the_privacy_page_lists_each_rule_with_its_kind_and_reason() -> None:
         ("key_value_in_text", value), ("command_line_flag", value), ("email", value),
         ("iban", value), ("payment_card", value), ("phone_number", value),
         ("ip_address", value), ("query_parameter", value), ("token_path_segment", value),
-        ("high_entropy_token", value),
+        ("document_file_name", value), ("high_entropy_token", value),
         ("url_userinfo", "url"), ("query_allowlist", "allowlist"),
         ("korrigo_route_secrets", "url"), ("url_fragment", "url"),
         ("sql_literals", "place"), ("cache_key_prefix", "place"),

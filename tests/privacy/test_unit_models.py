@@ -106,9 +106,9 @@ def test_a_lazy_user_is_shown_by_what_it_wraps() -> None:
     # isinstance checks read `__class__`), so it is shown by the model it wraps.
     lazy = SimpleLazyObject(_student)
     with sentry_capture() as sent:
-        sentry_sdk.set_extra("user", lazy)
+        sentry_sdk.set_extra("teacher", lazy)
         sentry_sdk.capture_message("x")
-        assert sent.events[0]["extra"]["user"] == "<SimpleLazyObject: <Student pk=12>>"
+        assert sent.events[0]["extra"]["teacher"] == "<SimpleLazyObject: <Student pk=12>>"
 
 
 def test_the_list_names_korrigo_s_people() -> None:
