@@ -197,6 +197,16 @@ DETECTORS: list[Detector] = [
         lambda m: urls.scrub_segment(m.group(0)),
     ),
     _d(
+        "username_in_text",
+        "`user <name>` in text where the name looks like a login (it has `_`, `.`, `@`, `-` "
+        "or a digit): `for user teacher_test` becomes `for user [Filtered]`",
+        "Korrigo's own log lines format the username after the word user (make korrigo-check "
+        "at Korrigo 45872b4: the last 2 usernames that leaked); a plain word after it "
+        "(`user agent`, `user account`) is no login and stays",
+        r"(?i)\b(user[ :=]+)(?!\[Filtered\])(?=[\w.@+-]*[_.@\d-])[\w.@+-]*\w",
+        rf"\1{FILTERED}",
+    ),
+    _d(
         "document_file_name",
         "the name of a document or image file (`.pdf`, `.jpg`, `.png`, `.csv`, `.docx`...) in "
         "text: `martin_jean.pdf` becomes `[Filtered].pdf`",
@@ -243,6 +253,7 @@ _HINTS: dict[str, Callable[[str], bool]] = {
     "ip_address": _digits,
     "query_parameter": lambda t: "=" in t and ("?" in t or "&" in t),
     "token_path_segment": lambda t: "/" in t,
+    "username_in_text": lambda t: "user" in t,
     "document_file_name": lambda t: _DOCUMENT_HINT.search(t) is not None,
     "high_entropy_token": lambda t: len(t) >= 16,
 }

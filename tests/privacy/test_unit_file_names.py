@@ -56,3 +56,26 @@ def test_a_username_logged_under_the_key_user_is_filtered(sentry) -> None:
     (crumb,) = [c for c in event["breadcrumbs"]["values"] if c.get("category") == "audit"]
     assert crumb["data"]["user"] == "[Filtered]"
     assert "admin_audit" not in str(event)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Exam upload failed for user teacher_test, file: x",
+            "Exam upload failed for user [Filtered], file: x",
+        ),
+        ("exported by user admin_audit: 1 grades", "exported by user [Filtered]: 1 grades"),
+        ("user: jean.dupont@school.example", "user: [Filtered]"),
+        ("user 12 logged in", "user [Filtered] logged in"),
+    ],
+)
+def test_a_login_after_the_word_user_is_masked(text: str, expected: str) -> None:
+    assert scrub_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["the user agent is old", "user account locked", "the user-agent header"]
+)
+def test_a_plain_word_after_user_stays(text: str) -> None:
+    assert scrub_text(text) == text
