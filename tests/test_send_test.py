@@ -17,7 +17,6 @@ import socketserver
 import ssl
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -334,23 +333,14 @@ def make_certificate(directory: Path, san: str) -> tuple[Path, Path]:
 
 @contextmanager
 def serving(handle: Any) -> Iterator[int]:
-    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down
-    (shutdown, not close: a thread blocked in accept() would take the next test's socket)."""
+    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down."""
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
             handle(self.request)
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback.serve(Handler, socketserver.ThreadingTCPServer) as port:
+        yield port
 
 
 @pytest.fixture
