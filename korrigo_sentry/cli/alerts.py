@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,11 +130,10 @@ def _destination(args: argparse.Namespace) -> Any:
     )
 
 
-def _export(document: Any, args: argparse.Namespace) -> int:
-    import yaml
-
-    from korrigo_sentry.alerts.export_sentry import ExportError, export
-    from korrigo_sentry.cli import output
+def _calls(document: Any, args: argparse.Namespace, build: Callable[..., Any]) -> Any:
+    """`build(document, destination)` (export or plan), or the exit status after the one
+    sentence saying why not."""
+    from korrigo_sentry.alerts.export_sentry import ExportError
 
     try:
         dest = _destination(args)
@@ -141,10 +141,21 @@ def _export(document: Any, args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE if "--team" in str(exc) else INVALID
     try:
-        calls = export(document, dest)
+        return build(document, dest)
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return INVALID
+
+
+def _export(document: Any, args: argparse.Namespace) -> int:
+    import yaml
+
+    from korrigo_sentry.alerts.export_sentry import export
+    from korrigo_sentry.cli import output
+
+    calls = _calls(document, args, export)
+    if isinstance(calls, int):
+        return calls
     counts = {
         kind: sum(1 for c in calls if c["object"] == kind and c["method"] == "POST")
         for kind in ("detector", "workflow")
@@ -177,18 +188,11 @@ def _export(document: Any, args: argparse.Namespace) -> int:
 
 def _apply(document: Any, args: argparse.Namespace) -> int:
     from korrigo_sentry.alerts import apply
-    from korrigo_sentry.alerts.export_sentry import ExportError, plan
+    from korrigo_sentry.alerts.export_sentry import plan
 
-    try:
-        dest = _destination(args)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return USAGE if "--team" in str(exc) else INVALID
-    try:
-        calls = plan(document, dest)
-    except ExportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return INVALID
+    calls = _calls(document, args, plan)
+    if isinstance(calls, int):
+        return calls
     base = args.url or apply.DEFAULT_URL
     if args.dry_run:
         print(apply.dry_run(calls, base))
