@@ -39,12 +39,6 @@ print("  ")
 print("done")
 ```
 
-??? note "How CI checks this step"
-
-    ```{.python continuation}
-    assert value == 42, "the value is wrong"
-    ```
-
 Expected: `value: 42`, then **done**.
 
 If not: go to [Diagnosis](#diagnosis), or [elsewhere](other.md#part).
@@ -73,10 +67,6 @@ Expected: never.
 
 ### Deeper
 
-```python title="CI only: the demo app and a fake transport"
-print("ci only")
-```
-
 Text.
 """
 
@@ -94,11 +84,9 @@ def test_an_alert_page_names_its_alert(tmp_path: Path) -> None:
     assert runbooks.parse(page).subject == "alert: critical-errors"
 
 
-def test_the_printable_copy_drops_front_matter_and_ci_blocks(book: runbooks.Runbook) -> None:
+def test_the_printable_copy_drops_front_matter(book: runbooks.Runbook) -> None:
     text = runbooks.printable_page(book)
     assert not text.startswith("---")
-    assert "How CI checks this step" not in text
-    assert "ci only" not in text
     assert text.startswith("## Probe page\n")  # headings one level down
     assert "\n### Quick checks (first five minutes)\n" in text
     assert "\n#### Deeper\n" in text
@@ -106,6 +94,52 @@ def test_the_printable_copy_drops_front_matter_and_ci_blocks(book: runbooks.Runb
     assert "go to [Diagnosis](probe.md#diagnosis), or [elsewhere](other.md#part)." in text
     assert "```bash\necho not a python check\n```" in text  # fences untouched
     assert text.endswith("Text.\n")
+
+
+OLD_CI_FENCE = """
+```python title="CI only: the demo app and a fake transport"
+assert sentry.events
+```
+"""
+OLD_CI_BLOCK = """
+??? note "How CI checks this step"
+
+    ```{.python continuation}
+    assert value == 42
+    ```
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "line", "info"),
+    [
+        (OLD_CI_FENCE, 50, 'python title="CI only: the demo app and a fake transport"'),
+        (OLD_CI_BLOCK, 50, 'note "How CI checks this step"'),
+    ],
+    ids=["fence", "collapsed block"],
+)
+def test_a_ci_only_block_on_a_runbook_is_refused_with_where_its_checks_go(
+    tmp_path: Path, old: str, line: int, info: str
+) -> None:
+    """Issue 23 moved the pages' CI proofs into check functions and tests/runbooks/; the
+    old form cannot come back unnoticed: the page is refused (the build and the command).
+    Line 50: the block, after PAGE's "## Diagnosis" (line 48) and a blank line."""
+    page = tmp_path / "high-latency.md"
+    page.write_text(PAGE.replace("## Diagnosis\n", "## Diagnosis\n" + old), encoding="utf-8")
+    with pytest.raises(runbooks.RunbookError) as refused:
+        runbooks.parse(page)
+    assert str(refused.value) == (
+        f"{page} line {line}: a CI-only block ({info}); a runbook's checks are functions "
+        "now: put the step on-call runs in korrigo_sentry/oncall/checks/high_latency.py and "
+        "the proof in tests/runbooks/test_high_latency.py, as runbooks/_template.md shows"
+    )
+
+
+def test_a_fence_titled_otherwise_is_not_refused(tmp_path: Path) -> None:
+    page = tmp_path / "fine.md"
+    fence = '```bash title="Terminal on the host, in the Korrigo checkout"\nls\n```\n'
+    page.write_text(PAGE.replace("## Diagnosis\n", "## Diagnosis\n" + fence), encoding="utf-8")
+    assert runbooks.parse(page).title == "Probe page"
 
 
 def test_every_runbook_on_one_page_alerts_first(tmp_path: Path) -> None:
