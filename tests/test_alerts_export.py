@@ -324,7 +324,9 @@ def test_a_metric_alert_tells_on_priority_and_on_de_escalation() -> None:
 def test_the_outage_alert_is_throttled() -> None:
     body = _body("korrigo-down")
     assert body["config"] == {"frequency": 30}
-    assert body["name"] == "Korrigo down"  # no runbook yet: no URL in the name
+    assert body["name"] == (
+        "Korrigo down | runbook: https://example.test/handbook/runbooks/korrigo-down/"
+    )
     assert [c["type"] for c in body["triggers"]["conditions"]] == [
         "first_seen_event",
         "regression_event",
@@ -368,7 +370,8 @@ def test_every_runbook_url_is_a_page_of_the_site() -> None:
     dest = Destination(site_url=runbooks.site_url())
     urls = [c.runbook_url for c in plan(load_file(), dest) if c.runbook_url]
     assert urls == [runbooks.page_url(slug) for slug in
-                    ("critical-errors", "high-error-rate", "performance-degradation")]  # fmt: skip
+                    ("critical-errors", "high-error-rate", "performance-degradation",
+                     "korrigo-down")]  # fmt: skip
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -396,7 +399,7 @@ def test_validate_counts_monitors_and_alerts(capsys: pytest.CaptureFixture[str])
     assert cli.main(["alerts", "validate"]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "4 monitors and 4 alerts valid"
-    assert "ok  alert korrigo-down  (on korrigo-live; no runbook)" in out
+    assert "ok  alert korrigo-down  (on korrigo-live; runbooks/korrigo-down.md)" in out
 
 
 def test_bad_team_mapping_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

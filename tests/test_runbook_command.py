@@ -15,6 +15,7 @@ import pytest
 from handbook.transcript import transcript
 from korrigo_sentry import cli
 from korrigo_sentry.oncall import checks, runbooks
+from tests.korrigo_standin import korrigo_standin
 from tests.relay_standin import Ingest, relay_standin
 
 BOOKS = runbooks.load_runbooks()
@@ -27,7 +28,8 @@ pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 @pytest.fixture
 def healthy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingest]:
-    with relay_standin() as ingest:
+    """Sentry's ingest and Korrigo's backend (its health views) answering, on loopback."""
+    with relay_standin() as ingest, korrigo_standin(monkeypatch):
         monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
         monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
         monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")

@@ -40,7 +40,7 @@ def compose_commands(text: str) -> list[str]:
 def test_the_data_holds_the_seed_file_and_compose_v2() -> None:
     assert oncall().compose == ONE_SPELLING
     services = {place.service for place in oncall().places.values() if place.service}
-    assert services == {"backend", "celery"}  # Korrigo's service names
+    assert services == {"backend", "celery", "nginx"}  # Korrigo's service names
 
 
 def test_the_scanner_finds_both_spellings_and_skips_file_names() -> None:

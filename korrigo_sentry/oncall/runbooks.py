@@ -187,8 +187,16 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
 
 def load_runbooks(directory: Path = RUNBOOK_DIR) -> list[Runbook]:
     """Every runbook, alerts first (in alerts.yaml order), then symptoms by title."""
+    from korrigo_sentry.alerts import load_rules
+
     books = [parse(p) for p in runbook_paths(directory)]
-    alerts = [b for b in books if b.front.alert]
+    # alerts.yaml's order (the file names' order matched it until korrigo-down came in);
+    # a page naming an alert the file lacks comes after, in file order.
+    order = {rule.id: index for index, rule in enumerate(load_rules())}
+    alerts = sorted(
+        (b for b in books if b.front.alert),
+        key=lambda b: order.get(b.front.alert or "", len(order)),
+    )
     symptoms = sorted((b for b in books if not b.front.alert), key=lambda b: b.title)
     return alerts + symptoms
 

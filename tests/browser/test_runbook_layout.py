@@ -70,6 +70,9 @@ QUERIES = {
     "background job": "celery-failures-not-reported",
     "task failed": "celery-failures-not-reported",
     "grading stuck": "celery-failures-not-reported",
+    "site down": "korrigo-down",
+    "unreachable": "korrigo-down",
+    "downtime": "korrigo-down",
 }
 TOP = 3
 
