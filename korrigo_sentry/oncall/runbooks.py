@@ -97,7 +97,7 @@ def link_url(slug: str, link: str) -> str:
     path, _, anchor = link.partition("#")
     page = posixpath.normpath(posixpath.join("runbooks", path)).removesuffix(".md")
     if page == "index" or page.endswith("/index"):
-        page = page.removesuffix("index").rstrip("/")
+        page = page.removesuffix("index").removesuffix("/")
     base = f"{site_url()}{page}/" if page else site_url()
     return base + (f"#{anchor}" if anchor else "")
 
@@ -179,7 +179,10 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
     for path in sorted(directory.glob("*.md")):
         if path.name.startswith("_"):
             continue
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+        text = path.read_text(
+            encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+        )
+        head = text.partition("\n---")[0]
         if head.startswith("---") and re.search(r"^(alert|symptom):", head, re.MULTILINE):
             found.append(path)
     return found
@@ -231,13 +234,15 @@ _SAME_PAGE_LINK = re.compile(r"\]\(#([^)]+)\)")
 def printable_page(book: Runbook) -> str:
     """One runbook's Markdown for the printable page: no front matter, headings one level
     down, same-page links pointing at the runbook's own page."""
-    text = book.path.read_text(encoding="utf-8")
+    text = book.path.read_text(
+        encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+    )
     # The header macro reads the page's front matter; here the page is the printable one.
     # they name the page they are on
     for macro in ("runbook_header", "first_command_again", "quick_checks"):
         text = text.replace(f"{{{{ {macro}() }}}}", f'{{{{ {macro}("{book.slug}") }}}}')
     if text.startswith("---"):
-        text = text.split("\n---", 1)[1].split("\n", 1)[1]
+        text = text.partition("\n---")[2].partition("\n")[2]
     out, in_fence = [], False
     for line in text.splitlines():
         if _FENCE_LINE.match(line):
