@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -277,3 +278,22 @@ def test_entries_are_json_files_in_the_cache_directory(root: Path) -> None:
     (entry,) = build_cache.CACHE_DIR.glob("example-*.json")
     assert json.loads(entry.read_bytes()) == {"message": "é"}
     assert list(build_cache.CACHE_DIR.iterdir()) == [entry]  # no temporary file left behind
+
+
+def test_an_entry_is_stamped_with_its_recency_not_the_clock_of_the_disk(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eviction orders entries by the stamp `_mark_used` gives them: the file's mtime must be
+    that stamp (a clock frozen in 2001 here), not the moment the disk wrote it."""
+    monkeypatch.setattr(build_cache.time, "time_ns", lambda: 1_000_000_000_000_000_000)
+    build_cache.cached("example", lambda: 1, "stamped")
+    entry = build_cache.entry_path("example", "stamped")
+    assert entry.stat().st_mtime_ns == build_cache._last_used_ns >= 1_000_000_000_000_000_000
+
+
+def test_the_entry_is_written_beside_the_cache_so_the_rename_stays_on_one_filesystem(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system's temporary directory is gone: only a file written in the cache dir works.
+    monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-tmp"))
+    assert build_cache.cached("example", lambda: [1, 2], "beside") == [1, 2]

@@ -365,11 +365,16 @@ def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
             return classify_response(
                 response.status,
                 response.headers,  # pragma: no mutate (2xx: headers unread, only a 429's are)
-                where,
+                where,  # pragma: no mutate (unread: no sentence of an HTTP answer names the host)
             )
     except urllib.error.HTTPError as error:
         with error:
-            return classify_response(error.code, error.headers, where, _body(error))
+            return classify_response(
+                error.code,
+                error.headers,
+                where,  # pragma: no mutate (unread: no sentence of an HTTP answer names the host)
+                _body(error),
+            )
     except (urllib.error.URLError, OSError, ValueError) as error:
         return classify_error(error, where, timeout)
 
