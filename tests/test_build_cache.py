@@ -23,6 +23,8 @@ TREE = {
     "korrigo_sentry/settings.py": "RATE = 0.1\n",
     "korrigo_sentry/alerts/rules.py": "WINDOW = 5\n",
     "korrigo_sentry/data/alerts.yaml": "rules: []\n",
+    "handbook/runbook_layout.py": "FIRST = 'check'\n",  # the site-build code
+    "demo/views.py": "def health(request): ...\n",  # the demo the examples run
     "runbooks/quota-exhausted.md": "# Quota exhausted\n",
     "mkdocs.yml": "site_name: handbook\n",
     "macros.py": "def percent(rate): ...\n",
@@ -297,3 +299,20 @@ def test_the_entry_is_written_beside_the_cache_so_the_rename_stays_on_one_filesy
     # The system's temporary directory is gone: only a file written in the cache dir works.
     monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-tmp"))
     assert build_cache.cached("example", lambda: [1, 2], "beside") == [1, 2]
+
+
+def test_the_current_directory_on_sys_path_is_watched_too(
+    root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An empty entry of sys.path is the current directory (python -m, pytest)."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.syspath_prepend("")
+    build_cache.fingerprint()
+    looked_up: list[str] = []
+    real = build_cache.metadata.version
+    monkeypatch.setattr(build_cache.metadata, "version", lambda n: looked_up.append(n) or real(n))
+    (here / "new-1.0.dist-info").mkdir()
+    build_cache.fingerprint()
+    assert looked_up == list(build_cache.LIBRARIES)

@@ -322,3 +322,13 @@ def test_with_a_render_the_page_is_rendered_by_it_and_the_macros_are_registered(
     assert (
         '\n\n---\n\n{% SET RULE = ALERT_RULE("HIGH-ERROR-RATE") %}\n## HIGH ERROR RATE' in printed
     )
+
+
+def test_alert_pages_follow_alerts_yaml_and_an_unknown_alert_comes_last(tmp_path: Path) -> None:
+    # alerts.yaml lists critical-errors first and korrigo-down last (after the metric ones)
+    for name, alert in (("a-unknown", "not-in-alerts-yaml"), ("b-down", "korrigo-down"),
+                        ("c-new", "critical-errors")):  # fmt: skip
+        (tmp_path / f"{name}.md").write_text(
+            f"---\nalert: {alert}\n{FRONT}---\n# {name}\n", encoding="utf-8"
+        )
+    assert [b.slug for b in runbooks.load_runbooks(tmp_path)] == ["c-new", "b-down", "a-unknown"]

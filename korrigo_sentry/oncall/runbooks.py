@@ -198,7 +198,7 @@ def load_runbooks(directory: Path = RUNBOOK_DIR) -> list[Runbook]:
     order = {rule.id: index for index, rule in enumerate(load_rules())}
     alerts = sorted(
         (b for b in books if b.front.alert),
-        key=lambda b: order.get(b.front.alert or "", len(order)),
+        key=lambda b: order.get(str(b.front.alert), len(order)),
     )
     symptoms = sorted((b for b in books if not b.front.alert), key=lambda b: b.title)
     return alerts + symptoms
