@@ -8,7 +8,7 @@ import warnings
 import pytest
 import sentry_sdk
 
-from korrigo_sentry import ConfigError, init_sentry, load_config, settings
+from korrigo_sentry import ConfigError, init_sentry, load_config
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes, sentry_capture
 
@@ -30,9 +30,9 @@ def test_good_environment_is_read() -> None:
     )
     assert config.dsn == GOOD_DSN
     assert config.environment == "staging"
-    assert config.release == f"{settings.RELEASE_PREFIX}01c1541"
+    assert config.release == "korrigo@01c1541"  # lower case: the SHA as git prints it
     assert config.traces_sample_rate is None
-    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    assert config.sample_rate == 1.0  # every error is kept (the sampling page)
     assert config.enabled
 
 
@@ -74,7 +74,7 @@ def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureF
         )
     assert config.enabled
     assert config.traces_sample_rate is None
-    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    assert config.sample_rate == 1.0  # every error is kept (the sampling page)
     (record,) = caplog.records
     assert record.getMessage().startswith(f"{variable} must be a number from 0 to 1")
     with pytest.raises(ConfigError, match=variable):
