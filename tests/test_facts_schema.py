@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from inline_snapshot import snapshot
 
 from korrigo_sentry.oncall.facts import (
     DEFAULT_PATH,
@@ -119,14 +120,13 @@ def test_each_refusal_names_the_fact_the_field_and_the_fix(
 def test_a_fact_refused_on_its_own_is_named_first_by_default() -> None:
     with pytest.raises(FactError) as raised:
         parse_fact(good(id=...))
-    assert str(raised.value) == "fact '#1', field 'id': is missing or empty"
+    assert str(raised.value) == snapshot("fact '#1', field 'id': is missing or empty")
 
 
 @pytest.mark.parametrize("plans", [5, {"Team": "yes"}])
 def test_plans_that_are_no_list_are_refused_not_iterated(plans: Any) -> None:
-    assert refusal(good(plans=plans)) == (
-        "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, "
-        "Business, Enterprise"
+    assert refusal(good(plans=plans)) == snapshot(
+        "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, Business, Enterprise"
     )
 
 
@@ -180,14 +180,14 @@ def test_two_facts_with_one_id_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, {"facts": [good(), good(statement="Another one.")]})
     with pytest.raises(FactError) as raised:
         load_facts(path)
-    assert str(raised.value) == "fact 'alerts.sample', field 'id': is used by two facts"
+    assert str(raised.value) == snapshot("fact 'alerts.sample', field 'id': is used by two facts")
 
 
 def test_a_fact_without_id_in_a_file_is_named_by_its_position(tmp_path: Path) -> None:
     path = write(tmp_path, {"facts": [good(), good(id=...)]})
     with pytest.raises(FactError) as raised:
         load_facts(path)
-    assert str(raised.value) == "fact '#2', field 'id': is missing or empty"
+    assert str(raised.value) == snapshot("fact '#2', field 'id': is missing or empty")
 
 
 # --- the package's own file -------------------------------------------------------------------
