@@ -32,11 +32,11 @@ def test_a_case_variant_falls_back_to_production_and_is_a_problem(variant: str) 
         str(problems["SENTRY_ENVIRONMENT"])
         == snapshot(
             {
-                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production",
-                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production",
-                " PRODUCTION ": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production",
-                "Staging": "SENTRY_ENVIRONMENT is 'Staging', not one of development, test, staging, production",
-                "pRoduction": "SENTRY_ENVIRONMENT is 'pRoduction', not one of development, test, staging, production",
+                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production (names are lower case: write 'production')",
+                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production')",
+                " PRODUCTION ": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production')",
+                "Staging": "SENTRY_ENVIRONMENT is 'Staging', not one of development, test, staging, production (names are lower case: write 'staging')",
+                "pRoduction": "SENTRY_ENVIRONMENT is 'pRoduction', not one of development, test, staging, production (names are lower case: write 'production')",
             }
         )[variant]
     )
@@ -60,8 +60,8 @@ def test_doctor_fails_on_a_case_variant(variant: str) -> None:
         results["environment"].detail
         == snapshot(
             {
-                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production; using 'production'",
-                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production; using 'production'",
+                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production (names are lower case: write 'production'); using 'production'",
+                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production'); using 'production'",
             }
         )[variant]
     )
