@@ -70,7 +70,9 @@ def test_read_without_rendered_pages_names_the_fix(
     monkeypatch.setattr(package_data, "REPO_ROOT", tmp_path)  # no handbook/ there
 
     assert cli.main(["runbook", "quota-exhausted", "--read"]) == 21
-    assert capsys.readouterr().err == f"error: {package_data.MISSING_RENDERED}\n"
+    assert capsys.readouterr().err == snapshot(
+        "error: this installation of korrigo-sentry has no rendered runbooks: build its wheel in the handbook's virtualenv (pip wheel --no-build-isolation .), or read the page online\n"
+    )
 
 
 def test_read_an_unknown_runbook_is_a_usage_error(capsys: Capture) -> None:
