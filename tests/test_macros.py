@@ -84,19 +84,6 @@ def test_build_dsn_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
     assert values["build_dsn"].endswith("@o1.ingest.sentry.io/5")  # read, then masked
 
 
-def test_rates_table_has_a_row_per_environment() -> None:
-    assert macros.rates_table().splitlines() == snapshot(
-        [
-            "| Environment | Transactions traced | `traces_sampler` returns |",
-            "|---|---|---|",
-            "| `development` (default) | 100% | `1.0` |",
-            "| `test` | 100% | `1.0` |",
-            "| `staging` | 50% | `0.5` |",
-            "| `production` | 10% | `0.1` |",
-        ]
-    )
-
-
 def test_env_vars_table_names_every_variable() -> None:
     assert macros.env_vars_table().splitlines() == snapshot(
         [
