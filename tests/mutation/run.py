@@ -79,7 +79,12 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "doctor": (
         ("korrigo_sentry/oncall/doctor.py",),
-        ("tests/test_cli_doctor.py", "tests/test_cli_json.py", "tests/test_doctor_ingest.py"),
+        (
+            "tests/test_cli_doctor.py",
+            "tests/test_cli_json.py",
+            "tests/test_doctor_ingest.py",
+            "tests/test_doctor_sources.py",
+        ),
     ),
     "alerts": (("korrigo_sentry/alerts/*.py",), ("tests/test_alerts_*.py",)),
     "privacy": (
