@@ -71,7 +71,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "config": (
         ("korrigo_sentry/config.py", "korrigo_sentry/dsn.py"),
-        ("tests/test_config*.py", "tests/test_relay_release.py"),
+        ("tests/test_config*.py", "tests/test_relay_release.py", "tests/test_django_env.py"),
     ),
     "testing": (
         ("korrigo_sentry/testing/__init__.py",),
