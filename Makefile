@@ -25,26 +25,20 @@ export NO_MKDOCS_2_WARNING := 1
 # A new stage adds itself here (`TEST_STAGES += name`) and prints its own wall time.
 #
 # Scheduling on two cores (the stages need about twice as much CPU time as the wall time
-# the whole run may take): every stage starts at once, in this order, and the stages that
-# mostly wait (the drills on their live stack, the browser on Chromium) run at normal
-# priority, while those that only compute run under `nice` (NICE_stage) and take the CPU
-# the others leave. Starting four at a time left the cores idle while four waiting stages
-# ran, and started the drills last.
+# the whole run may take): every stage starts at once, in this order, the stages that
+# mostly wait (the drills on their live stack, the browser on Chromium) first, so that the
+# computing ones fill the cores while those wait. Starting four at a time left the cores
+# idle while four waiting stages ran, and started the drills last. (Running the computing
+# stages under `nice` was tried: on a machine shared with other work, load average 12, they
+# yielded to it, and the unit tests ended 70 s after every other stage.)
 TEST_STAGES := drills browser field unit zensical doctest lint
 JOBS ?= 8
-NICE_field := 5
-NICE_unit := 10
-NICE_zensical := 10
-NICE_doctest := 10
-NICE_lint := 10
 # Which run a stage belongs to (`make test` and `make check` set it): its figures go to
-# .cache/loops/$(LOOP)/ (tests/benchmarks/stage.py), which `make bench` reports. Only
-# `make test` runs stages under nice (a stage run alone, or by `make check`, does not).
+# .cache/loops/$(LOOP)/ (tests/benchmarks/stage.py), which `make bench` reports.
 LOOP ?= single
-stage_nice = $(if $(filter test,$(LOOP)),$(or $(NICE_$@),0),0)
 # Run a stage's command (no single quote in it), then print "[stage] N s wall, C CPU s";
 # the stage's exit status is kept.
-timed = @$(BIN)/python -m tests.benchmarks.stage $(LOOP) $@ --nice $(stage_nice) -- '$(1)'
+timed = @$(BIN)/python -m tests.benchmarks.stage $(LOOP) $@ -- '$(1)'
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

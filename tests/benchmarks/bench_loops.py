@@ -48,7 +48,6 @@ def report(loop: str, records: dict[str, dict], target: float) -> tuple[list[str
     ]
     lines += [
         f"  {r['stage']:<10} {r['wall']:6.1f} s wall {r['cpu']:6.1f} CPU s"
-        + (f"  nice {r['nice']}" if r.get("nice") else "")
         + ("  FAILED" if r["status"] else "")
         for r in stages
     ]

@@ -1,7 +1,7 @@
-"""`python -m tests.benchmarks.stage RUN STAGE [--nice N] -- COMMAND...`: one stage of
-`make test` or `make check`, timed.
+"""`python -m tests.benchmarks.stage RUN STAGE -- COMMAND...`: one stage of `make test` or
+`make check`, timed.
 
-Runs COMMAND (a shell line; at niceness N when given), prints `[STAGE] N s wall, C CPU s`
+Runs COMMAND (a shell line), prints `[STAGE] N s wall, C CPU s`
 and exits with COMMAND's status. The figures go to `.cache/loops/RUN/STAGE.json`: wall
 and CPU seconds of the command and of every process it waited for, and the load average
 before and after; `make bench` reports them (tests/benchmarks/bench_loops.py). CPU time
@@ -28,11 +28,10 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run(loop: str, stage: str, command: str, nice: int = 0) -> int:
+def run(loop: str, stage: str, command: str) -> int:
     load_before = os.getloadavg()[0]
     started, cpu = time.monotonic(), _children_cpu()
-    niced = ["nice", "-n", str(nice)] if nice else []
-    status = subprocess.run([*niced, "sh", "-c", command], check=False).returncode
+    status = subprocess.run(["sh", "-c", command], check=False).returncode
     wall, cpu = time.monotonic() - started, _children_cpu() - cpu
     print(f"[{stage}] {wall:.0f} s wall, {cpu:.0f} CPU s", flush=True)
     record = {
@@ -40,7 +39,6 @@ def run(loop: str, stage: str, command: str, nice: int = 0) -> int:
         "wall": round(wall, 1),
         "cpu": round(cpu, 1),
         "status": status,
-        "nice": nice,
         "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -51,17 +49,10 @@ def run(loop: str, stage: str, command: str, nice: int = 0) -> int:
 
 
 def main(argv: list[str]) -> int:
-    nice = 0
-    if len(argv) > 3 and argv[2] == "--nice":
-        nice = int(argv[3])
-        argv = argv[:2] + argv[4:]
     if len(argv) < 4 or argv[2] != "--":
-        print(
-            "usage: python -m tests.benchmarks.stage RUN STAGE [--nice N] -- COMMAND",
-            file=sys.stderr,
-        )
+        print("usage: python -m tests.benchmarks.stage RUN STAGE -- COMMAND", file=sys.stderr)
         return 2
-    return run(argv[0], argv[1], " ".join(argv[3:]), nice)
+    return run(argv[0], argv[1], " ".join(argv[3:]))
 
 
 if __name__ == "__main__":
