@@ -89,6 +89,10 @@ def test_sentences_that_mention_a_student_survive() -> None:
         ("login failed, password=hunter2 for x", "login failed, password=[Filtered] for x"),
         ("token: 'a b c' refused", "token: [Filtered] refused"),
         ("password='unclosed", "password=[Filtered]"),
+        # What the client already masked stays as it is (not `[Filtered]]`).
+        ("login refused pwd=[Filtered]", "login refused pwd=[Filtered]"),
+        ("GET 'session:[Filtered]'", "GET 'session:[Filtered]'"),
+        ("token=[abc", "token=[Filtered]"),
     ],
 )  # fmt: skip
 def test_secret_pairs_mask_the_value_and_keep_placeholders(sent: str, stored: str) -> None:
