@@ -126,9 +126,7 @@ def _check(label: str, events: list[tuple[dict[str, Any], list[str]]]) -> dict[s
 
 
 @pytest.fixture(scope="module")
-def measured(
-    fuzz_korrigo: list[harness.Result], fuzz_bare: list[harness.Result]
-) -> dict[str, Any]:
+def measured(fuzz_korrigo: list[harness.Result], fuzz_bare: list[harness.Result]) -> dict[str, Any]:
     return {
         "fuzz": _check("fuzz", [(e, r.needles) for r in fuzz_korrigo for e in r.sent]),
         "fuzz_bare_sdk": _check("bare", [(e, r.needles) for r in fuzz_bare for e in r.sent]),
