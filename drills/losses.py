@@ -30,12 +30,15 @@ class Losses:
     lost: int = 0  # discarded as callback_error (by category in `by_category`)
     skeletons: int = 0  # events or transactions sent as a skeleton
     by_category: dict[str, int] = field(default_factory=dict)
+    #: every discard the client reports name, by reason (a 502 shows as network_error)
+    by_reason: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.by_reason.items())) or "none"
         return (
             f"{self.items} events and transactions sent, {self.client_reports} client reports "
-            f"read: {self.lost} lost to a failing hook (callback_error), {self.skeletons} "
-            "sent as a skeleton"
+            f"read (discards by reason: {reasons}): {self.lost} lost to a failing hook "
+            f"(callback_error), {self.skeletons} sent as a skeleton"
         )
 
 
@@ -48,9 +51,10 @@ def losses(items: Iterable[Item]) -> Losses:
         elif item.type == "client_report":
             out.client_reports += 1
             for discard in item.payload.get("discarded_events") or ():
-                if discard.get("reason") in HOOK_REASONS:
+                reason, quantity = str(discard.get("reason")), int(discard.get("quantity") or 0)
+                out.by_reason[reason] = out.by_reason.get(reason, 0) + quantity
+                if reason in HOOK_REASONS:
                     category = str(discard.get("category"))
-                    quantity = int(discard.get("quantity") or 0)
                     out.lost += quantity
                     out.by_category[category] = out.by_category.get(category, 0) + quantity
     return out

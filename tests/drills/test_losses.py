@@ -67,6 +67,7 @@ def test_an_event_dropped_by_a_raising_hook_is_counted(ingest: str) -> None:
     cost = losses(_items())
     assert (cost.items, cost.lost, cost.skeletons) == (0, 2, 0)
     assert cost.by_category == {"error": 2}
+    assert cost.by_reason == {"callback_error": 2}
     assert cost.client_reports >= 1
 
 
