@@ -41,13 +41,12 @@ def floor_problems(
     """One line per value that Sentry's default scrubbing would still change.
 
     `normalized` is the event as Relay's normaliser returns it (scrubbing runs after it);
-    `scrub` is the server-side scrubbing (default: Korrigo's recommended project set-up).
+    `scrub` is the server-side scrubbing (default: a new project's, `SERVER_DEFAULTS`; the
+    fake transport's checks pass Korrigo's recommended set-up, `project.floor_scrub`).
     The lines name the field and Relay's rule, never the value.
     """
     if scrub is None:
-        from korrigo_sentry.testing.relay.project import floor_scrub  # it imports this module
-
-        scrub = floor_scrub
+        scrub = server_scrub
     before = {k: v for k, v in normalized.items() if k not in ("_meta", "errors")}
     after = scrub(copy.deepcopy(before))
     meta = after.pop("_meta", None) or {}
