@@ -60,9 +60,15 @@ def recommended_settings() -> ScrubbingSettings:
     return load_model(path, ScrubbingSettings)
 
 
+@cache
+def _settings_rules() -> dict[str, Any] | None:
+    """The recommended settings as the rules Relay derives from them (None: no rule)."""
+    return convert_datascrubbing_config(recommended_settings().relay())
+
+
 def recommended_scrub(event: dict[str, Any]) -> dict[str, Any]:
     """`event` as Sentry stores it with Korrigo's rules and recommended settings."""
-    settings = convert_datascrubbing_config(recommended_settings().relay())
+    settings = _settings_rules()
     out = pii_strip_event(project_rules(), copy.deepcopy(event))
     return _strip(pii_strip_event(settings, _strip(out)) if settings else out)
 
@@ -91,7 +97,7 @@ def floor_scrub(event: dict[str, Any]) -> dict[str, Any]:
     """`event` after the recommended set-up's stand-in for Sentry's defaults (the privacy
     floor: what Korrigo's client must already have removed), `_meta` kept."""
     out = pii_strip_event(reproduced_defaults(), event)
-    settings = convert_datascrubbing_config(recommended_settings().relay())
+    settings = _settings_rules()
     if not settings:
         return out
     meta = out.pop("_meta", None)
