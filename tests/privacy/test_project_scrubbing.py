@@ -108,7 +108,7 @@ def test_a_breadcrumb_message_loses_the_secret_not_its_text(
     assert crumb(recommended_scrub(event)) == by_korrigo
 
 
-def _check(label: str, events: list[tuple[dict[str, Any], list[str]]]) -> dict[str, Any]:
+def _check(events: list[tuple[dict[str, Any], list[str]]]) -> dict[str, Any]:
     """Both set-ups on each (event, planted secrets): figures and the breadcrumbs kept."""
     kept, other, survived = [], [], []
     for raw, needles in events:
@@ -128,10 +128,10 @@ def _check(label: str, events: list[tuple[dict[str, Any], list[str]]]) -> dict[s
 @pytest.fixture(scope="module")
 def measured(fuzz_korrigo: list[harness.Result], fuzz_bare: list[harness.Result]) -> dict[str, Any]:
     return {
-        "fuzz": _check("fuzz", [(e, r.needles) for r in fuzz_korrigo for e in r.sent]),
-        "fuzz_bare_sdk": _check("bare", [(e, r.needles) for r in fuzz_bare for e in r.sent]),
-        "demo": _check("demo", [(e, []) for e in demo_events("korrigo")]),
-        "demo_bare_sdk": _check("demo bare", [(e, []) for e in demo_events("bare")]),
+        "fuzz": _check([(e, r.needles) for r in fuzz_korrigo for e in r.sent]),
+        "fuzz_bare_sdk": _check([(e, r.needles) for r in fuzz_bare for e in r.sent]),
+        "demo": _check([(e, []) for e in demo_events("korrigo")]),
+        "demo_bare_sdk": _check([(e, []) for e in demo_events("bare")]),
     }
 
 
