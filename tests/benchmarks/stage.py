@@ -1,8 +1,8 @@
 """`python -m tests.benchmarks.stage RUN STAGE -- COMMAND...`: one stage of `make test` or
 `make check`, timed.
 
-Runs COMMAND (a shell line), prints `[STAGE] N s wall, C CPU s`
-and exits with COMMAND's status. The figures go to `.cache/loops/RUN/STAGE.json`: wall
+Runs COMMAND (a shell line), prints `[STAGE] N s wall, C CPU s` and exits with COMMAND's
+status. The figures go to `.cache/loops/RUN/STAGE.json` below the current directory: wall
 and CPU seconds of the command and of every process it waited for, and the load average
 before and after; `make bench` reports them (tests/benchmarks/bench_loops.py). CPU time
 is recorded because the machine is shared: wall time says what a developer waits, CPU
@@ -19,8 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-LOOPS = ROOT / ".cache" / "loops"
+#: Where the figures go, below the directory make runs in: the checkout being tested (a
+#: test that runs `make build` in a copy of the checkout writes into the copy, not here).
+LOOPS = Path(".cache", "loops")
 
 
 def _children_cpu() -> float:
