@@ -8,6 +8,7 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import linecache
 import posixpath
 import subprocess
@@ -497,6 +498,18 @@ def test_the_relay_tables_are_the_relay_modules(monkeypatch: pytest.MonkeyPatch)
     assert macros.project_scrubbing_rules() == "| rules |"
 
 
+def test_the_project_settings_block_is_the_settings_file() -> None:
+    # What a reader sends to the project API: the settings file's fields, written out here.
+    block = macros.project_api_settings()
+    assert block.startswith("```json\n")
+    assert block.endswith("\n```")
+    assert json.loads(block[len("```json\n") : -len("\n```")]) == {
+        "dataScrubber": True, "dataScrubberDefaults": False, "scrubIPAddresses": True,
+        "sensitiveFields": [], "safeFields": [],
+        "relayPiiConfig": "<the JSON above, as one string>",
+    }  # fmt: skip
+
+
 def test_the_alerts_table_says_all_environments_and_links_from_the_top(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -558,7 +571,8 @@ PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 2
                "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
                "korrigo_names_table", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "envelope_items_table",
-               "project_scrubbing_rules", "python_value", "quick_checks", "exit_statuses",
+               "project_scrubbing_rules", "project_api_settings",  # issue 21
+               "python_value", "quick_checks", "exit_statuses",
                "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
                "send_test_outcomes", "ui", "what_sentry_receives"}  # fmt: skip
