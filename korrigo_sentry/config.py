@@ -205,11 +205,11 @@ def read_dotenv_text(path: Path) -> tuple[str | None, list[str]]:
             f"file: check that it is the right file; {_ENV_ONLY}"
         ]
     try:
-        return data.decode("utf-8"), []
+        return data.decode(), []  # UTF-8, bytes.decode's own
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         byte = data[error.start]
-        return data.decode("utf-8", "replace"), [
+        return data.decode(errors="replace"), [
             f"{path} line {line} is not UTF-8 (byte 0x{byte:02X}, read as U+FFFD): save the "
             "file as UTF-8"
         ]
@@ -258,9 +258,9 @@ def load_config(
     for message in dotenv.problems:
         if strict:
             raise ConfigError(".env", message.removeprefix(f"{dotenv.path}").lstrip(": "))
-        logger.log(logging.WARNING if dotenv.usable else logging.ERROR, "%s", message)
+        logger.log(logging.WARNING if dotenv.usable else logging.ERROR, message)
     for message in dotenv.junk_messages():
-        logger.warning("%s", message)
+        logger.warning(message)  # no argument: logging does no %-formatting of it
     return _build(sources.values, _Reporter(strict=strict))
 
 
