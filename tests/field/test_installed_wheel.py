@@ -238,15 +238,34 @@ def _assert_key_lines(args: tuple[str, ...], result: Run) -> None:
         assert isinstance(json.loads(result.out), list)
 
 
+#: Runbooks whose checks need Korrigo itself (its backend on localhost:8000), which this
+#: machine does not run: from the wheel they must pass their first step, fail the one that
+#: needs Korrigo and send the reader on; tests/runbooks/ passes them against a stand-in.
+NEEDS_KORRIGO = {"korrigo-down": "check 2 of 4: Korrigo's web process answers"}
+
+
 def test_every_runbook_passes_from_the_wheel_on_a_healthy_server(
     installed: Installed, ingest: int
 ) -> None:
     env = healthy(ingest)
+    slugs = [slug for slug in RUNBOOK_SLUGS if slug not in NEEDS_KORRIGO]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        runs = list(pool.map(lambda s: run(installed, ("runbook", s), env), RUNBOOK_SLUGS))
-    for slug, result in zip(RUNBOOK_SLUGS, runs, strict=True):
+        runs = list(pool.map(lambda s: run(installed, ("runbook", s), env), slugs))
+    for slug, result in zip(slugs, runs, strict=True):
         assert result.status == 0, (slug, result.out)
         assert result.out.startswith(f"OK: {slug}, ")
+
+
+def test_a_runbook_that_needs_korrigo_says_which_step_and_where_to_go_without_it(
+    installed: Installed, ingest: int
+) -> None:
+    for slug, failing in NEEDS_KORRIGO.items():
+        result = run(installed, ("runbook", slug), healthy(ingest))
+        assert result.status == 1, (slug, result.out)
+        assert result.out.startswith(f"FAILED: {slug}, {failing}")
+        assert "[1/4] OK      rule:" in result.out
+        assert f"runbooks/{slug}/#" in result.out
+        assert f"(offline: python -m korrigo_sentry runbook {slug} --read)" in result.out
 
 
 def test_alerts_export_output_to_an_unwritable_path(installed: Installed, ingest: int) -> None:
