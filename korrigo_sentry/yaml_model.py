@@ -17,6 +17,21 @@ from pydantic import BaseModel, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
 
+#: PyYAML's libyaml parser when the wheel has it (the manylinux ones do): ten times faster
+#: than the pure-Python one (9 against 93 ms for the package's data files), which every
+#: command and every live reload pays. Same constructor and resolver, so the same values.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text: str) -> Any:
+    """`yaml.safe_load`, through libyaml when available."""
+    return yaml.load(text, Loader=SafeLoader)
+
+
+def compose_yaml(text: str) -> Any:
+    """`yaml.compose` (the node tree, with each value's line), through libyaml when available."""
+    return yaml.compose(text, Loader=SafeLoader)
+
 
 class DataFileError(ValueError):
     """A data file breaks its model: one sentence naming file, line and field."""
@@ -37,8 +52,7 @@ def parse_model(
 ) -> Model:
     """YAML `text` (found at `first_line` of `source`, or its `key` block) validated as `model`."""
     try:
-        data = yaml.safe_load(text)
-        node = yaml.compose(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + first_line}" if mark is not None else ""
@@ -49,7 +63,7 @@ def parse_model(
     if key is not None:
         data = data.get(key) if isinstance(data, dict) else None
         prefix = (key,)
-    return validate(data, model, source, node, first_line, prefix)
+    return validate(data, model, source, None, first_line, prefix, text=text)
 
 
 def validate(
@@ -59,15 +73,19 @@ def validate(
     node: Any = None,
     first_line: int = 1,
     prefix: tuple[Any, ...] = (),
+    text: str | None = None,
 ) -> Model:
     """Already-parsed `data` validated as `model`; `node` (yaml.compose) locates the line;
-    `prefix`: where `data` sits in that node's tree (a block of a bigger file)."""
+    `prefix`: where `data` sits in that node's tree (a block of a bigger file). With `text`
+    instead of `node`, the tree is composed from it only when the model refuses the data."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = (*prefix, *error["loc"])
         field = ".".join(str(part) for part in loc) or "(top level)"
+        if node is None and text is not None:
+            node = compose_yaml(text)
         line = f" line {_line_of(node, loc) + first_line - 1}" if node is not None else ""
         message = f"{source}{line}, field {field}: {error['msg']}; fix the file"
         raise DataFileError(message) from None

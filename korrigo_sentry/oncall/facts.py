@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from korrigo_sentry.yaml_model import read_yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "facts.yaml"
 
@@ -191,7 +191,7 @@ def _load_default() -> tuple[tuple[str, Fact], ...]:
 
 def _load(source: Path) -> tuple[tuple[str, Fact], ...]:
     text = source.read_text(encoding="utf-8")  # pragma: no mutate
-    data = yaml.safe_load(text)
+    data = read_yaml(text)
     if not isinstance(data, Mapping) or not isinstance(data.get("facts"), list):
         raise FactError("(file)", "facts", f"{source} needs a top-level `facts:` list")
     facts: dict[str, Fact] = {}
@@ -207,7 +207,7 @@ def pricing_page(path: str | Path | None = None) -> str:
     """Sentry's pricing page, linked wherever a price would otherwise be typed."""
     source = Path(path or DEFAULT_PATH)
     text = source.read_text(encoding="utf-8")  # pragma: no mutate
-    return str(yaml.safe_load(text)["pricing_page"])
+    return str(read_yaml(text)["pricing_page"])
 
 
 def get_fact(fact_id: str) -> Fact:

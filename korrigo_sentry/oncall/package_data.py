@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from korrigo_sentry.yaml_model import SafeLoader
+
 #: The repository, when the package runs from a checkout (editable install, tests).
 REPO_ROOT = Path(__file__).resolve().parents[2]
 #: The folder inside the package that the wheel's build step fills.
@@ -84,7 +86,7 @@ def site_url() -> str:
     return url if url.endswith("/") else url + "/"
 
 
-class TolerantLoader(yaml.SafeLoader):
+class TolerantLoader(SafeLoader):  # type: ignore[valid-type,misc]
     """Reads mkdocs.yml, whose `!!python/name:` tags safe_load refuses; tags become None."""
 
 

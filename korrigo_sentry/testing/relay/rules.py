@@ -7,8 +7,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-import yaml
 from sentry_relay import validate_pii_config
+
+from korrigo_sentry.yaml_model import read_yaml
 
 RULES_FILE = "data/scrubbing_rules.yaml"
 
@@ -20,7 +21,7 @@ def _load() -> str:
 
 def project_rules() -> dict[str, Any]:
     """The rules as Relay's PII config: `{"rules": {...}, "applications": {...}}`."""
-    return yaml.safe_load(_load())
+    return read_yaml(_load())
 
 
 def project_rules_json() -> str:
