@@ -7,15 +7,15 @@ import ast
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from handbook.transcript import transcript
 from korrigo_sentry import cli
 from korrigo_sentry.oncall import checks, runbooks
-from tests.relay_standin import Ingest, relay_standin
+from tests.relay_standin import Ingest, standin
 
 BOOKS = runbooks.load_runbooks()
 PACKAGE = Path(cli.__file__).resolve().parents[1]
@@ -26,12 +26,12 @@ pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 
 @pytest.fixture
-def healthy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingest]:
-    with relay_standin() as ingest:
-        monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
-        monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
-        monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
-        yield ingest
+def healthy(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Ingest:
+    ingest = standin(httpserver)
+    monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
+    monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
+    monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
+    return ingest
 
 
 def test_list_shows_every_runbook(capsys: pytest.CaptureFixture[str]) -> None:
