@@ -12,8 +12,6 @@ answers 429 with Sentry's rate-limit headers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pytest_httpserver import HTTPServer
@@ -77,10 +75,3 @@ def standin(httpserver: HTTPServer) -> Ingest:
     state = Ingest(port=httpserver.port)
     httpserver.expect_request(re.compile(".*"), method="POST").respond_with_handler(state.answer)
     return state
-
-
-@contextmanager
-def relay_standin() -> Iterator[Ingest]:
-    """A Relay stand-in on a server of its own (for a fixture that outlives one test)."""
-    with loopback.server() as server:
-        yield standin(server)
