@@ -18,7 +18,7 @@ import gzip
 import json
 import socketserver
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -95,20 +95,15 @@ def paths(httpserver: HTTPServer, method: str = "POST") -> list[str]:
     return [r.path for r in requests(httpserver) if r.method == method]
 
 
-def headers(request: Request) -> Mapping[str, str]:
-    """The request's headers as a plain dict."""
-    return dict(request.headers)
-
-
 @contextmanager
 def serve(
-    handler: type[socketserver.BaseRequestHandler],
-    server_class: type[socketserver.ThreadingTCPServer] = socketserver.ThreadingTCPServer,
+    handler: Callable[..., socketserver.BaseRequestHandler],
+    server_class: type[socketserver.TCPServer] = socketserver.ThreadingTCPServer,
 ) -> Iterator[int]:
     """Serve a raw TCP `handler` on 127.0.0.1 at a free port (yielded); stop at once on exit.
 
-    For the tests that answer below HTTP (a TLS handshake, raw bytes); HTTP goes through
-    `httpserver` above.
+    For the tests that answer below HTTP (a TLS handshake, raw bytes), and the built site's
+    static files (tests/browser/built_site.py); a fake Sentry or API goes through `httpserver`.
     """
     tcp = server_class((HOST, 0), handler)
     tcp.daemon_threads = True  # a handler stuck on a client never holds the test up

@@ -7,13 +7,14 @@ import gzip
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests import loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -112,21 +113,19 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 (free port) and yield its base URL (ends with `/`)."""
+    """Serve the built site on 127.0.0.1 (free port) and yield its base URL (ends with `/`).
+
+    The standard library's static file handler, not the tests' pytest-httpserver: this is a
+    whole directory served as GitHub Pages serves it (index files, directory redirects,
+    types guessed from names), which SimpleHTTPRequestHandler already does.
+    """
     prefix = base_path(site_dir)
     handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback.serve(
+        functools.partial(handler, directory=str(site_dir)),
+        ThreadingHTTPServer,
+    ) as port:
+        yield f"http://{loopback.HOST}:{port}{prefix}"
 
 
 def find_page(site_dir: Path, word: str, *, under: str = "runbooks/") -> str | None:
