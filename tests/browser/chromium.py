@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,8 @@ CHROMIUM_ARGS = (
     # HTTP cache on (Playwright turns it off for routed contexts), as a reader's browser has it.
     "--proxy-server=http://127.0.0.1:9",
 )
+#: pytest-playwright's `new_context` fixture: a context (with `base_url`) closed after the test.
+NewContext = Callable[..., BrowserContext]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from tests.browser import axe, built_site, chromium
 
@@ -21,11 +21,13 @@ DIALOG = "[data-md-component='search'][role='dialog']"
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_open_search_dialog_passes_axe(browser: Browser, base_url: str, device: str) -> None:
+def test_open_search_dialog_passes_axe(
+    new_context: chromium.NewContext, base_url: str, device: str
+) -> None:
     """The search dialog as a reader sees it: open, with results listed; audited in the light
     scheme, then in the dark one (the system preference switched on the open dialog)."""
     viewport = chromium.PHONE if device == "phone" else chromium.DESKTOP
-    context = browser.new_context(viewport=viewport, color_scheme="light")
+    context = new_context(viewport=viewport, color_scheme="light")
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
