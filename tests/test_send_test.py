@@ -310,7 +310,10 @@ def make_certificate(directory: Path, san: str) -> tuple[Path, Path]:
 
 @contextmanager
 def serving(handle: Any) -> Iterator[int]:
-    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down."""
+    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down.
+
+    Written by hand (not `httpserver`): these stand-ins answer below HTTP, a TLS handshake
+    with a refused certificate, a proxy's raw refusal of CONNECT."""
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:

@@ -78,7 +78,11 @@ def _gzipped(file: Path, mtime: float) -> bytes:
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serve `directory` under `prefix` only, like GitHub Pages serves a project site."""
+    """Serve `directory` under `prefix` only, like GitHub Pages serves a project site.
+
+    The standard library's static file server, not the tests' `httpserver` (a fake API): a
+    whole directory with index files, directory redirects and types guessed from names,
+    gzipped as GitHub Pages does."""
 
     prefix = "/"
 
