@@ -117,12 +117,7 @@ class _SiteHandler(SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve(site_dir: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 (free port) and yield its base URL (ends with `/`).
-
-    The standard library's static file handler, not the tests' pytest-httpserver: this is a
-    whole directory served as GitHub Pages serves it (index files, directory redirects,
-    types guessed from names), which SimpleHTTPRequestHandler already does.
-    """
+    """Serve the built site on 127.0.0.1 (free port) and yield its base URL (ends with `/`)."""
     prefix = base_path(site_dir)
     handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
     with loopback.serve(
