@@ -9,7 +9,9 @@ fails the test. `server()` starts another one where a test needs two (a proxy an
 behind it) or a server that outlives one test (a module's installed wheel).
 
 `serve` stays written by hand for the stand-ins below HTTP (a TLS handshake with a refused
-certificate, a proxy answering raw bytes): an HTTP server cannot give those answers.
+certificate, a proxy answering raw bytes), which an HTTP server cannot give, and starts the
+built site's static file server (tests/browser/built_site.py). Every server listens on
+127.0.0.1, which pytest-socket's `--allow-hosts` lets the tests reach; nothing else is.
 """
 
 from __future__ import annotations
