@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from tests.runbooks.conftest import Run, first_failure
+from tests.runbooks.conftest import Run, all_ok, first_failure
 
 SLUG = "missing-release-or-environment"
 
 
-# A healthy server passes every step: tests/test_runbook_command.py, for every runbook.
+def test_a_healthy_server_passes(run_checks: Run, healthy: dict) -> None:
+    assert all_ok(run_checks(SLUG, healthy))
 
 
 def test_a_deployed_server_without_commit_fails(run_checks: Run, healthy: dict) -> None:

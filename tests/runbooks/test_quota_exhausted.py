@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from korrigo_sentry.testing import FakeTransport
-from tests.runbooks.conftest import Run, first_failure
+from tests.runbooks.conftest import Run, all_ok, first_failure
 
 SLUG = "quota-exhausted"
 
 
-# A healthy server passes every step: tests/test_runbook_command.py, for every runbook.
+def test_a_healthy_server_passes(run_checks: Run, healthy: dict) -> None:
+    assert all_ok(run_checks(SLUG, healthy))
 
 
 def test_a_misspelt_environment_fails(run_checks: Run, healthy: dict) -> None:
