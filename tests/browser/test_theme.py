@@ -130,16 +130,17 @@ def test_mermaid_diagrams_render_as_svg(
     context.close()
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
+# "screen", not "device": pytest-playwright's `device` fixture (--device) would take it
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
 def test_screenshots(
     new_context: chromium.NewContext,
     base_url: str,
     site_dir: Path,
     screenshots_dir: Path,
-    device: str,
+    screen: str,
 ) -> None:
     """Home page and one runbook at phone and desktop widths, kept as CI artifacts."""
-    viewport = chromium.PHONE if device == "phone" else chromium.DESKTOP
+    viewport = chromium.PHONE if screen == "phone" else chromium.DESKTOP
     runbook = built_site.find_page(site_dir, "quota") or built_site.find_page(site_dir, "")
     assert runbook
     context = new_context(viewport=viewport, device_scale_factor=1)
@@ -149,7 +150,7 @@ def test_screenshots(
         page.goto(base_url + path, wait_until="networkidle")
         # nothing wider than the screen: no sideways scrolling on a phone
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        shot = screenshots_dir / f"{name}-{device}.png"
+        shot = screenshots_dir / f"{name}-{screen}.png"
         page.screenshot(path=shot, full_page=True)
         png = shot.read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
