@@ -242,6 +242,14 @@ def project_scrubbing_rules() -> str:
     )
 
 
+def project_api_settings() -> str:
+    """The project's data scrubbing settings as the project API takes them (issue 21.5),
+    from korrigo_sentry/data/scrubbing_settings.yaml; `relayPiiConfig` is the rules' JSON."""
+    fields = import_module("korrigo_sentry.testing.relay.project").recommended_settings()
+    body = {**fields.api_fields(), "relayPiiConfig": "<the JSON above, as one string>"}
+    return f"```json\n{json.dumps(body, indent=2)}\n```"
+
+
 def variables(root: Path = ROOT) -> dict[str, Any]:
     """Every variable the pages may use, by name."""
     return {
@@ -258,6 +266,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "extra_denylist": list(settings.EXTRA_DENYLIST),
         "denylist": denylist(),
         "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
+        # Relay on both project set-ups (tests/privacy/test_project_scrubbing.py, issue 21.5).
+        "project_scrubbing": json.loads(
+            (PRIVACY_FUZZ_PATH.parent / "project_scrubbing.json").read_text(encoding="utf-8")
+        ),
         # The tag a skeleton event carries when a rule failed (issue 21.1).
         "scrubbing_failed_tag": "{0.FAILED_TAG}: {0.FAILED_VALUE}".format(
             import_module("korrigo_sentry.privacy.guard")
@@ -692,6 +704,7 @@ def define_env(env: Any) -> None:
         what_sentry_receives,
         scrubbing_comparison_table,  # korrigo_sentry.testing.relay (issue 7)
         project_scrubbing_rules,  # korrigo_sentry.testing.relay (issue 7)
+        project_api_settings,  # korrigo_sentry.testing.relay.project (issue 21)
         privacy_rules_table,  # korrigo_sentry.privacy (issue 11)
         privacy_fuzz_table,  # korrigo_sentry.privacy (issue 11)
         envelope_items_table,  # korrigo_sentry.privacy.envelope (issue 21)

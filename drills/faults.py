@@ -57,5 +57,5 @@ def start_sentry() -> None:
 
 
 def flush() -> None:
-    """Send what is queued now (a drill reads Bugsink right after)."""
+    """Send what is queued now, the client report included (a drill reads it next)."""
     sentry_sdk.flush(timeout=5)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from demo.tasks import ocr_copy
+from drills.losses import losses
 from drills.stack import HEALTH_PROBE, PREVIOUS_SHA, QUOTA, RELEASE_SHA, Stack
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import evaluate, issue_notifications, metric_notifications
@@ -41,6 +42,8 @@ class Result:
     detected_by: str = ""  # the quick check that caught the break
     note: str = ""  # why sent and ingested differ, when they do
     planted: str = ""  # the sensitive-data drill's secret, to look for elsewhere
+    lost_to_hooks: int = 0  # events the SDKs dropped as callback_error (client reports)
+    skeletons: int = 0  # events sent as a skeleton (korrigo.scrubbing: failed)
     steps: list[str] = field(default_factory=list)
 
     def row(self) -> str:
@@ -111,6 +114,8 @@ class Drill:
         self.result.sent = sum(1 for item in items if item.type == "event")
         self.result.refused = sum(1 for item in items if item.status == 429)
         self.result.ingested = len(self.events())
+        cost = losses(items)  # the processes' last client reports come at the stack's stop
+        self.result.lost_to_hooks, self.result.skeletons = cost.lost, cost.skeletons
 
 
 def payloads(events: list[Any]) -> list[dict[str, Any]]:

@@ -101,7 +101,9 @@ class Tap:
         with self._lock:
             for header, payload in items:
                 kind = header.get("type", "")
-                data = json.loads(payload) if kind in ("event", "transaction") else {}
+                data = (
+                    json.loads(payload) if kind in ("event", "transaction", "client_report") else {}
+                )
                 self.items.append(Item(project_id, kind, status, data, payload))
 
     def _note(self, line: str) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.signals import task_postrun, worker_process_shutdown
+
 from drills import faults, live_settings
 
 faults.start_sentry()
@@ -26,3 +28,13 @@ def quick_checks(slug: str) -> dict[str, Any]:
     from drills.in_process import quick_checks as run
 
     return run(slug)
+
+
+@task_postrun.connect
+@worker_process_shutdown.connect
+def _send_client_report(**_: Any) -> None:
+    """Flush the SDK after each task and as a prefork child stops. A child leaves through
+    `os._exit`, and without the Celery integration (a drill removes it) nothing flushes the
+    SDK there: the child's last client report (events a hook dropped) would vanish. The
+    drills count those reports, so they are sent while the drill still runs."""
+    faults.flush()

@@ -366,10 +366,13 @@ def _environment(env: Mapping[str, str]) -> str:
     if name not in settings.ENVIRONMENTS:
         # Falling back to production keeps the cheapest sampling and keeps production
         # alerts firing: a typo on a server must not hide its errors or spend the quota.
+        # 'Production' is "not one of ..., production" only to a machine: say it is the case.
+        lower = name.strip().lower()
+        case = f" (names are lower case: write {lower!r})" if lower in settings.ENVIRONMENTS else ""
         raise _Fallback(
             ConfigError(
                 "SENTRY_ENVIRONMENT",
-                f"is {shown(name)}, not one of {', '.join(settings.ENVIRONMENTS)}",
+                f"is {shown(name)}, not one of {', '.join(settings.ENVIRONMENTS)}{case}",
             ),
             fallback,
             f"using {fallback!r}",

@@ -22,6 +22,7 @@ import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from typing import Any
 
 from pytest_httpserver import HTTPServer
@@ -65,10 +66,14 @@ def dsn(httpserver: HTTPServer, key: str, project: str = "1") -> str:
 
 
 def answer(status: int, body: Any = None, **headers: str) -> Response:
-    """A JSON answer as Sentry writes one (compact: a sentence may quote it), or an empty one."""
+    """A JSON answer as Sentry writes one (compact: a sentence may quote it), or an empty one.
+
+    Its status line has the standard reason phrase (`400 Bad Request`), as Sentry's servers
+    write it; werkzeug's own would be upper case (`400 BAD REQUEST`)."""
+    line = f"{status} {HTTPStatus(status).phrase}"
     if body is None:
-        return Response(b"", status, headers)
-    return Response(json.dumps(body), status, headers, content_type="application/json")
+        return Response(b"", line, headers)
+    return Response(json.dumps(body), line, headers, content_type="application/json")
 
 
 def body(request: Request) -> bytes:

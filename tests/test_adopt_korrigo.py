@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from inline_snapshot import snapshot
 
+from tests.wording import placeholders
 from tools import adopt_korrigo
 
 RESEARCH_CHECKOUT = Path("/work/research/korrigo/checkout")
@@ -67,14 +69,14 @@ def tiny_tree(root: Path) -> Path:
     return root
 
 
-def snapshot(root: Path) -> dict[str, str]:
+def files_of(root: Path) -> dict[str, str]:
     return {name: (root / name).read_text(encoding="utf-8") for name in FILES}
 
 
 def test_the_tiny_tree_gets_every_change(tmp_path: Path) -> None:
     root = tiny_tree(tmp_path)
     assert adopt_korrigo.main([str(root)]) == 0
-    text = snapshot(root)
+    text = files_of(root)
     assert "sentry-sdk[django,celery]==2.76.0\nkorrigo-sentry==1.0.0\n" in text[FILES[0]]
     assert text[FILES[1]].endswith(
         "\nfrom korrigo_sentry import init_sentry  # noqa: E402\n\ninit_sentry()\n"
@@ -105,10 +107,10 @@ def test_the_tiny_tree_gets_every_change(tmp_path: Path) -> None:
 def test_running_twice_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tiny_tree(tmp_path)
     assert adopt_korrigo.main([str(root)]) == 0
-    once = snapshot(root)
+    once = files_of(root)
     capsys.readouterr()
     assert adopt_korrigo.main([str(root)]) == 0
-    assert snapshot(root) == once
+    assert files_of(root) == once
     assert capsys.readouterr().out.count("already adopted: ") == len(FILES)
 
 
@@ -116,7 +118,7 @@ def test_check_says_what_is_not_adopted(tmp_path: Path, capsys: pytest.CaptureFi
     root = tiny_tree(tmp_path)
     assert adopt_korrigo.main([str(root), "--check"]) == adopt_korrigo.EXIT_MISSING
     assert "not adopted: infra/docker/docker-compose.prod.yml" in capsys.readouterr().out
-    assert snapshot(root) == TINY  # --check writes nothing
+    assert files_of(root) == TINY  # --check writes nothing
     adopt_korrigo.main([str(root)])
     assert adopt_korrigo.main([str(root), "--check"]) == 0
 
@@ -127,22 +129,25 @@ def test_a_missing_anchor_is_one_sentence_and_nothing_is_written(
     root = tiny_tree(tmp_path)
     settings_test = root / "backend/core/settings_test.py"
     settings_test.write_text("from core.settings import *\n", encoding="utf-8")
-    before = snapshot(root)
+    before = files_of(root)
     assert adopt_korrigo.main([str(root)]) == adopt_korrigo.EXIT_ANCHOR
     err = capsys.readouterr().err
-    assert err.startswith(
-        "adopt_korrigo: backend/core/settings_test.py: the line 'from .settings import *' is "
-        "not there (Korrigo changed this file since 45872b4): add these lines by hand"
-    )
+    assert err == snapshot("""\
+adopt_korrigo: backend/core/settings_test.py: the line 'from .settings import *' is not there (Korrigo changed this file since 45872b4): add these lines by hand where they belong, as the Adopt in Korrigo page shows:
+# korrigo_sentry: the suite sends nothing, whatever the shell or the .env say
+os.environ["SENTRY_DSN"] = ""
+os.environ["SENTRY_ENVIRONMENT"] = "test"
+
+
+""")
     assert "Traceback" not in err
-    assert snapshot(root) == before  # the files before it in the plan are untouched too
+    assert files_of(root) == before  # the files before it in the plan are untouched too
 
 
 def test_not_a_checkout_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert adopt_korrigo.main([str(tmp_path)]) == adopt_korrigo.EXIT_ANCHOR
-    assert capsys.readouterr().err == (
-        f"adopt_korrigo: {tmp_path}/backend/requirements.txt: not found; is {tmp_path} a "
-        "Korrigo checkout (its root folder)?\n"
+    assert placeholders(capsys.readouterr().err, tmp=tmp_path) == snapshot(
+        "adopt_korrigo: <tmp>/backend/requirements.txt: not found; is <tmp> a Korrigo checkout (its root folder)?\n"
     )
 
 

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -19,6 +20,7 @@ from korrigo_sentry.alerts import apply
 from korrigo_sentry.alerts.export_sentry import Destination, plan
 from korrigo_sentry.alerts.rules import load_file
 from tests import loopback
+from tests.wording import placeholders
 
 TOKEN = "sntryu_test-token-never-printed"  # a made-up user token
 MAPPED = ["--org", "korrigo-org", "--team", "admins=12", "--team", "dev-team=34",
@@ -34,7 +36,10 @@ def test_dry_run_prints_every_call_with_the_org_placeholder(
     assert out.count("POST https://sentry.io/api/0/organizations/{org}/detectors/") == 3
     assert out.count("POST https://sentry.io/api/0/organizations/{org}/workflows/") == 4
     assert '"detectorIds": [\n    "${detector:errors}"\n  ]' in out  # the JSON body
-    assert err.strip() == "9 calls; nothing sent (--dry-run)"
+    assert err == snapshot("""\
+
+9 calls; nothing sent (--dry-run)
+""")
 
 
 def test_dry_run_uses_the_org_and_url_given(capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,9 +64,8 @@ def test_apply_without_a_token_refuses_in_one_sentence(
 ) -> None:
     monkeypatch.delenv(apply.TOKEN_VAR, raising=False)
     assert cli.main(["alerts", "apply", *MAPPED]) == 1
-    assert capsys.readouterr().err == (
-        "error: SENTRY_AUTH_TOKEN is not set: export a Sentry user auth token with "
-        "alerts:write, or add --dry-run to print the calls without sending them\n"
+    assert capsys.readouterr().err == snapshot(
+        "error: SENTRY_AUTH_TOKEN is not set: export a Sentry user auth token with alerts:write, or add --dry-run to print the calls without sending them\n"
     )
 
 
@@ -70,11 +74,15 @@ def test_apply_without_an_org_or_ids_says_which_to_pass(
 ) -> None:
     monkeypatch.setenv(apply.TOKEN_VAR, TOKEN)
     assert cli.main(["alerts", "apply"]) == 1
-    assert "pass --org SLUG" in capsys.readouterr().err
+    assert capsys.readouterr().err == snapshot(
+        "error: no organization given: pass --org SLUG (the URL part of sentry.io/organizations/SLUG/)\n"
+    )
     assert cli.main(["alerts", "apply", "--org", "korrigo-org"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: no id for ${integration:slack}, ${team:admins}, ${team:dev-team}")
     assert TOKEN not in err
+    assert err == snapshot(
+        "error: no id for ${integration:slack}, ${team:admins}, ${team:dev-team}: pass --team NAME=ID and --slack-integration ID, then run again\n"
+    )
 
 
 # --- a loopback Sentry ---------------------------------------------------------------------
@@ -147,11 +155,10 @@ def test_a_refusal_stops_the_run_and_names_the_call(sentry: FakeSentry) -> None:
     with pytest.raises(apply.ApplyError) as caught:
         apply.apply(plan(load_file(), _dest()), sentry.url, environ={apply.TOKEN_VAR: TOKEN})
     message = str(caught.value)
-    assert message.startswith(
-        "POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400"
-    )
-    assert "nothing after it was sent" in message
     assert TOKEN not in message
+    assert placeholders(message) == snapshot(
+        "POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400: Bad Request; nothing after it was sent, fix this one and run again"
+    )
     assert not any(e["path"].endswith("/workflows/") for e in sentry.seen)
 
 

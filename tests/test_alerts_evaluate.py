@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import sentry_sdk
+from inline_snapshot import snapshot
 
 from korrigo_sentry.alerts import get_rule
 from korrigo_sentry.alerts.evaluate import (
@@ -454,14 +455,15 @@ def test_refusals_name_the_rule_and_what_is_supported() -> None:
     rule = with_monitor(RATE, query="level:fatal")
     with pytest.raises(ValueError, match="does not understand") as caught:
         evaluate(rule, [error()])
-    assert str(caught.value) == (
-        "alert 'high-error-rate': the local evaluator does not understand query "
-        "'level:fatal' (supported: '', 'is_transaction:true')"
+    assert str(caught.value) == snapshot(
+        "alert 'high-error-rate': the local evaluator does not understand query 'level:fatal' (supported: '', 'is_transaction:true')"
     )
     avg = with_monitor(RATE, aggregate="avg(x)")
     with pytest.raises(ValueError, match="no local evaluation") as caught:
         aggregate(avg, [])
-    assert str(caught.value) == "alert 'high-error-rate': no local evaluation for 'avg(x)'"
+    assert str(caught.value) == snapshot(
+        "alert 'high-error-rate': no local evaluation for 'avg(x)'"
+    )
 
 
 def test_an_evaluation_reports_everything_a_drill_prints() -> None:

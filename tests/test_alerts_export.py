@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 import yaml
+from inline_snapshot import snapshot
 from pydantic import ValidationError
 
 from korrigo_sentry import cli
@@ -395,8 +396,17 @@ def test_export_yaml_by_default(capsys: pytest.CaptureFixture[str]) -> None:
 def test_validate_counts_monitors_and_alerts(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["alerts", "validate"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[-1] == "4 monitors and 4 alerts valid"
-    assert "ok  alert korrigo-down  (on korrigo-live; no runbook)" in out
+    assert out == snapshot("""\
+ok  monitor errors  (error)
+ok  monitor error-count  (metric)
+ok  monitor slow-requests  (metric)
+ok  monitor korrigo-live  (uptime)
+ok  alert critical-errors  (on errors; runbooks/critical-errors.md)
+ok  alert high-error-rate  (on error-count; runbooks/high-error-rate.md)
+ok  alert performance-degradation  (on slow-requests; runbooks/performance-degradation.md)
+ok  alert korrigo-down  (on korrigo-live; no runbook)
+4 monitors and 4 alerts valid
+""")
 
 
 def test_bad_team_mapping_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -415,7 +425,7 @@ def test_a_payload_the_mirror_refuses_is_one_sentence(
     )
     assert cli.main(["alerts", "export"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(
-        "error: monitor 'slow-requests': Sentry would refuse dataSources.0.eventTypes.0:"
+    assert "Traceback" not in err
+    assert err == snapshot(
+        "error: monitor 'slow-requests': Sentry would refuse dataSources.0.eventTypes.0: Input should be 'error', 'default' or 'trace_item_span'; fix it in alerts.yaml\n"
     )
-    assert err.endswith("; fix it in alerts.yaml\n")

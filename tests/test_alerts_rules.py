@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRuleError, get_monitor, get_rule, load_monitors, load_rules
 from korrigo_sentry.alerts.rules import load_file, load_policy
 from tests.alerts_support import shipped, write
+from tests.wording import placeholders
 
 
 def test_the_shipped_monitors_are_the_ones_the_issue_asks_for() -> None:
@@ -107,10 +109,8 @@ def test_a_bad_throttle_names_file_line_alert_and_field(tmp_path: Path) -> None:
     error = _refused(tmp_path, data)
     path = tmp_path / "alerts.yaml"
     assert error.where == f"{path}:{_line_of(path, 'frequency_minutes: -5')}"
-    assert str(error) == (
-        f"{error.where}: alerts[1] 'high-error-rate', field 'frequency_minutes': "
-        "Input should be greater than or equal to 0; the fields are described at the top "
-        "of the package's alerts.yaml"
+    assert placeholders(str(error), where=error.where) == snapshot(
+        "<where>: alerts[1] 'high-error-rate', field 'frequency_minutes': Input should be greater than or equal to 0; the fields are described at the top of the package's alerts.yaml"
     )
 
 

@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.cli import main
 from korrigo_sentry.cli.doctor import MARKS
-from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.oncall.doctor import CHECKS, run_checks
-from korrigo_sentry.settings import ENV_VARS, RELEASE_PREFIX, TRACES_SAMPLE_RATES
+from korrigo_sentry.settings import ENV_VARS
 from tests import loopback
+from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
 KEY = "examplePublicKey"
@@ -74,9 +75,9 @@ def test_good_configuration_passes_every_check(
     lines = lines_by_check(out)
     assert list(lines) == NAMES
     assert all(line.startswith(mark("ok")) for line in lines.values()), out
-    assert mask_dsn(DSN) in lines["dsn"]
-    assert f"{RELEASE_PREFIX}{GOOD['GIT_COMMIT_SHA']}" in lines["release"]
-    assert str(TRACES_SAMPLE_RATES["production"]) in lines["sample_rates"]
+    assert "https://***@o0.ingest.sentry.io/0" in lines["dsn"]  # the key masked
+    assert "korrigo@01c1541" in lines["release"]
+    assert "traces 0.1 (production)" in lines["sample_rates"]
 
 
 def test_missing_dsn_fails(monkeypatch: pytest.MonkeyPatch, capsys: Capture) -> None:
@@ -175,7 +176,7 @@ def test_env_file_is_read(monkeypatch: pytest.MonkeyPatch, capsys: Capture, tmp_
     status, out, _ = doctor(monkeypatch, capsys, {}, "--env-file", str(env_file))
 
     assert status == 0
-    assert mask_dsn(DSN) in lines_by_check(out)["dsn"]
+    assert "https://***@o0.ingest.sentry.io/0" in lines_by_check(out)["dsn"]
 
 
 def test_missing_env_file_is_an_error(
@@ -184,9 +185,8 @@ def test_missing_env_file_is_an_error(
     status, out, _ = doctor(monkeypatch, capsys, GOOD, "--env-file", str(tmp_path / "none"))
 
     assert status == 1  # a check failed: the env_file one (a usage error would be 2)
-    assert lines_by_check(out)["env_file"] == (
-        f"✗ env_file: {tmp_path / 'none'}: no such .env file: check the path; "
-        "Korrigo reads the environment only until then"
+    assert placeholders(lines_by_check(out)["env_file"], tmp=tmp_path) == snapshot(
+        "✗ env_file: <tmp>/none: no such .env file: check the path; Korrigo reads the environment only until then"
     )
 
 
@@ -243,10 +243,8 @@ def test_a_dsn_without_environment_fails_with_the_fix(
 
     assert status == 1
     lines = lines_by_check(out)
-    assert lines["environment"].startswith(
-        "✗ environment: SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this "
-        "server's environment (one of development, test, staging, production); "
-        "using 'production'"
+    assert lines["environment"] == snapshot(
+        "✗ environment: SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's environment (one of development, test, staging, production); using 'production' (neither SENTRY_ENVIRONMENT nor DJANGO_ENV is set: default)"
     )
     assert "traces 0.1 (production)" in lines["sample_rates"]  # never 100% on a server
 
@@ -279,9 +277,8 @@ def test_a_dotenv_two_folders_up_is_named(
 
     _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
 
-    assert lines_by_check(out)["env_file"] == (
-        f"! env_file: {tmp_path / '.env'}, found 2 folders above the working directory {deep}: "
-        "is it this server's? Pass --env-file to choose"
+    assert placeholders(lines_by_check(out)["env_file"], tmp=tmp_path) == snapshot(
+        "! env_file: <tmp>/.env, found 2 folders above the working directory <tmp>/srv/app: is it this server's? Pass --env-file to choose"
     )
 
 
@@ -293,8 +290,8 @@ def test_junk_lines_in_dotenv_are_named_with_the_file(
 
     _, out, err = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
 
-    assert lines_by_check(out)["env_file"] == (
-        f"! env_file: {env_file}; {env_file} line 2: not a NAME=value line, ignored"
+    assert placeholders(lines_by_check(out)["env_file"], tmp=tmp_path) == snapshot(
+        "! env_file: <tmp>/.env; <tmp>/.env line 2: not a NAME=value line, ignored"
     )
     assert "python-dotenv could not parse" not in out + err
 
@@ -323,8 +320,8 @@ def test_debug_in_production_is_a_warning(monkeypatch: pytest.MonkeyPatch, capsy
     status, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DEBUG": "on"})
 
     assert status == 0  # a warning does not fail
-    assert lines_by_check(out)["debug"].startswith(
-        "! debug: on in production: the SDK logs every event it sends"
+    assert lines_by_check(out)["debug"] == snapshot(
+        "! debug: on in production: the SDK logs every event it sends (SENTRY_DEBUG from environment)"
     )
 
 
@@ -346,9 +343,8 @@ def test_an_sdk_the_wheel_refuses_is_a_warning_with_the_command_that_fixes_it(
     status, out, _ = doctor(monkeypatch, capsys, GOOD)
 
     assert status == 0
-    assert lines_by_check(out)["sdk_version"] == (
-        f"! sdk_version: sentry-sdk {installed} installed, Korrigo needs >=2.76,<3: "
-        "pip install 'sentry-sdk[django,celery]==2.76.0'"
+    assert placeholders(lines_by_check(out)["sdk_version"], installed=installed) == snapshot(
+        "! sdk_version: sentry-sdk <installed> installed, Korrigo needs >=2.76,<3: pip install 'sentry-sdk[django,celery]==2.76.0'"
     )
 
 
@@ -365,8 +361,8 @@ def test_a_newer_sdk_pip_chose_for_the_wheel_is_no_warning(
     status, out, _ = doctor(monkeypatch, capsys, GOOD)
 
     assert status == 0
-    assert lines_by_check(out)["sdk_version"] == (
-        f"✓ sdk_version: sentry-sdk {installed} (the handbook is tested with 2.76.0)"
+    assert placeholders(lines_by_check(out)["sdk_version"], installed=installed) == snapshot(
+        "✓ sdk_version: sentry-sdk <installed> (the handbook is tested with 2.76.0)"
     )
 
 
@@ -403,9 +399,8 @@ def test_integrations_check_fails_when_a_package_is_missing(tmp_path: Path) -> N
     run = _without_redis(tmp_path, "doctor", "--offline")
 
     assert run.returncode == 1, run.stdout + run.stderr
-    assert lines_by_check(run.stdout)["integrations"] == (
-        "✗ integrations: redis cannot start: package redis is not installed "
-        "(pip install redis; korrigo-sentry's own dependencies include it)"
+    assert lines_by_check(run.stdout)["integrations"] == snapshot(
+        "✗ integrations: redis cannot start: package redis is not installed (pip install redis; korrigo-sentry's own dependencies include it)"
     )
     assert "Traceback" not in run.stderr
 
@@ -417,11 +412,11 @@ def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missi
     run = _without_redis(tmp_path, "runbook", "sentry-not-capturing-errors")
 
     assert run.returncode == 21  # installation (exits.INSTALLATION), not usage
-    assert run.stderr.strip().splitlines() == [
-        "error: a Sentry integration cannot start (Redis client not installed): install "
-        "korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing "
-        "package"
-    ]
+    assert run.stderr.strip().splitlines() == snapshot(
+        [
+            "error: a Sentry integration cannot start (Redis client not installed): install korrigo-sentry with its dependencies (pip install korrigo-sentry), or the missing package"
+        ]
+    )
 
 
 # --- the ingest check: reaches the DSN's host, sends nothing ---------------------------------
@@ -440,19 +435,21 @@ def test_a_healthy_server_reads_line_by_line(
     status, out, _ = doctor(monkeypatch, capsys, GOOD)
 
     assert status == 0
-    assert out.splitlines() == [
-        f"✓ env_file: no .env file found from {tmp_path}: the environment only",
-        "✓ dsn: https://***@o0.ingest.sentry.io/0 (SENTRY_DSN from environment)",
-        "✓ environment: production (SENTRY_ENVIRONMENT from environment)",
-        "✓ release: korrigo@01c1541 (GIT_COMMIT_SHA from environment)",
-        "✓ sample_rates: traces 0.1 (production), errors 1.0 (not set: default)",
-        "✓ debug: off (not set: default)",
-        "✓ sdk: active, sending to https://***@o0.ingest.sentry.io/0 (HttpTransport)",
-        "✓ integrations: django, celery, redis, logging",
-        "✓ sdk_version: sentry-sdk 2.76.0",
-        "✓ ingest: not checked (--offline)",
-        "Sentry configuration OK",
-    ]
+    assert placeholders(out, tmp=tmp_path).splitlines() == snapshot(
+        [
+            "✓ env_file: no .env file found from <tmp>: the environment only",
+            "✓ dsn: https://***@o0.ingest.sentry.io/0 (SENTRY_DSN from environment)",
+            "✓ environment: production (SENTRY_ENVIRONMENT from environment)",
+            "✓ release: korrigo@01c1541 (GIT_COMMIT_SHA from environment)",
+            "✓ sample_rates: traces 0.1 (production), errors 1.0 (not set: default)",
+            "✓ debug: off (not set: default)",
+            "✓ sdk: active, sending to https://***@o0.ingest.sentry.io/0 (HttpTransport)",
+            "✓ integrations: django, celery, redis, logging",
+            "✓ sdk_version: sentry-sdk 2.76.0",
+            "✓ ingest: not checked (--offline)",
+            "Sentry configuration OK",
+        ]
+    )
 
 
 def test_a_laptop_without_dsn_reads_line_by_line(
@@ -466,17 +463,17 @@ def test_a_laptop_without_dsn_reads_line_by_line(
     lines = lines_by_check(capsys.readouterr().out)
 
     assert status == 1
-    assert lines["dsn"] == "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)"
-    assert lines["release"] == (
-        "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI "
-        "variable), or sends none (not set: default)"
+    assert {name: lines[name] for name in ("dsn", "release", "sample_rates", "sdk", "ingest")} == (
+        snapshot(
+            {
+                "dsn": "✗ dsn: SENTRY_DSN is not set: Sentry is disabled (not set: default)",
+                "release": "! release: GIT_COMMIT_SHA is not set: sentry-sdk guesses (SENTRY_RELEASE, git, a CI variable), or sends none (not set: default)",
+                "sample_rates": "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 (SENTRY_TRACES_SAMPLE_RATE from environment; SENTRY_SAMPLE_RATE from environment)",
+                "sdk": "✗ sdk: active but without a transport: events are dropped",
+                "ingest": "✗ ingest: no usable DSN: nowhere to reach",
+            }
+        )
     )
-    assert lines["sample_rates"] == (
-        "✓ sample_rates: traces 0.25 (SENTRY_TRACES_SAMPLE_RATE), errors 0.5 "
-        "(SENTRY_TRACES_SAMPLE_RATE from environment; SENTRY_SAMPLE_RATE from environment)"
-    )
-    assert lines["sdk"] == "✗ sdk: active but without a transport: events are dropped"
-    assert lines["ingest"] == "✗ ingest: no usable DSN: nowhere to reach"
 
 
 @pytest.mark.parametrize(
@@ -533,8 +530,8 @@ def test_a_dotenv_one_folder_up_is_named_in_the_singular(
 
     _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
 
-    assert lines_by_check(out)["env_file"].startswith(
-        f"! env_file: {tmp_path / '.env'}, found 1 folder above the working directory"
+    assert placeholders(lines_by_check(out)["env_file"], tmp=tmp_path) == snapshot(
+        "! env_file: <tmp>/.env, found 1 folder above the working directory <tmp>/app: is it this server's? Pass --env-file to choose"
     )
 
 
@@ -566,10 +563,11 @@ def test_a_missing_package_is_reported_in_process_without_initialising(
 
     assert status == 1
     lines = lines_by_check(out)
-    assert lines["sdk"] == "✗ sdk: not initialised: see integrations"
-    assert lines["integrations"] == (
-        "✗ integrations: celery, redis cannot start: package celery redis is not installed "
-        "(pip install celery redis; korrigo-sentry's own dependencies include it)"
+    assert (lines["sdk"], lines["integrations"]) == snapshot(
+        (
+            "✗ sdk: not initialised: see integrations",
+            "✗ integrations: celery, redis cannot start: package celery redis is not installed (pip install celery redis; korrigo-sentry's own dependencies include it)",
+        )
     )
     assert list(lines) == NAMES
 
@@ -656,8 +654,8 @@ def test_the_ingest_check_gives_up_after_its_timeout(
     out = capsys.readouterr().out
 
     assert status == 1
-    assert lines_by_check(out)["ingest"].startswith(
-        f"✗ ingest: 127.0.0.1:{port} did not answer within 0.3 s"
+    assert placeholders(lines_by_check(out)["ingest"], port=port) == snapshot(
+        "✗ ingest: 127.0.0.1:<port> did not answer within 0.3 s: a firewall dropping the packets, or a network that is down. (send-test says more)"
     )
 
 
@@ -665,9 +663,8 @@ def test_a_missing_named_dotenv_file_fails_the_env_file_check(tmp_path: Path) ->
     results = {r.name: r for r in run_checks({}, tmp_path / "none.env", network=False)}
 
     assert results["env_file"].status == "fail"
-    assert results["env_file"].detail == (
-        f"{tmp_path / 'none.env'}: no such .env file: check the path; "
-        "Korrigo reads the environment only until then"
+    assert placeholders(results["env_file"].detail, tmp=tmp_path) == snapshot(
+        "<tmp>/none.env: no such .env file: check the path; Korrigo reads the environment only until then"
     )
 
 
@@ -686,8 +683,8 @@ def test_the_ingest_check_names_the_proxy_it_went_through(
     out = capsys.readouterr().out
 
     assert status == 0, out
-    assert lines_by_check(out)["ingest"] == (
-        f"✓ ingest: 127.0.0.1:{port} accepts the key for project 1 through the proxy {proxy}"
+    assert placeholders(lines_by_check(out)["ingest"], port=port, proxy=proxy) == snapshot(
+        "✓ ingest: 127.0.0.1:<port> accepts the key for project 1 through the proxy <proxy>"
     )
     # a forward proxy is asked for the absolute URL
     asked = [request.environ["REQUEST_URI"] for request in loopback.requests(httpserver)]
@@ -745,10 +742,8 @@ def test_a_dotenv_above_with_junk_says_both(
 
     _, out, _ = doctor(monkeypatch, capsys, {"SENTRY_DSN": DSN})
 
-    assert lines_by_check(out)["env_file"] == (
-        f"! env_file: {env_file}, found 1 folder above the working directory {tmp_path / 'app'}: "
-        f"is it this server's? Pass --env-file to choose; "
-        f"{env_file} line 2: not a NAME=value line, ignored"
+    assert placeholders(lines_by_check(out)["env_file"], tmp=tmp_path) == snapshot(
+        "! env_file: <tmp>/.env, found 1 folder above the working directory <tmp>/app: is it this server's? Pass --env-file to choose; <tmp>/.env line 2: not a NAME=value line, ignored"
     )
 
 
@@ -759,9 +754,8 @@ def test_the_traces_rate_shown_is_the_environment_s_own(
 
     _, out, _ = doctor(monkeypatch, capsys, env)
 
-    assert lines_by_check(out)["sample_rates"] == (
-        "✗ sample_rates: SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'high'; "
-        "using traces 0.5 (staging), errors 1.0 (SENTRY_SAMPLE_RATE from environment)"
+    assert lines_by_check(out)["sample_rates"] == snapshot(
+        "✗ sample_rates: SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'high'; using traces 0.5 (staging), errors 1.0 (SENTRY_SAMPLE_RATE from environment)"
     )
 
 
@@ -784,7 +778,7 @@ def test_the_ingest_check_goes_direct_to_a_host_listed_in_no_proxy(
     out = capsys.readouterr().out
 
     assert status == 0, out
-    assert lines_by_check(out)["ingest"] == (
-        f"✓ ingest: 127.0.0.1:{port} accepts the key for project 1"
+    assert placeholders(lines_by_check(out)["ingest"], port=port) == snapshot(
+        "✓ ingest: 127.0.0.1:<port> accepts the key for project 1"
     )
     assert loopback.paths(httpserver) == ["/api/1/envelope/"]  # the DSN's host, directly

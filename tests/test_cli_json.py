@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry import cli
 from korrigo_sentry.alerts import load_rules
 from korrigo_sentry.cli.output import SCHEMAS
 from korrigo_sentry.testing import TEST_DSN
+from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
 SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
@@ -101,7 +103,9 @@ def test_alerts_export_json_to_a_file(capsys: Capture, tmp_path: Path) -> None:
     assert data["created"] == {"detector": 3, "workflow": 4}
     assert len(data["calls"]) == 1 + 4 + 4
     assert len(load_rules()) == 4
-    assert err.strip() == f"wrote 9 calls (3 monitors, 4 alerts to create) to {target}"
+    assert placeholders(err, tmp=tmp_path) == snapshot(
+        "wrote 9 calls (3 monitors, 4 alerts to create) to <tmp>/sentry-alerts.json\n"
+    )
 
 
 def test_alerts_export_to_an_unwritable_path_is_one_clear_line(
@@ -111,9 +115,8 @@ def test_alerts_export_to_an_unwritable_path_is_one_clear_line(
     assert cli.main(["alerts", "export", "--output", str(target)]) == 3
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.strip().splitlines()[-1] == (
-        f"error: cannot write {target}: No such file or directory; "
-        "choose a writable path for --output"
+    assert placeholders(err, tmp=tmp_path) == snapshot(
+        "error: cannot write <tmp>/missing-folder/alerts.yaml: No such file or directory; choose a writable path for --output\n"
     )
 
 

@@ -12,11 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from korrigo_sentry.cli import exits, main
 from korrigo_sentry.settings import ENV_VARS
+from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
 KEY = "0123456789abcdef0123456789abcdef"
@@ -74,8 +76,19 @@ def test_a_timeout_out_of_range_is_a_usage_error_and_nothing_is_sent(
 
     assert code == exits.USAGE == 2
     (line,) = err.strip().splitlines()
-    assert line.startswith("error: python -m korrigo_sentry send-test: argument --timeout: ")
-    assert line.endswith("(see python -m korrigo_sentry send-test --help)")
+    assert (
+        line
+        == snapshot(
+            {
+                "0": "error: python -m korrigo_sentry send-test: argument --timeout: 0 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "-1": "error: python -m korrigo_sentry send-test: argument --timeout: -1 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "nan": "error: python -m korrigo_sentry send-test: argument --timeout: nan is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "inf": "error: python -m korrigo_sentry send-test: argument --timeout: inf is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "abc": "error: python -m korrigo_sentry send-test: argument --timeout: 'abc' is not a number of seconds (see python -m korrigo_sentry send-test --help)",
+                "1e9": "error: python -m korrigo_sentry send-test: argument --timeout: 1e9 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+            }
+        )[value]
+    )
     assert echo.requests == 0
     assert out == ""
 
@@ -102,7 +115,7 @@ def test_an_unknown_option_with_json_is_json(capsys: Capture) -> None:
 def test_no_dsn_is_a_configuration_error_not_a_usage_error(capsys: Capture) -> None:
     code, out, err = run(capsys, "send-test")
     assert code == exits.CONFIGURATION == 20
-    assert err == "error: SENTRY_DSN is not set: there is nowhere to send to\n"
+    assert err == snapshot("error: SENTRY_DSN is not set: there is nowhere to send to\n")
 
     code, out, _ = run(capsys, "send-test", "--json")
     document = json.loads(out)
@@ -119,7 +132,9 @@ def test_an_env_file_that_is_a_folder_is_a_configuration_error(
 
     message = json.loads(out)["error"]["message"]
     assert code == 20
-    assert message.startswith(f"{folder} is a folder, not a .env file")
+    assert placeholders(message, tmp=tmp_path) == snapshot(
+        "<tmp>/korrigo.env is a folder, not a .env file: remove or rename it, or name the file to read; Korrigo reads the environment only until then; nothing was sent"
+    )
 
 
 def test_an_unforeseen_failure_is_one_line_without_the_key(
@@ -135,11 +150,12 @@ def test_an_unforeseen_failure_is_one_line_without_the_key(
     code, out, err = run(capsys, "doctor")
 
     assert code == exits.INTERNAL == 70
-    assert err.splitlines() == [
-        "error: doctor stopped on an unforeseen RuntimeError (cannot use "
-        "https://***@o0.ingest.sentry.io/1): please report it; KORRIGO_SENTRY_TRACEBACK=1 "
-        "shows the traceback"
-    ]
+    assert KEY not in err
+    assert err.splitlines() == snapshot(
+        [
+            "error: doctor stopped on an unforeseen RuntimeError (cannot use https://***@o0.ingest.sentry.io/1): please report it; KORRIGO_SENTRY_TRACEBACK=1 shows the traceback"
+        ]
+    )
     code, out, _ = run(capsys, "doctor", "--json")
     assert (code, json.loads(out)["error"]["kind"]) == (70, "internal")
 

@@ -7,10 +7,12 @@ import warnings
 
 import pytest
 import sentry_sdk
+from inline_snapshot import snapshot
 
-from korrigo_sentry import ConfigError, init_sentry, load_config, settings
+from korrigo_sentry import ConfigError, init_sentry, load_config
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, reset_scopes, sentry_capture
+from tests.wording import placeholders
 
 SECRET_KEY = "c0ffee0ddba11cafe"  # a made-up key, planted to prove it is never echoed
 GOOD_DSN = f"https://{SECRET_KEY}@o0.ingest.sentry.io/42"
@@ -30,9 +32,9 @@ def test_good_environment_is_read() -> None:
     )
     assert config.dsn == GOOD_DSN
     assert config.environment == "staging"
-    assert config.release == f"{settings.RELEASE_PREFIX}01c1541"
+    assert config.release == "korrigo@01c1541"  # lower case: the SHA as git prints it
     assert config.traces_sample_rate is None
-    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    assert config.sample_rate == 1.0  # every error is kept (the sampling page)
     assert config.enabled
 
 
@@ -74,7 +76,7 @@ def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureF
         )
     assert config.enabled
     assert config.traces_sample_rate is None
-    assert config.sample_rate == settings.ERROR_SAMPLE_RATE
+    assert config.sample_rate == 1.0  # every error is kept (the sampling page)
     (record,) = caplog.records
     assert record.getMessage().startswith(f"{variable} must be a number from 0 to 1")
     with pytest.raises(ConfigError, match=variable):
@@ -242,8 +244,11 @@ def test_a_server_without_environment_is_logged_as_an_error(
         config = load_config({"SENTRY_DSN": GOOD_DSN})
     assert config.environment == "production"
     assert config.enabled  # events still go out, as production
-    (record,) = caplog.records
-    assert record.getMessage().startswith("SENTRY_ENVIRONMENT is not set although SENTRY_DSN is")
+    assert [r.getMessage() for r in caplog.records] == snapshot(
+        [
+            "SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's environment (one of development, test, staging, production); reporting as 'production'"
+        ]
+    )
 
 
 # --- DSNs pasted with quotes or spaces ---------------------------------------------------
@@ -299,9 +304,9 @@ def test_dotenv_junk_lines_are_reported_with_the_file_name(
 
     assert config.environment == "staging"
     about_the_file = [r for r in caplog.records if "line" in r.getMessage()]
-    assert [r.getMessage() for r in about_the_file] == [
-        f"{env_file} line 2: not a NAME=value line, ignored"
-    ]
+    assert [placeholders(r.getMessage(), tmp=tmp_path) for r in about_the_file] == snapshot(
+        ["<tmp>/korrigo.env line 2: not a NAME=value line, ignored"]
+    )
     assert [r.name for r in about_the_file] == ["korrigo_sentry"]  # not python-dotenv's
 
 
@@ -376,40 +381,41 @@ def test_an_unknown_debug_word_turns_debug_off_and_says_so(
     with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
         config = load_config({"SENTRY_DEBUG": "verbose"})
     assert config.debug is False
-    assert [r.getMessage() for r in caplog.records] == [
-        "SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off"
-    ]
+    assert [r.getMessage() for r in caplog.records] == snapshot(
+        ["SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off"]
+    )
 
 
-@pytest.mark.parametrize(
-    ("variable", "raw", "message"),
-    [
-        (
-            "SENTRY_TRACES_SAMPLE_RATE",
-            "x" * 16,
-            "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'xxxxxxxxxxxxxxxx'; "
-            "using the default (per environment)",
-        ),
-        (
-            "SENTRY_SAMPLE_RATE",
-            "1.5",
-            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '1.5'; using the default (1.0)",
-        ),
-        (  # a long value is cut after 16 characters: it may be a pasted secret
-            "SENTRY_SAMPLE_RATE",
-            "abcdefghijklmnopq",
-            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop'... "
-            "(17 characters); "
-            "using the default (1.0)",
-        ),
-    ],
-)
-def test_a_bad_rate_is_quoted_short_with_its_fallback(
-    variable: str, raw: str, message: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
-        load_config({variable: raw})
-    assert [r.getMessage() for r in caplog.records] == [message]
+#: A bad rate, quoted short with its fallback; a long value is cut after 16 characters (it
+#: may be a pasted secret).
+BAD_RATES = {
+    "long traces rate": ("SENTRY_TRACES_SAMPLE_RATE", "x" * 16),
+    "error rate above 1": ("SENTRY_SAMPLE_RATE", "1.5"),
+    "17 characters": ("SENTRY_SAMPLE_RATE", "abcdefghijklmnopq"),
+}
+
+
+def test_a_bad_rate_is_quoted_short_with_its_fallback(caplog: pytest.LogCaptureFixture) -> None:
+    said = {}
+    for case, (variable, raw) in BAD_RATES.items():
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+            load_config({variable: raw})
+        said[case] = [r.getMessage() for r in caplog.records]
+    assert "abcdefghijklmnopq" not in str(said)  # never the whole value
+    assert said == snapshot(
+        {
+            "long traces rate": [
+                "SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'xxxxxxxxxxxxxxxx'; using the default (per environment)"
+            ],
+            "error rate above 1": [
+                "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '1.5'; using the default (1.0)"
+            ],
+            "17 characters": [
+                "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got 'abcdefghijklmnop'... (17 characters); using the default (1.0)"
+            ],
+        }
+    )
 
 
 @pytest.mark.parametrize("raw", ["0", "1", "0.5"])
@@ -426,9 +432,8 @@ def test_mask_dsn_says_when_no_dsn_is_set() -> None:
 def test_a_malformed_dsn_shows_the_expected_shape() -> None:
     with pytest.raises(ConfigError) as raised:
         load_config({"SENTRY_DSN": "https://o0.ingest.sentry.io/42"}, strict=True)
-    assert str(raised.value) == (
-        "SENTRY_DSN is malformed (Missing public key); "
-        "expected https://<public key>@<org>.ingest.sentry.io/<project id>"
+    assert str(raised.value) == snapshot(
+        "SENTRY_DSN is malformed (Missing public key); expected https://<public key>@<org>.ingest.sentry.io/<project id>"
     )
 
 
@@ -479,9 +484,8 @@ def test_a_named_dotenv_file_is_marked_explicit(tmp_path, caplog) -> None:
     assert dotenv.folders_up == 0
     with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
         load_config({}, dotenv_path=tmp_path / "nope.env")
-    assert caplog.records[0].getMessage() == (
-        f"{tmp_path / 'nope.env'}: no such .env file: check the path; "
-        "Korrigo reads the environment only until then"
+    assert placeholders(caplog.records[0].getMessage(), tmp=tmp_path) == snapshot(
+        "<tmp>/nope.env: no such .env file: check the path; Korrigo reads the environment only until then"
     )
 
 
@@ -497,85 +501,87 @@ def test_a_value_naming_its_own_variable_keeps_the_line_of_its_name(tmp_path) ->
 def test_an_invalid_sha_says_who_picks_the_release(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
         load_config({"GIT_COMMIT_SHA": "main"})
-    assert [r.getMessage() for r in caplog.records] == [
-        "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
-        "the release is left to sentry-sdk's guess (SENTRY_RELEASE, git, or a CI variable)"
-    ]
+    assert [r.getMessage() for r in caplog.records] == snapshot(
+        [
+            "GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); the release is left to sentry-sdk's guess (SENTRY_RELEASE, git, or a CI variable)"
+        ]
+    )
 
 
 @pytest.mark.parametrize("dsn", [f'"{GOOD_DSN}', f"{GOOD_DSN}'"], ids=["leading", "trailing"])
 def test_a_single_stray_quote_is_named_too(dsn: str) -> None:
     with pytest.raises(ConfigError) as raised:
         load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"}, strict=True)
-    assert str(raised.value).startswith("SENTRY_DSN is wrapped in quotes: remove them")
+    assert SECRET_KEY not in str(raised.value)
+    assert str(raised.value) == snapshot(
+        "SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a `docker run -e` keeps quotes as part of the value)"
+    )
 
 
 def test_the_missing_dsn_warning_word_for_word(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="korrigo_sentry"):
         load_config({})
-    assert [r.getMessage() for r in caplog.records] == [
-        "SENTRY_DSN is not set: Sentry is disabled, no event will be sent"
-    ]
+    assert [r.getMessage() for r in caplog.records] == snapshot(
+        ["SENTRY_DSN is not set: Sentry is disabled, no event will be sent"]
+    )
 
 
-@pytest.mark.parametrize(
-    ("env", "message"),
-    [
-        (
-            {"SENTRY_DSN": GOOD_DSN},
-            "SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's "
-            "environment (one of development, test, staging, production); "
-            "reporting as 'production'",
-        ),
-        (
-            {"SENTRY_ENVIRONMENT": "prod"},
-            "SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, production; "
-            "using 'production'",
-        ),
-    ],
-    ids=["unset on a server", "unknown"],
-)
-def test_the_environment_errors_word_for_word(
-    env: dict[str, str], message: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
-        load_config(env)
-    assert [r.getMessage() for r in caplog.records] == [message]
+def test_the_environment_errors_word_for_word(caplog: pytest.LogCaptureFixture) -> None:
+    said = {}
+    for case, env in {
+        "unset on a server": {"SENTRY_DSN": GOOD_DSN},
+        "unknown": {"SENTRY_ENVIRONMENT": "prod"},
+    }.items():
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+            load_config(env)
+        said[case] = [r.getMessage() for r in caplog.records]
+    assert said == snapshot(
+        {
+            "unset on a server": [
+                "SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's environment (one of development, test, staging, production); reporting as 'production'"
+            ],
+            "unknown": [
+                "SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, production; using 'production'"
+            ],
+        }
+    )
 
 
-@pytest.mark.parametrize(
-    ("dsn", "message"),
-    [
-        (
-            f'"{GOOD_DSN}"',
-            "SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a "
-            "`docker run -e` keeps quotes as part of the value); Sentry is disabled",
-        ),
-        (
-            f"https://{SECRET_KEY}@o0.ingest.sentry.io /42",
-            "SENTRY_DSN contains a space or a line break: paste it again in one piece; "
-            "Sentry is disabled",
-        ),
-        (
-            f"Xhttps://{SECRET_KEY}@o0.ingest.sentry.io/42",
-            "SENTRY_DSN is malformed (Unsupported scheme 'xhttps'); "
-            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
-        ),
-        (
-            f"https://{SECRET_KEY}@o0.ingest.sentry.io/42X",
-            "SENTRY_DSN is malformed (Invalid project in DSN ('42X')); "
-            "expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
-        ),
-    ],
-    ids=["quotes", "space", "letter before", "letter after"],
-)
-def test_each_dsn_problem_word_for_word(
-    dsn: str, message: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
-        config = load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"})
-    assert config.dsn is None
-    assert [r.getMessage() for r in caplog.records] == [message]
+#: DSNs as they get pasted wrong, each with the key in it.
+PASTED_WRONG = {
+    "quotes": f'"{GOOD_DSN}"',
+    "space": f"https://{SECRET_KEY}@o0.ingest.sentry.io /42",
+    "letter before": f"Xhttps://{SECRET_KEY}@o0.ingest.sentry.io/42",
+    "letter after": f"https://{SECRET_KEY}@o0.ingest.sentry.io/42X",
+}
+
+
+def test_each_dsn_problem_word_for_word(caplog: pytest.LogCaptureFixture) -> None:
+    said = {}
+    for case, dsn in PASTED_WRONG.items():
+        caplog.clear()
+        with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
+            config = load_config({"SENTRY_DSN": dsn, "SENTRY_ENVIRONMENT": "production"})
+        assert config.dsn is None, case
+        said[case] = [r.getMessage() for r in caplog.records]
+    assert SECRET_KEY not in str(said)  # the key is never in a message
+    assert said == snapshot(
+        {
+            "quotes": [
+                "SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a `docker run -e` keeps quotes as part of the value); Sentry is disabled"
+            ],
+            "space": [
+                "SENTRY_DSN contains a space or a line break: paste it again in one piece; Sentry is disabled"
+            ],
+            "letter before": [
+                "SENTRY_DSN is malformed (Unsupported scheme 'xhttps'); expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled"
+            ],
+            "letter after": [
+                "SENTRY_DSN is malformed (Invalid project in DSN ('42X')); expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled"
+            ],
+        }
+    )
 
 
 def test_a_given_environment_does_not_read_the_dotenv_found_nearby(tmp_path, monkeypatch) -> None:

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from inline_snapshot import snapshot
 
 from korrigo_sentry import init_sentry, load_config
 from korrigo_sentry.config import DOTENV_MAX_BYTES, read_sources
 from korrigo_sentry.oncall.doctor import isolated_sdk, run_checks
+from tests.wording import placeholders
 
 KEY = "5ec7e7c0ffee4b1d9a2e5ec7e7c0ffee"  # made up, 32 hex digits like a real public key
 DSN_LINE = f"SENTRY_DSN=https://{KEY}@o0.ingest.sentry.io/42\n".encode()
-ENV_ONLY = "Korrigo reads the environment only until then"
 
 
 def _init_logs(path: Path, caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -38,9 +39,9 @@ def test_a_latin1_byte_in_a_comment_is_one_warning_and_the_values_still_count(
 
     messages = _init_logs(env, caplog)
 
-    assert messages == [
-        f"{env} line 1 is not UTF-8 (byte 0xE9, read as U+FFFD): save the file as UTF-8"
-    ]
+    assert [placeholders(m, tmp=tmp_path) for m in messages] == snapshot(
+        ["<tmp>/.env line 1 is not UTF-8 (byte 0xE9, read as U+FFFD): save the file as UTF-8"]
+    )
     config = load_config({}, dotenv_path=env)
     assert (config.environment, config.dsn is not None) == ("staging", True)
 
@@ -55,10 +56,11 @@ def test_a_dotenv_folder_is_named_not_read_as_missing(
 
     assert dotenv.path == tmp_path / ".env"
     assert not dotenv.usable
-    assert dotenv.messages() == [
-        f"{tmp_path / '.env'} is a folder, not a .env file: remove or rename it, or name the "
-        f"file to read; {ENV_ONLY}"
-    ]
+    assert [placeholders(m, tmp=tmp_path) for m in dotenv.messages()] == snapshot(
+        [
+            "<tmp>/.env is a folder, not a .env file: remove or rename it, or name the file to read; Korrigo reads the environment only until then"
+        ]
+    )
     env_file = {r.name: r for r in run_checks({}, tmp_path / ".env", network=False)}["env_file"]
     assert env_file.status == "fail"
 
@@ -71,9 +73,8 @@ def test_an_unreadable_dotenv_is_one_error(
     env.write_bytes(DSN_LINE)
     env.chmod(0)
 
-    assert _init_logs(env, caplog)[0] == (
-        f"{env} cannot be read (Permission denied): give the user that runs Korrigo read "
-        f"access to it; {ENV_ONLY}"
+    assert placeholders(_init_logs(env, caplog)[0], tmp=tmp_path) == snapshot(
+        "<tmp>/.env cannot be read (Permission denied): give the user that runs Korrigo read access to it; Korrigo reads the environment only until then"
     )
 
 
@@ -96,9 +97,8 @@ def test_an_unreadable_dotenv_is_one_error_even_as_root(
 
     messages = _init_logs(env, caplog)
 
-    assert messages[0] == (
-        f"{env} cannot be read (Permission denied): give the user that runs Korrigo read "
-        f"access to it; {ENV_ONLY}"
+    assert placeholders(messages[0], tmp=tmp_path) == snapshot(
+        "<tmp>/.env cannot be read (Permission denied): give the user that runs Korrigo read access to it; Korrigo reads the environment only until then"
     )
     assert caplog.records[0].levelname == "ERROR"
 
@@ -109,9 +109,8 @@ def test_a_huge_dotenv_is_not_read(tmp_path: Path, caplog: pytest.LogCaptureFixt
 
     messages = _init_logs(env, caplog)
 
-    assert messages[0] == (
-        f"{env} is larger than 1024 KiB, too large for a .env file: check that it is the "
-        f"right file; {ENV_ONLY}"
+    assert placeholders(messages[0], tmp=tmp_path) == snapshot(
+        "<tmp>/.env is larger than 1024 KiB, too large for a .env file: check that it is the right file; Korrigo reads the environment only until then"
     )
     assert load_config({}, dotenv_path=env).dsn is None
 

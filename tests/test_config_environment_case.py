@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import pytest
 import sentry_sdk
+from inline_snapshot import snapshot
 
 from korrigo_sentry.config import check_config, load_config
 from korrigo_sentry.errors import ConfigError
@@ -27,9 +28,17 @@ def test_a_case_variant_falls_back_to_production_and_is_a_problem(variant: str) 
 
     assert config.environment == "production"
     assert list(problems) == ["SENTRY_ENVIRONMENT"]
-    assert str(problems["SENTRY_ENVIRONMENT"]) == (
-        f"SENTRY_ENVIRONMENT is {variant.strip()!r}, not one of development, test, staging, "
-        "production"
+    assert (
+        str(problems["SENTRY_ENVIRONMENT"])
+        == snapshot(
+            {
+                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production (names are lower case: write 'production')",
+                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production')",
+                " PRODUCTION ": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production')",
+                "Staging": "SENTRY_ENVIRONMENT is 'Staging', not one of development, test, staging, production (names are lower case: write 'staging')",
+                "pRoduction": "SENTRY_ENVIRONMENT is 'pRoduction', not one of development, test, staging, production (names are lower case: write 'production')",
+            }
+        )[variant]
     )
 
 
@@ -47,9 +56,14 @@ def test_doctor_fails_on_a_case_variant(variant: str) -> None:
     results = {r.name: r for r in run_checks(env, network=False)}
 
     assert results["environment"].status == "fail"
-    assert results["environment"].detail == (
-        f"SENTRY_ENVIRONMENT is {variant!r}, not one of development, test, staging, "
-        "production; using 'production'"
+    assert (
+        results["environment"].detail
+        == snapshot(
+            {
+                "Production": "SENTRY_ENVIRONMENT is 'Production', not one of development, test, staging, production (names are lower case: write 'production'); using 'production'",
+                "PRODUCTION": "SENTRY_ENVIRONMENT is 'PRODUCTION', not one of development, test, staging, production (names are lower case: write 'production'); using 'production'",
+            }
+        )[variant]
     )
     assert not results["environment"].ok
 

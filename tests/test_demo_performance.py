@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import demo
-from korrigo_sentry.settings import ENVIRONMENTS, NEVER_TRACED, RELEASE_PREFIX
+from korrigo_sentry.settings import ENVIRONMENTS, NEVER_TRACED
 from korrigo_sentry.testing import TEST_DSN
 
 
@@ -95,4 +95,4 @@ def test_events_carry_environment_and_release(sentry_init: Any, environment: str
 
     (event,) = sentry.events
     assert event["environment"] == environment
-    assert event["release"] == f"{RELEASE_PREFIX}{sha}"
+    assert event["release"] == f"korrigo@{sha}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry.config import check_config, environment_decided_by, load_config
 from korrigo_sentry.oncall.doctor import CheckResult, run_checks
@@ -76,11 +77,11 @@ def test_an_unknown_django_env_is_one_error_naming_it(caplog: pytest.LogCaptureF
     with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
         config = load_config({"SENTRY_DSN": DSN, "DJANGO_ENV": "qa"})
     assert config.environment == "production"
-    assert [r.getMessage() for r in caplog.records] == [
-        "DJANGO_ENV is 'qa', which has no Sentry environment (known: development, production, "
-        "e2e); set SENTRY_ENVIRONMENT to one of development, test, staging, production; "
-        "using 'production'"
-    ]
+    assert [r.getMessage() for r in caplog.records] == snapshot(
+        [
+            "DJANGO_ENV is 'qa', which has no Sentry environment (known: development, production, e2e); set SENTRY_ENVIRONMENT to one of development, test, staging, production; using 'production'"
+        ]
+    )
 
 
 def _environment_line(env: dict[str, str]) -> CheckResult:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -266,5 +267,10 @@ def test_a_change_of_case_in_an_excerpt_is_drift() -> None:
     assert result.missing == ("Metric alerts notify when a metric crosses a threshold.",)
     assert not result.ok
     report = facts_check.report([result])
-    assert "PINNED sample.fact: excerpt not in the cited file: 'Metric alerts notify" in report
-    assert "GONE   sample.fact: excerpt gone today: 'Metric alerts notify" in report
+    assert report.splitlines() == snapshot(
+        [
+            "PINNED sample.fact: excerpt not in the cited file: 'Metric alerts notify when a metric crosses a threshold.'",
+            "GONE   sample.fact: excerpt gone today: 'Metric alerts notify when a metric crosses a threshold.'",
+            "facts-check: 1 facts; pinned: 1 with an excerpt missing; latest (1 read on their default branch): 1 gone, 0 moved, 0 unreadable, 0 with their context changed; 1 drifted",
+        ]
+    )

@@ -13,6 +13,7 @@ from datetime import date
 from email.message import Message
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.oncall.facts import Fact
@@ -77,15 +78,11 @@ def test_a_source_answering_an_http_error_is_drift_not_offline() -> None:
          f"https://raw.example/getsentry/relay/{COMMIT}/relay-pii/src/regexes.rs",
          "HTTP 404: the source is gone or moved", ()),
     ]  # fmt: skip
-    assert facts_check.report(results) == (
-        "PINNED docs.sample: HTTP 404: the source is gone or moved "
-        f"(https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx)\n"
-        "PINNED relay.sample: HTTP 404: the source is gone or moved "
-        f"(https://raw.example/getsentry/relay/{COMMIT}/relay-pii/src/regexes.rs)\n"
-        "facts-check: 2 facts; pinned: 2 with an excerpt missing; latest (0 read on their "
-        "default branch): 0 gone, 0 moved, 0 unreadable, 0 with their context changed; "
-        "2 drifted"
-    )
+    assert facts_check.report(results) == snapshot("""\
+PINNED docs.sample: HTTP 404: the source is gone or moved (https://raw.example/getsentry/sentry-docs/0123456789abcdef0123456789abcdef01234567/docs/alerts.mdx)
+PINNED relay.sample: HTTP 404: the source is gone or moved (https://raw.example/getsentry/relay/0123456789abcdef0123456789abcdef01234567/relay-pii/src/regexes.rs)
+facts-check: 2 facts; pinned: 2 with an excerpt missing; latest (0 read on their default branch): 0 gone, 0 moved, 0 unreadable, 0 with their context changed; 2 drifted\
+""")
 
 
 def test_one_unreachable_source_among_reached_ones_is_reported_not_offline() -> None:
@@ -106,8 +103,8 @@ def test_no_source_reached_at_all_is_offline_with_the_first_reason() -> None:
 
     with pytest.raises(facts_check.Unreachable) as raised:
         facts_check.check([DOCS, RELAY], "https://raw.example", offline)
-    assert str(raised.value) == (
-        f"no route to https://raw.example/getsentry/sentry-docs/{COMMIT}/docs/alerts.mdx"
+    assert str(raised.value) == snapshot(
+        "no route to https://raw.example/getsentry/sentry-docs/0123456789abcdef0123456789abcdef01234567/docs/alerts.mdx"
     )
 
 
@@ -117,12 +114,14 @@ def test_a_missing_excerpt_is_shown_cut_at_90_characters() -> None:
         [fact("docs.long", DOCS.source, long)], "https://raw.example", lambda url: "other"
     )
     cut = ("word " * 18)[:90]
-    assert facts_check.report(results).splitlines() == [
-        f"PINNED docs.long: excerpt not in the cited file: {cut!r}",
-        f"GONE   docs.long: excerpt gone today: {cut!r}",
-        "facts-check: 1 facts; pinned: 1 with an excerpt missing; latest (1 read on their "
-        "default branch): 1 gone, 0 moved, 0 unreadable, 0 with their context changed; 1 drifted",
-    ]
+    assert f"{cut!r}" in facts_check.report(results)  # the excerpt's first 90 characters
+    assert facts_check.report(results).splitlines() == snapshot(
+        [
+            "PINNED docs.long: excerpt not in the cited file: 'word word word word word word word word word word word word word word word word word word '",
+            "GONE   docs.long: excerpt gone today: 'word word word word word word word word word word word word word word word word word word '",
+            "facts-check: 1 facts; pinned: 1 with an excerpt missing; latest (1 read on their default branch): 1 gone, 0 moved, 0 unreadable, 0 with their context changed; 1 drifted",
+        ]
+    )
 
 
 def test_the_default_base_url_is_githubs_raw_host(
@@ -152,14 +151,9 @@ def test_help_names_the_command_and_the_base_url(capsys: pytest.CaptureFixture[s
     with pytest.raises(SystemExit):
         facts_check.main(["--help"])
     out = " ".join(capsys.readouterr().out.split())
-    assert out.startswith(
-        "usage: python -m tools.facts_check [-h] [--base-url BASE_URL] [--api-url API_URL] "
+    assert out == snapshot(
+        "usage: python -m tools.facts_check [-h] [--base-url BASE_URL] [--api-url API_URL] [--korrigo-checkout KORRIGO_CHECKOUT] `make facts-check`: re-read every fact's source, at its pin and as it is today. options: -h, --help show this help message and exit --base-url BASE_URL where raw files are fetched from (default: $KORRIGO_FACTS_BASE_URL or GitHub's raw host) --api-url API_URL where renamed files are looked up (default: $KORRIGO_FACTS_API_URL or GitHub's API) --korrigo-checkout KORRIGO_CHECKOUT read data/korrigo.yaml's excerpts in this Korrigo checkout instead of GitHub"
     )
-    assert "`make facts-check`: re-read every fact's source, at its pin and as it is today." in out
-    assert (
-        "--base-url BASE_URL where raw files are fetched from (default: "
-        "$KORRIGO_FACTS_BASE_URL or GitHub's raw host)"
-    ) in out
 
 
 # --- http_fetch against loopback servers ------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from inline_snapshot import snapshot
 
 from korrigo_sentry.oncall.facts import (
     DEFAULT_PATH,
@@ -71,62 +72,70 @@ def test_a_good_fact_is_read_whole() -> None:
     assert parse_fact(good(excerpts=["12345678"])).excerpts == ("12345678",)  # 8: enough
 
 
-@pytest.mark.parametrize(
-    ("raw", "index", "message"),
-    [
-        (["not", "a", "mapping"], 0, "fact '#1', field '(fact)': must be a mapping of fields"),
-        ("text", 4, "fact '#5', field '(fact)': must be a mapping of fields"),
-        (good(id=...), 2, "fact '#3', field 'id': is missing or empty"),
-        (good(colour="red"), 0, "fact 'alerts.sample', field 'colour': unknown field (known: "
-         "id, statement, source, excerpts, checked, plans, review_days, value)"),
-        (good(statement=""), 0, "fact 'alerts.sample', field 'statement': is missing or empty"),
-        (good(excerpts=[]), 0, "fact 'alerts.sample', field 'excerpts': is missing or empty"),
-        (good(id="Alerts"), 0, "fact 'Alerts', field 'id': must be a dotted slug such as "
-         "`quota.archived`"),
-        (good(statement="No full stop"), 0, "fact 'alerts.sample', field 'statement': must be "
-         "a sentence (ending with a full stop)"),
-        (good(statement=["A list."]), 0, "fact 'alerts.sample', field 'statement': must be a "
-         "sentence (ending with a full stop)"),
-        (good(source="https://docs.sentry.io/product/alerts/"), 0, "fact 'alerts.sample', "
-         "field 'source': must be a github.com file at a 40-hex commit or an x.y.z tag"),
-        (good(excerpts=["1234567"]), 0, "fact 'alerts.sample', field 'excerpts': must be a "
-         "list of verbatim strings (8+ chars)"),
-        (good(excerpts="Alerts notify you."), 0, "fact 'alerts.sample', field 'excerpts': must "
-         "be a list of verbatim strings (8+ chars)"),
-        (good(checked="06/12/2026"), 0, "fact 'alerts.sample', field 'checked': '06/12/2026' "
-         "is not a YYYY-MM-DD date"),
-        (good(plans=["Pro"]), 0, "fact 'alerts.sample', field 'plans': must list some of all, "
-         "Developer, Team, Business, Enterprise"),
-        (good(plans="Team"), 0, "fact 'alerts.sample', field 'plans': must list some of all, "
-         "Developer, Team, Business, Enterprise"),
-        (good(plans=["all", "Team"]), 0, "fact 'alerts.sample', field 'plans': `all` stands "
-         "alone"),
-        (good(review_days=0), 0, "fact 'alerts.sample', field 'review_days': must be a whole "
-         "number of days > 0"),
-        (good(review_days=True), 0, "fact 'alerts.sample', field 'review_days': must be a "
-         "whole number of days > 0"),
-        (good(review_days="90"), 0, "fact 'alerts.sample', field 'review_days': must be a "
-         "whole number of days > 0"),
-        (good(value=5), 0, "fact 'alerts.sample', field 'value': must be a string"),
-    ],
-)  # fmt: skip
-def test_each_refusal_names_the_fact_the_field_and_the_fix(
-    raw: Any, index: int, message: str
-) -> None:
-    assert refusal(raw, index) == message
+#: Each way a fact can be wrong: (the raw fact, its index in the file).
+REFUSED = {
+    "a list": (["not", "a", "mapping"], 0),
+    "a string, fifth": ("text", 4),
+    "no id, third": (good(id=...), 2),
+    "unknown field": (good(colour="red"), 0),
+    "empty statement": (good(statement=""), 0),
+    "no excerpt": (good(excerpts=[]), 0),
+    "id not a slug": (good(id="Alerts"), 0),
+    "statement without full stop": (good(statement="No full stop"), 0),
+    "statement a list": (good(statement=["A list."]), 0),
+    "source not on GitHub": (good(source="https://docs.sentry.io/product/alerts/"), 0),
+    "excerpt too short": (good(excerpts=["1234567"]), 0),
+    "excerpts a string": (good(excerpts="Alerts notify you."), 0),
+    "checked not ISO": (good(checked="06/12/2026"), 0),
+    "unknown plan": (good(plans=["Pro"]), 0),
+    "plans a string": (good(plans="Team"), 0),
+    "all with another plan": (good(plans=["all", "Team"]), 0),
+    "review_days 0": (good(review_days=0), 0),
+    "review_days a bool": (good(review_days=True), 0),
+    "review_days a string": (good(review_days="90"), 0),
+    "value a number": (good(value=5), 0),
+}
+
+
+def test_each_refusal_names_the_fact_the_field_and_the_fix() -> None:
+    said = {case: refusal(raw, index) for case, (raw, index) in REFUSED.items()}
+    assert said["a string, fifth"].startswith("fact '#5', field '(fact)': ")  # by position
+    assert said == snapshot(
+        {
+            "a list": "fact '#1', field '(fact)': must be a mapping of fields",
+            "a string, fifth": "fact '#5', field '(fact)': must be a mapping of fields",
+            "no id, third": "fact '#3', field 'id': is missing or empty",
+            "unknown field": "fact 'alerts.sample', field 'colour': unknown field (known: id, statement, source, excerpts, checked, plans, review_days, value)",
+            "empty statement": "fact 'alerts.sample', field 'statement': is missing or empty",
+            "no excerpt": "fact 'alerts.sample', field 'excerpts': is missing or empty",
+            "id not a slug": "fact 'Alerts', field 'id': must be a dotted slug such as `quota.archived`",
+            "statement without full stop": "fact 'alerts.sample', field 'statement': must be a sentence (ending with a full stop)",
+            "statement a list": "fact 'alerts.sample', field 'statement': must be a sentence (ending with a full stop)",
+            "source not on GitHub": "fact 'alerts.sample', field 'source': must be a github.com file at a 40-hex commit or an x.y.z tag",
+            "excerpt too short": "fact 'alerts.sample', field 'excerpts': must be a list of verbatim strings (8+ chars)",
+            "excerpts a string": "fact 'alerts.sample', field 'excerpts': must be a list of verbatim strings (8+ chars)",
+            "checked not ISO": "fact 'alerts.sample', field 'checked': '06/12/2026' is not a YYYY-MM-DD date",
+            "unknown plan": "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, Business, Enterprise",
+            "plans a string": "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, Business, Enterprise",
+            "all with another plan": "fact 'alerts.sample', field 'plans': `all` stands alone",
+            "review_days 0": "fact 'alerts.sample', field 'review_days': must be a whole number of days > 0",
+            "review_days a bool": "fact 'alerts.sample', field 'review_days': must be a whole number of days > 0",
+            "review_days a string": "fact 'alerts.sample', field 'review_days': must be a whole number of days > 0",
+            "value a number": "fact 'alerts.sample', field 'value': must be a string",
+        }
+    )
 
 
 def test_a_fact_refused_on_its_own_is_named_first_by_default() -> None:
     with pytest.raises(FactError) as raised:
         parse_fact(good(id=...))
-    assert str(raised.value) == "fact '#1', field 'id': is missing or empty"
+    assert str(raised.value) == snapshot("fact '#1', field 'id': is missing or empty")
 
 
 @pytest.mark.parametrize("plans", [5, {"Team": "yes"}])
 def test_plans_that_are_no_list_are_refused_not_iterated(plans: Any) -> None:
-    assert refusal(good(plans=plans)) == (
-        "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, "
-        "Business, Enterprise"
+    assert refusal(good(plans=plans)) == snapshot(
+        "fact 'alerts.sample', field 'plans': must list some of all, Developer, Team, Business, Enterprise"
     )
 
 
@@ -180,14 +189,14 @@ def test_two_facts_with_one_id_are_refused(tmp_path: Path) -> None:
     path = write(tmp_path, {"facts": [good(), good(statement="Another one.")]})
     with pytest.raises(FactError) as raised:
         load_facts(path)
-    assert str(raised.value) == "fact 'alerts.sample', field 'id': is used by two facts"
+    assert str(raised.value) == snapshot("fact 'alerts.sample', field 'id': is used by two facts")
 
 
 def test_a_fact_without_id_in_a_file_is_named_by_its_position(tmp_path: Path) -> None:
     path = write(tmp_path, {"facts": [good(), good(id=...)]})
     with pytest.raises(FactError) as raised:
         load_facts(path)
-    assert str(raised.value) == "fact '#2', field 'id': is missing or empty"
+    assert str(raised.value) == snapshot("fact '#2', field 'id': is missing or empty")
 
 
 # --- the package's own file -------------------------------------------------------------------

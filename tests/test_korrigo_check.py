@@ -9,6 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from inline_snapshot import snapshot
 from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 from tools.korrigo_check.leaks import envelopes, forms, search
@@ -93,10 +94,11 @@ def test_make_korrigo_check_without_korrigo_is_one_line() -> None:
         cwd=ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
-        "korrigo-check: skipped, KORRIGO is unset (make korrigo-check KORRIGO=path/to/Korrigo; "
-        "not part of make test)"
-    ]
+    assert done.stdout.splitlines() == snapshot(
+        [
+            "korrigo-check: skipped, KORRIGO is unset (make korrigo-check KORRIGO=path/to/Korrigo; not part of make test)"
+        ]
+    )
 
 
 def test_a_value_that_is_a_word_of_the_code_is_ambiguous_not_leaked() -> None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry import settings
 from korrigo_sentry.korrigo import KORRIGO_YAML, korrigo, read
 from korrigo_sentry.oncall import where
 from korrigo_sentry.yaml_model import DataFileError
+from tests.wording import placeholders
 from tools import facts_check, korrigo_facts_check
 
 COMMIT = "45872b49ce95878f8150be898733afa37335c919"
@@ -97,9 +99,8 @@ def test_oncall_naming_a_role_the_compose_file_lacks_is_one_sentence(tmp_path: P
     copy.write_text(text, encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
         where.read(copy)
-    assert str(caught.value) == (
-        f"{copy}: infra/docker/docker-compose.local-prod.yml has no 'scheduler' service in "
-        "korrigo.yaml (roles: web, worker, database, cache, proxy); fix oncall.yaml or korrigo.yaml"
+    assert placeholders(str(caught.value), tmp=tmp_path) == snapshot(
+        "<tmp>/oncall.yaml: infra/docker/docker-compose.local-prod.yml has no 'scheduler' service in korrigo.yaml (roles: web, worker, database, cache, proxy); fix oncall.yaml or korrigo.yaml"
     )
 
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from inline_snapshot import snapshot
 
 import macros
 from korrigo_sentry import settings
@@ -33,13 +34,41 @@ def test_the_release_outside_git_is_unknown(tmp_path: Path) -> None:
 
 
 def test_variables_come_from_the_code() -> None:
+    """The values the pages print, as literals read once and reviewed (a changed setting
+    shows here as a snapshot diff to read, not as the same constant read twice)."""
     values = macros.variables()
-    assert values["traces_rates"] == settings.TRACES_SAMPLE_RATES
-    assert list(values["env_vars"]) == list(settings.ENV_VARS)
-    assert [rule.id for rule in values["alerts"]] == [rule.id for rule in load_rules()]
-    from korrigo_sentry.oncall import doctor
-
-    assert values["doctor_checks"] == [tuple(check) for check in doctor.CHECKS]
+    assert values["traces_rates"] == snapshot(
+        {"development": 1.0, "test": 1.0, "staging": 0.5, "production": 0.1}
+    )
+    assert list(values["env_vars"]) == snapshot(
+        [
+            "SENTRY_DSN",
+            "SENTRY_ENVIRONMENT",
+            "DJANGO_ENV",
+            "GIT_COMMIT_SHA",
+            "SENTRY_RELEASE",
+            "SENTRY_TRACES_SAMPLE_RATE",
+            "SENTRY_SAMPLE_RATE",
+            "SENTRY_DEBUG",
+        ]
+    )
+    assert [rule.id for rule in values["alerts"]] == snapshot(
+        ["critical-errors", "high-error-rate", "performance-degradation", "korrigo-down"]
+    )
+    assert [name for name, _ in values["doctor_checks"]] == snapshot(
+        [
+            "env_file",
+            "dsn",
+            "environment",
+            "release",
+            "sample_rates",
+            "debug",
+            "sdk",
+            "integrations",
+            "sdk_version",
+            "ingest",
+        ]
+    )
 
 
 def test_build_dsn_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,8 +79,20 @@ def test_build_dsn_is_masked(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_env_vars_table_names_every_variable() -> None:
-    table = macros.env_vars_table()
-    assert all(f"`{name}`" in table for name in settings.ENV_VARS)
+    assert macros.env_vars_table().splitlines() == snapshot(
+        [
+            "| Variable | What it does |",
+            "|---|---|",
+            "| `SENTRY_DSN` | Where events go (Sentry > Settings > Client Keys). Unset: Sentry is off. |",
+            "| `SENTRY_ENVIRONMENT` | One of development, test, staging, production; wins over DJANGO_ENV. Unset, and DJANGO_ENV unset too: development without a DSN, production with one; any other name: production (both with an error in the log; doctor fails). |",
+            "| `DJANGO_ENV` | Korrigo's own switch, set by its compose files; used when SENTRY_ENVIRONMENT is unset: development -> development, production -> production, e2e -> test (any other value: production, an error in the log). |",
+            "| `GIT_COMMIT_SHA` | The deployed commit; becomes the release (korrigo@SHA). |",
+            "| `SENTRY_RELEASE` | Read by sentry-sdk itself, only when GIT_COMMIT_SHA is unset or refused (after it, the SDK tries git and CI variables). |",
+            "| `SENTRY_TRACES_SAMPLE_RATE` | Overrides the environment's traces rate (0 to 1). |",
+            "| `SENTRY_SAMPLE_RATE` | Overrides the error sample rate (0 to 1; default 1.0). |",
+            "| `SENTRY_DEBUG` | 1 (or true, yes, on) prints the SDK's own log: what it sends and drops. |",
+        ]
+    )
 
 
 def test_alert_condition_states_threshold_and_window() -> None:

@@ -8,6 +8,7 @@ reads: variables, filter, macro, page, markdown, project_dir, conf).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import linecache
 import posixpath
 import subprocess
@@ -18,6 +19,8 @@ from typing import Any
 
 import pytest
 import yaml
+from inline_snapshot import snapshot
+from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
 
 import macros
 from handbook import build_cache
@@ -91,12 +94,15 @@ def _env(tmp_path: Path, markdown: str | None = PAGE, page: Any = None) -> Env:
     return env
 
 
-def test_define_env_registers_the_readme_filters_and_macros(tmp_path: Path) -> None:
+def test_define_env_registers_the_readme_filters_and_macros(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "TRACES_SAMPLE_RATES", {"staging": 0.25})  # a stand-in
     env = _env(tmp_path)
     assert set(env.filters) == FILTERS
     assert env.filters["every"](60) == "every hour"
     assert set(env.macros) >= MACROS
-    assert env.variables["traces_rates"] == settings.TRACES_SAMPLE_RATES
+    assert env.variables["traces_rates"] == {"staging": 0.25}
     assert env.variables["release"] == "unknown"  # tmp_path is no git checkout
     assert env.variables["sdk_pin"] == "9.9.9"  # the project's requirements.txt
 
@@ -370,8 +376,28 @@ def test_git_release_is_the_short_sha_of_head(tmp_path: Path) -> None:
     assert full.startswith(release)
 
 
-def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
+#: Stand-in settings, each value its own: a variable bound to the wrong setting shows.
+STAND_IN_SETTINGS = {
+    "ENVIRONMENTS": ("dev", "prod"),
+    "DEFAULT_ENVIRONMENT": "dev",
+    "ERROR_SAMPLE_RATE": 0.75,
+    "NEVER_TRACED": ("/ping/",),
+    "EXTRA_DENYLIST": ("pupil",),
+    "HEADER_ALLOWLIST": ("x-trace",),
+    "QUERY_ALLOWLIST": ("page",),
+    "INTEGRATIONS": {"logging": {"level": 10, "event_level": 50}},
+    "DATA_COLLECTION": {"user_info": False},
+    "RELEASE_PREFIX": "grading@",
+    "SDK_PIN": "1.2.3",
+}
+
+
+def test_variables_are_named_as_the_readme_lists_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "requirements.txt").write_text("sentry-sdk==9.9.9\n", encoding="utf-8")
+    for name, value in STAND_IN_SETTINGS.items():
+        monkeypatch.setattr(settings, name, value)
     values = macros.variables(tmp_path)
     names = {"environments", "default_environment", "traces_rates", "error_sample_rate",
              "never_traced", "extra_denylist", "denylist", "integrations", "data_collection",
@@ -382,24 +408,26 @@ def test_variables_are_named_as_the_readme_lists_them(tmp_path: Path) -> None:
              "logging_levels", "test_release", "pricing_page"}  # fmt: skip
     assert names <= set(values)
     # The logging integration's thresholds as the pages name them (Python's level names).
-    assert values["logging_levels"] == {"breadcrumbs": "INFO", "events": "ERROR"}
-    assert values["test_release"] == "korrigo@0123abc"  # the doc examples' fixed commit
+    assert values["logging_levels"] == {"breadcrumbs": "DEBUG", "events": "CRITICAL"}
+    assert values["test_release"] == "grading@0123abc"  # the doc examples' fixed commit
     assert values["pricing_page"] == "https://sentry.io/pricing/"
-    assert values["header_allowlist"] == list(settings.HEADER_ALLOWLIST)
-    assert values["query_allowlist"] == list(settings.QUERY_ALLOWLIST)
+    assert values["header_allowlist"] == ["x-trace"]
+    assert values["query_allowlist"] == ["page"]
     assert values["sdk_version"] == metadata.version("sentry-sdk")
     assert [m.type for m in values["monitors"]] == ["error", "metric", "metric", "uptime"]
     assert values["cron_monitors"].adopted is False  # Celery beat: declined (decisions.md)
-    assert values["never_traced"] == list(settings.NEVER_TRACED)
-    assert values["error_sample_rate"] == settings.ERROR_SAMPLE_RATE
-    assert values["sdk_pin_settings"] == settings.SDK_PIN
-    assert values["release_prefix"] == settings.RELEASE_PREFIX
-    assert values["extra_denylist"] == list(settings.EXTRA_DENYLIST)
-    assert values["integrations"] == settings.INTEGRATIONS
-    assert values["data_collection"] == settings.DATA_COLLECTION
-    assert values["default_environment"] == settings.DEFAULT_ENVIRONMENT
-    assert values["environments"] == list(settings.ENVIRONMENTS)
-    assert values["denylist"] == macros.denylist()
+    assert values["never_traced"] == ["/ping/"]
+    assert values["error_sample_rate"] == 0.75
+    assert values["sdk_pin_settings"] == "1.2.3"
+    assert values["release_prefix"] == "grading@"
+    assert values["extra_denylist"] == ["pupil"]
+    assert values["integrations"] == {"logging": {"level": 10, "event_level": 50}}
+    assert values["data_collection"] == {"user_info": False}
+    assert values["default_environment"] == "dev"
+    assert values["environments"] == ["dev", "prod"]
+    # Every term of sentry-sdk's own two lists (as the scrubber compares them) and Korrigo's.
+    sdk_terms = {t.lower().replace("-", "_") for t in (*DEFAULT_DENYLIST, *DEFAULT_PII_DENYLIST)}
+    assert sdk_terms | {"student", "ocr_text", "iban"} <= set(values["denylist"])
     assert values["fallback_environment"] == "production"  # settings' documented fallback
     assert list(values["sha_lengths"]) == [7, 40]  # git's short SHA to a full SHA-1
 
@@ -448,19 +476,38 @@ def test_the_alerts_table_links_each_rule_to_its_runbook(tmp_path: Path) -> None
             label, target = cells[0].removeprefix("**[").removesuffix(")**").split("](")
             assert label == rule.name
             assert posixpath.normpath(posixpath.join("reference", target)) == rule.runbook
-        assert cells[2] == macros.alert_condition(rule)
         assert cells[3] == (f"`{rule.environment}`" if rule.environment else "all")
-        assert cells[4] == macros.alert_actions(rule)
         assert cells[5] == repeats[rule.id]
+    # What a reader reads in each row: the condition, environment, actions, throttling, severity.
+    assert [line.split(" | ", 1)[1] for line in lines[2:]] == snapshot(
+        [
+            "error (`errors`) | a new issue is created (on its first event) | `production` | email to `admins` | no throttling | critical |",
+            "metric (`error-count`) | more than 10 errors in 5 minutes | `production` | email to `admins`, slack to `#korrigo-alerts` | no throttling | high |",
+            "metric (`slow-requests`) | `p95(span.duration)` above 2000 ms over 1 hour | `production` | email to `dev-team` | no throttling | medium |",
+            "uptime (`korrigo-live`) | the check of `/api/health/live/` fails (a GET every minute, an outage issue opens) | `production` | email to `admins` | at most every 30 minutes per issue | critical |",
+        ]
+    )
 
 
-def test_the_relay_tables_are_the_relay_modules(tmp_path: Path) -> None:
-    comparison = import_module(
-        "korrigo_sentry.testing.relay.comparison"
-    ).scrubbing_comparison_table()
-    rules = import_module("korrigo_sentry.testing.relay.rules").project_scrubbing_rules()
-    assert macros.scrubbing_comparison_table() == comparison
-    assert macros.project_scrubbing_rules() == rules
+def test_the_relay_tables_are_the_relay_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+    comparison = import_module("korrigo_sentry.testing.relay.comparison")
+    rules = import_module("korrigo_sentry.testing.relay.rules")
+    monkeypatch.setattr(comparison, "scrubbing_comparison_table", lambda: "| comparison |")
+    monkeypatch.setattr(rules, "project_scrubbing_rules", lambda: "| rules |")
+    assert macros.scrubbing_comparison_table() == "| comparison |"
+    assert macros.project_scrubbing_rules() == "| rules |"
+
+
+def test_the_project_settings_block_is_the_settings_file() -> None:
+    # What a reader sends to the project API: the settings file's fields, written out here.
+    block = macros.project_api_settings()
+    assert block.startswith("```json\n")
+    assert block.endswith("\n```")
+    assert json.loads(block[len("```json\n") : -len("\n```")]) == {
+        "dataScrubber": True, "dataScrubberDefaults": False, "scrubIPAddresses": True,
+        "sensitiveFields": [], "safeFields": [],
+        "relayPiiConfig": "<the JSON above, as one string>",
+    }  # fmt: skip
 
 
 def test_the_alerts_table_says_all_environments_and_links_from_the_top(
@@ -482,10 +529,28 @@ def test_alert_actions_are_listed_with_commas() -> None:
     assert macros.alert_actions(twice) == f"{one}, {one}"
 
 
-def test_doctor_checks_are_the_commands(tmp_path: Path) -> None:
-    from korrigo_sentry.oncall import doctor
-
-    assert macros.doctor_checks() == [(str(n), str(d)) for n, d in doctor.CHECKS]
+def test_doctor_checks_are_the_commands() -> None:
+    """The checks as the reference page lists them, in the order `doctor` prints its lines."""
+    assert macros.doctor_checks() == snapshot(
+        [
+            ("env_file", "Which .env file is read, and any line in it that is not NAME=value."),
+            ("dsn", "SENTRY_DSN is set and well formed (shown with its key masked)."),
+            ("environment", "SENTRY_ENVIRONMENT is one of development, test, staging, production."),
+            ("release", "GIT_COMMIT_SHA is a commit SHA, so events carry a release."),
+            ("sample_rates", "The traces and error sample rates are numbers from 0 to 1."),
+            ("debug", "SENTRY_DEBUG is a yes/no value (1/0, true/false...) and off in production."),
+            ("sdk", "After init_sentry(), the SDK is active and has a transport to send through."),
+            ("integrations", "The django, celery, redis, logging integrations are enabled."),
+            (
+                "sdk_version",
+                "The installed sentry-sdk is one the wheel accepts (2.76.0 or a later 2.x); only another one warns, with the command that installs the pinned one.",
+            ),
+            (
+                "ingest",
+                "Sentry takes the DSN's key for its project, from here: DNS, connection, TLS certificate, proxy, then the key and project id (an empty client report, which Sentry authenticates and stores nothing of; --offline skips it).",
+            ),
+        ]
+    )
 
 
 def test_the_release_is_unknown_without_git(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -506,7 +571,8 @@ PAGE_MACROS = {"action", "contact", "where_to_run", "print_contents",  # issue 2
                "doctor_list", "env_vars_table", "fact", "integrations_table", "json_schemas",
                "korrigo_names_table", "paged_start", "plan",
                "privacy_fuzz_table", "privacy_rules_table", "envelope_items_table",
-               "project_scrubbing_rules", "python_value", "quick_checks", "exit_statuses",
+               "project_scrubbing_rules", "project_api_settings",  # issue 21
+               "python_value", "quick_checks", "exit_statuses",
                "rates_table", "runbook_header", "runbook_transcript",
                "runbooks_printable", "runbooks_table", "scrubbing_comparison_table",
                "send_test_outcomes", "ui", "what_sentry_receives"}  # fmt: skip
@@ -667,10 +733,18 @@ def test_send_test_outcomes_link_each_next_step(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_the_exit_status_table_keeps_usage_apart_from_configuration() -> None:
-    rows = {
-        line.split("|")[1].strip(): line.split("|")[3].strip()
-        for line in macros.exit_statuses().splitlines()[2:]
-    }
-    assert rows["`2`"].startswith("the command line is wrong")
-    assert rows["`20`"].startswith("the configuration gives nothing to work with")
-    assert rows["`3` to `16`"].startswith("Sentry was not reached or refused")
+    assert macros.exit_statuses().splitlines() == snapshot(
+        [
+            "| Exit status | Commands | Meaning |",
+            "|---|---|---|",
+            "| `0` | all | success: every check passed, the events were accepted |",
+            "| `1` | all | a check failed (its line says which, and the next step) |",
+            "| `2` | all | the command line is wrong (an option, a value, a runbook name) |",
+            "| `3` to `16` | `send-test` | Sentry was not reached or refused the event (one status per outcome, below) |",
+            "| `3` | `alerts export` | the `--output` file cannot be written |",
+            "| `20` | all | the configuration gives nothing to work with (no usable `SENTRY_DSN`, an unreadable `.env` or `--env-file`) |",
+            "| `21` | all | the installation lacks a package or the runbook pages |",
+            "| `70` | all | an unforeseen failure in the command (please report it) |",
+            "| `141` | all | the reader of the output went away (`| head`) |",
+        ]
+    )

@@ -12,10 +12,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry.korrigo import ComposeFile, Korrigo, Service, korrigo
 from korrigo_sentry.oncall.where import ONCALL_YAML, Compose, OnCall, Place, oncall, read
 from korrigo_sentry.yaml_model import DataFileError
+from tests.wording import placeholders
 
 SAMPLE = """\
 review_period_days: 30
@@ -70,13 +72,15 @@ def test_a_step_in_a_container_is_typed_on_the_host_through_compose(sample: OnCa
 def test_a_place_without_a_container_is_refused_in_one_sentence(sample: OnCall) -> None:
     with pytest.raises(ValueError, match="is not a container") as raised:
         sample.exec_in("laptop", "make drill")
-    assert str(raised.value) == "'laptop' is not a container: run 'make drill' as it is"
+    assert str(raised.value) == snapshot("'laptop' is not a container: run 'make drill' as it is")
 
 
 def test_an_unknown_place_names_the_known_ones(sample: OnCall) -> None:
     with pytest.raises(ValueError, match="unknown place") as raised:
         sample.place("db")
-    assert str(raised.value) == "unknown place 'db' in oncall.yaml; known: api, laptop, numbers"
+    assert str(raised.value) == snapshot(
+        "unknown place 'db' in oncall.yaml; known: api, laptop, numbers"
+    )
 
 
 def test_a_runbook_is_overdue_only_past_the_review_period(sample: OnCall) -> None:
@@ -135,7 +139,6 @@ def test_a_role_the_compose_file_lacks_is_one_sentence(tmp_path: Path) -> None:
     path.write_text(ROLES, encoding="utf-8")
     with pytest.raises(DataFileError) as raised:
         read(path, facts_with("deploy/compose.yml", ("db", "database")))
-    assert str(raised.value) == (
-        f"{path}: deploy/compose.yml has no 'web' service in korrigo.yaml (roles: database); "
-        "fix oncall.yaml or korrigo.yaml"
+    assert placeholders(str(raised.value), tmp=tmp_path) == snapshot(
+        "<tmp>/oncall.yaml: deploy/compose.yml has no 'web' service in korrigo.yaml (roles: database); fix oncall.yaml or korrigo.yaml"
     )

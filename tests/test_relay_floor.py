@@ -41,7 +41,7 @@ def test_a_planted_secret_fails_the_floor_when_the_client_scrubber_is_off(
 def test_the_same_secret_passes_with_korrigos_scrubber() -> None:
     with sentry_capture() as sentry:
         _plant_secret()
-    assert sentry.events[0]["extra"]["db_password"] == privacy.FILTERED
+    assert sentry.events[0]["extra"]["db_password"] == "[Filtered]"  # Sentry's own mark
 
 
 def test_the_floor_counts_what_it_checks() -> None:
@@ -56,11 +56,12 @@ def test_the_floor_counts_what_it_checks() -> None:
 @pytest.mark.parametrize(
     ("where", "plant"),
     [
-        ("breadcrumbs.values.0.message", lambda: sentry_sdk.add_breadcrumb(message="auth ok")),
+        ("breadcrumbs.values.0.data.step",
+         lambda: sentry_sdk.add_breadcrumb(message="ok", data={"step": "auth ok"})),
         ("extra.step", lambda: sentry_sdk.set_extra("step", "authenticate teacher")),
         ("contexts.exam.note", lambda: sentry_sdk.set_context("exam", {"note": "api_key: x"})),
     ],
-)
+)  # fmt: skip
 def test_values_that_merely_mention_a_password_word_are_dropped_like_relay_does(
     where: str, plant: object
 ) -> None:
@@ -108,3 +109,14 @@ def test_relay_removes_the_client_address_even_when_filtered() -> None:
     assert any(re.search(r"request\.env\.REMOTE_ADDR: @anything:remove", p) for p in problems)
     event = {"request": {"env": {"REMOTE_ADDR": "[Filtered]", "SERVER_NAME": "korrigo"}}}
     assert privacy.scrub_event(event)["request"]["env"] == {"SERVER_NAME": "korrigo"}
+
+
+def test_a_breadcrumb_message_that_mentions_a_password_word_is_kept() -> None:
+    # Sentry's defaults wipe it whole (@password:filter); Korrigo's project set-up keeps it
+    # (korrigo_sentry/data/scrubbing_settings.yaml), so the floor does not ask for it.
+    with sentry_capture(**SCRUBBER_OFF) as unscrubbed:
+        sentry_sdk.add_breadcrumb(message="password reset email sent")
+        sentry_sdk.capture_message("x")
+    assert unscrubbed.events[0]["breadcrumbs"]["values"][0]["message"] == (
+        "password reset email sent"
+    )

@@ -69,3 +69,38 @@ def test_the_rules_catch_what_an_unscrubbed_event_would_carry() -> None:
 def test_sentences_that_mention_a_student_survive() -> None:
     out = _scrubbed({"extra": {"note": "copy of a student could not be graded"}})
     assert out["extra"]["note"] == "copy of a student could not be graded"
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        # DB-API placeholders are code: Relay must leave them whole.
+        ("UPDATE auth_user SET password = %(password)s WHERE id = %(id)s",
+         "UPDATE auth_user SET password = %(password)s WHERE id = %(id)s"),
+        ("csrftoken=%(csrf)s&next=/exams/", "csrftoken=%(csrf)s&next=/exams/"),
+        ("UPDATE auth_user SET password = %s WHERE id = %s",
+         "UPDATE auth_user SET password = %s WHERE id = %s"),
+        ("SELECT 1 FROM tokens WHERE token = ?", "SELECT 1 FROM tokens WHERE token = ?"),
+        # A value that merely starts with % or ? is still a value.
+        ("password=%41bc", "password=[Filtered]"),
+        ("password=%sabc", "password=[Filtered]"),
+        ("token=?abc", "token=[Filtered]"),
+        ("pwd=%(pwd)s, secret=%2Fz", "pwd=%(pwd)s, secret=[Filtered]"),
+        ("login failed, password=hunter2 for x", "login failed, password=[Filtered] for x"),
+        ("token: 'a b c' refused", "token: [Filtered] refused"),
+        ("password='unclosed", "password=[Filtered]"),
+        # What the client already masked stays as it is (not `[Filtered]]`).
+        ("login refused pwd=[Filtered]", "login refused pwd=[Filtered]"),
+        ("GET 'session:[Filtered]'", "GET 'session:[Filtered]'"),
+        ("token=[abc", "token=[Filtered]"),
+    ],
+)  # fmt: skip
+def test_secret_pairs_mask_the_value_and_keep_placeholders(sent: str, stored: str) -> None:
+    validate_pii_config(project_rules_json())
+    for where in ("logentry", "span"):
+        if where == "logentry":
+            out = _scrubbed({"logentry": {"formatted": sent}})["logentry"]["formatted"]
+        else:
+            transaction = {"type": "transaction", "spans": [{"op": "db", "description": sent}]}
+            out = _scrubbed(transaction)["spans"][0]["description"]
+        assert out == stored, where

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from inline_snapshot import snapshot
 
 from handbook.offline import as_text
 from korrigo_sentry import cli
@@ -69,12 +70,16 @@ def test_read_without_rendered_pages_names_the_fix(
     monkeypatch.setattr(package_data, "REPO_ROOT", tmp_path)  # no handbook/ there
 
     assert cli.main(["runbook", "quota-exhausted", "--read"]) == 21
-    assert capsys.readouterr().err == f"error: {package_data.MISSING_RENDERED}\n"
+    assert capsys.readouterr().err == snapshot(
+        "error: this installation of korrigo-sentry has no rendered runbooks: build its wheel in the handbook's virtualenv (pip wheel --no-build-isolation .), or read the page online\n"
+    )
 
 
 def test_read_an_unknown_runbook_is_a_usage_error(capsys: Capture) -> None:
     assert cli.main(["runbook", "nope", "--read"]) == 2
-    assert capsys.readouterr().err.startswith("error: no runbook 'nope'; known: ")
+    assert capsys.readouterr().err == snapshot(
+        "error: no runbook 'nope'; known: celery-failures-not-reported, critical-errors, high-error-rate, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n"
+    )
 
 
 def test_site_markup_reads_as_text() -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from inline_snapshot import snapshot
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -31,6 +32,7 @@ from korrigo_sentry.cli import main
 from korrigo_sentry.cli.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
 from korrigo_sentry.settings import ENV_VARS
 from tests import loopback
+from tests.wording import placeholders
 
 SITE = "https://korrigo.github.io/korrigo-handbook/"  # mkdocs.yml's site_url
 Capture = pytest.CaptureFixture[str]
@@ -122,8 +124,12 @@ def test_message_and_exception_arrive(
     tag, value = TEST_TAG
     assert all(event["tags"][tag] == value for event in events)
     assert all(event["environment"] == "staging" for event in events)
-    assert "✓ message: Sentry accepted the event (HTTP 200)." in out
-    assert "✓ exception: Sentry accepted the event (HTTP 200)." in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to http://***@127.0.0.1:<port>/1 (environment staging, release none)
+✓ message: Sentry accepted the event (HTTP 200). (event <event id>)
+✓ exception: Sentry accepted the event (HTTP 200). (event <event id>)
+Both events were accepted.
+""")
 
 
 def test_key_travels_in_the_auth_header_not_in_the_url(
@@ -238,10 +244,8 @@ def test_rate_limited_shows_categories_reason_and_retry_after(
          "reason": "usage_exceeded"},
         {"retry_after": 2700, "categories": ["transaction"], "scope": "key", "reason": ""},
     ]  # fmt: skip
-    assert message["sentence"] == (
-        "Sentry is not taking events from this project now (HTTP 429): error, default limited "
-        "(organization scope) for 60 s, reason usage_exceeded; transaction limited (key scope) "
-        "for 2700 s; Retry-After 60 s."
+    assert message["sentence"] == snapshot(
+        "Sentry is not taking events from this project now (HTTP 429): error, default limited (organization scope) for 60 s, reason usage_exceeded; transaction limited (key scope) for 2700 s; Retry-After 60 s."
     )
     assert message["next_step"] == NEXT_QUOTA
     # Both events are posted and reported: the second is not silently held back.
@@ -257,7 +261,14 @@ def test_rate_limited_without_sentry_header(
     code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
 
     assert code == 13
-    assert "(HTTP 429): no rate-limit header, so the SDK waits 60 s." in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to http://***@127.0.0.1:<port>/1 (environment staging, release none)
+✗ message: Sentry is not taking events from this project now (HTTP 429): no rate-limit header, so the SDK waits 60 s. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/quota-exhausted/#diagnosis
+✗ exception: Sentry is not taking events from this project now (HTTP 429): no rate-limit header, so the SDK waits 60 s. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/quota-exhausted/#diagnosis
+Sentry did not accept every test event.
+""")
 
 
 def free_port() -> int:
@@ -272,8 +283,15 @@ def test_connection_refused(monkeypatch: pytest.MonkeyPatch, capsys: Capture) ->
     code, out, _ = send_test(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{port}/{PROJECT}")
 
     assert code == 4
-    assert f"✗ message: The connection to 127.0.0.1:{port} was refused" in out
     assert f"  next step: {NEXT_NETWORK}" in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to http://***@127.0.0.1:<port>/1 (environment staging, release none)
+✗ message: The connection to 127.0.0.1:<port> was refused: nothing listens there, or a firewall rejects it. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+✗ exception: The connection to 127.0.0.1:<port> was refused: nothing listens there, or a firewall rejects it. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+Sentry did not accept every test event.
+""")
 
 
 def test_a_host_that_never_answers_is_a_timeout_not_a_rate_limit(
@@ -289,7 +307,14 @@ def test_a_host_that_never_answers_is_a_timeout_not_a_rate_limit(
     out, err = capsys.readouterr()
 
     assert code == 7
-    assert f"✗ message: 127.0.0.1:{port} did not answer within 0.5 s" in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to http://***@127.0.0.1:<port>/1 (environment staging, release none)
+✗ message: 127.0.0.1:<port> did not answer within 0.5 s: a firewall dropping the packets, or a network that is down. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+✗ exception: 127.0.0.1:<port> did not answer within 0.5 s: a firewall dropping the packets, or a network that is down. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+Sentry did not accept every test event.
+""")
     assert "rate" not in out.lower()
     assert KEY not in out + err
 
@@ -391,7 +416,14 @@ def test_a_proxy_refusing_connect_is_a_proxy_error(
     code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@o0.ingest.sentry.io/{PROJECT}")
 
     assert code == 8
-    assert f"✗ message: The proxy {proxy} did not let the request through to Sentry" in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to https://***@o0.ingest.sentry.io/1 (environment staging, release none)
+✗ message: The proxy http://127.0.0.1:<port> did not let the request through to Sentry (Tunnel connection failed: 403 Forbidden). (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+✗ exception: The proxy http://127.0.0.1:<port> did not let the request through to Sentry (Tunnel connection failed: 403 Forbidden). (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+Sentry did not accept every test event.
+""")
     assert "403 Forbidden" in out
 
 
@@ -402,7 +434,14 @@ def test_an_unresolvable_host_is_a_dns_failure(
     code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@sentry.invalid/{PROJECT}")
 
     assert code == 3
-    assert "✗ message: The name sentry.invalid does not resolve from this machine (DNS)" in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to https://***@sentry.invalid/1 (environment staging, release none)
+✗ message: The name sentry.invalid does not resolve from this machine (DNS): check the DSN's host and the container's DNS. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+✗ exception: The name sentry.invalid does not resolve from this machine (DNS): check the DSN's host and the container's DNS. (event <event id>)
+  next step: https://korrigo.github.io/korrigo-handbook/runbooks/sentry-not-capturing-errors/#network-tls-or-proxy
+Sentry did not accept every test event.
+""")
 
 
 def test_send_test_json_schema(
@@ -430,7 +469,7 @@ def test_other_configuration_problems_are_warnings_and_the_test_is_sent(
     status, out, err = send_test(monkeypatch, capsys, receiver.dsn)
 
     assert status == 0, out
-    assert "! SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'lots'" in err
+    assert err == snapshot("! SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got 'lots'\n")
     assert len(receiver.events()) == 2
 
 
@@ -442,7 +481,9 @@ def test_a_dsn_without_environment_is_sent_as_production_with_a_warning(
     out, err = capsys.readouterr()
 
     assert status == 0, out
-    assert "! SENTRY_ENVIRONMENT is not set although SENTRY_DSN is" in err
+    assert err == snapshot(
+        "! SENTRY_ENVIRONMENT is not set although SENTRY_DSN is: set it to this server's environment (one of development, test, staging, production)\n"
+    )
     assert {e["environment"] for e in receiver.events()} == {"production"}
 
 
@@ -560,7 +601,12 @@ def test_a_host_listed_in_no_proxy_is_reached_without_the_proxy(
     code, out, _ = send_test(monkeypatch, capsys, receiver.dsn)
 
     assert code == 0, out
-    assert "✓ message: Sentry accepted the event (HTTP 200)." in out
+    assert placeholders(out) == snapshot("""\
+Sending a test message and a test exception to http://***@127.0.0.1:<port>/1 (environment staging, release none)
+✓ message: Sentry accepted the event (HTTP 200). (event <event id>)
+✓ exception: Sentry accepted the event (HTTP 200). (event <event id>)
+Both events were accepted.
+""")
     assert len(receiver.events()) == 2
 
 

@@ -440,8 +440,8 @@ def classify_error(error: BaseException, where: Target, timeout: float) -> Outco
         # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH (62) and X509_V_ERR_IP_ADDRESS_MISMATCH (64).
         kind = "tls_hostname" if reason.verify_code in (62, 64) else "tls_certificate"
         return _outcome(kind, {**fields, "detail": message})
-    if isinstance(reason, ssl.SSLError):
-        return _outcome("tls_certificate", {**fields, "detail": _short(reason)})
+    # Any other TLS error (a wrong protocol version: an https DSN on a plain-HTTP port; a
+    # handshake failure) is no certificate's fault: said as it is, with OpenSSL's words.
     if isinstance(reason, TimeoutError | socket.timeout) or "timed out" in text:
         return _outcome("timeout", fields)
     return _outcome("network", {**fields, "detail": _short(reason)})

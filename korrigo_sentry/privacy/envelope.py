@@ -24,7 +24,7 @@ from sentry_sdk.envelope import Envelope, Item, PayloadRef
 
 import korrigo_sentry.privacy.guard as guard
 import korrigo_sentry.privacy.urls as urls
-from korrigo_sentry.privacy.event import scrub_node
+from korrigo_sentry.privacy.event import is_sdk_id, scrub_node
 from korrigo_sentry.privacy.keys import is_denied
 from korrigo_sentry.privacy.rule import FILTERED, Rule
 from korrigo_sentry.privacy.text import scrub_text
@@ -225,6 +225,8 @@ def _walked_batch(item: Item) -> Item:
                     isinstance(attribute, dict) and attribute.get("type") == "string"
                 ):
                     continue
+                if isinstance(attribute, dict) and is_sdk_id(name, attribute.get("value")):
+                    continue  # the segment's span id: the spans of one segment stay together
                 attributes[name] = (
                     {"value": FILTERED, "type": "string"}
                     if is_denied(str(name))

@@ -40,8 +40,16 @@ _SOURCE_LINES = frozenset({"pre_context", "context_line", "post_context"})
 _USER_DATA = frozenset({"vars", "data", "extra", "tags", "request", "user", "params", "contexts"})
 
 _HEADERS_ALLOWED = frozenset(h.lower() for h in settings.HEADER_ALLOWLIST)
-_IDS = frozenset({"trace_id", "span_id", "parent_span_id", "thread.id"})
+#: Keys whose hexadecimal value is an id the SDK made: filtering it breaks a link (a trace,
+#: a streamed span's segment, a check-in's pair of in_progress and ok, an item's event).
+_IDS = frozenset({"trace_id", "span_id", "parent_span_id", "thread.id", "check_in_id",
+                  "event_id", "sentry.segment.id"})  # fmt: skip
 _HEX_ID = re.compile(r"[0-9a-f]{1,32}")
+
+
+def is_sdk_id(key: object, value: object) -> bool:
+    """`value` is the hexadecimal id the SDK writes under `key` (kept as it is)."""
+    return key in _IDS and isinstance(value, str) and _HEX_ID.fullmatch(value) is not None
 
 
 def filtered(value: object) -> object:
@@ -105,7 +113,7 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
         if key in _STRUCTURAL and not user_data:
             return node
         if key in _IDS and _HEX_ID.fullmatch(node):
-            return node  # a trace, span or thread id: filtering it breaks the trace link
+            return node  # an id the SDK made: filtering it breaks a link
         return scrub_text(node)
     if kind is dict:
         if depth > MAX_DEPTH:

@@ -2,8 +2,10 @@
 
 Sentry's ingest (Relay) replaces a whole value that merely contains a word like
 "password" or "auth", and always drops the client's address. Korrigo does it first, so
-nothing Sentry would scrub ever leaves the server; `korrigo_sentry.testing.relay`'s privacy floor
-checks every event the tests send against Relay itself.
+nothing Sentry would scrub ever leaves the server (but breadcrumb messages, whose text
+Korrigo's Sentry project keeps: `korrigo_sentry.testing.relay.project`).
+`korrigo_sentry.testing.relay`'s privacy floor checks every event the tests send against
+Relay itself.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ _RELAY_VALUE = re.compile(
     r"(password|secret|passwd|api[-_]key|apikey|auth|credentials|mysql_pwd|privatekey"
     r"|private[-_]key|token[^\s]*[:=]|^otp$|^two[-_]factor$|\bbearer\s+\S)"
 )
+
+
+#: Relay's `BEARER_TOKEN_REGEX` (relay-pii/src/regexes.rs), as `@bearer:filter` applies it.
+_BEARER = re.compile(r"(?i)\b(Bearer\s+)([^\s]+)")
 
 
 #: Strings already found not to match (span data and source values repeat); bounded.
@@ -53,9 +59,14 @@ def relay_parity(event: dict[str, Any]) -> None:
         elif "data" in context:  # a trace context's op and description stay readable
             context["data"] = relay_filter(context["data"])
     for crumb in (event.get("breadcrumbs") or {}).get("values") or ():
-        for key in ("message", "data"):
-            if key in crumb:
-                crumb[key] = relay_filter(crumb[key])
+        # A breadcrumb's message is text, like a log message: the text rules mask the
+        # secret in it and the rest stays (Korrigo's Sentry project no longer wipes it
+        # whole: data/scrubbing_settings.yaml), but for a Bearer token, which the project's
+        # `@bearer:filter` replaces with its scheme. Its data is filtered like Relay does.
+        if isinstance(crumb.get("message"), str):
+            crumb["message"] = _BEARER.sub(FILTERED, crumb["message"])
+        if "data" in crumb:
+            crumb["data"] = relay_filter(crumb["data"])
     for frame in _frames(event):
         if "vars" in frame:
             frame["vars"] = relay_filter(frame["vars"])

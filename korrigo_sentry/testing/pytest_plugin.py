@@ -69,6 +69,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if relay.Stats.floor_items:
         terminalreporter.write_line(
             f"privacy floor: {relay.Stats.floor_items} events and transactions checked against "
-            f"Sentry's default server-side scrubbing; {relay.Stats.floor_findings} values it "
+            f"Sentry's default scrubbers (breadcrumb text kept, as Korrigo's project set-up does); "
+            f"{relay.Stats.floor_findings} values they "
             "would still have removed (each fails its test unless planted on purpose)"
         )

@@ -14,7 +14,11 @@ import pytest
 
 from drills import scenarios
 from drills.bugsink import BugsinkError
+from drills.losses import losses
 from drills.stack import Stack, StackError
+from drills.tap import Item
+from korrigo_sentry.testing.relay.ingest import normalize
+from korrigo_sentry.testing.relay.project import compare
 
 
 def selected() -> tuple[str, ...]:
@@ -35,6 +39,41 @@ def stack() -> Iterator[Stack]:
     yield live
     live.stop()
     assert live.leftovers() == {"processes": [], "ports": []}
+    # The processes' last client reports arrived while they stopped (the tap stops last).
+    cost = losses(live.tap.items)
+    SUMMARY.append(f"drills: {cost.line()}")
+    assert (cost.lost, cost.skeletons) == (0, 0), f"events lost to a hook: {cost}"
+    checked, kept, elsewhere = _project_scrubbing(live.tap.items)
+    SUMMARY.append(
+        f"drills: {checked} events and transactions through Relay with Sentry's defaults and "
+        f"with Korrigo's project set-up: {kept} breadcrumb messages kept, {len(elsewhere)} "
+        "other differences"
+    )
+    assert elsewhere == [], f"the set-ups differ outside breadcrumb messages: {elsewhere[:5]}"
+
+
+#: Lines for the end of the run (pytest_terminal_summary).
+SUMMARY: list[str] = []
+
+
+def _project_scrubbing(items: list[Item]) -> tuple[int, int, list[str]]:
+    """Every event and transaction the drills sent, through both project set-ups."""
+    checked, kept, elsewhere = 0, 0, []
+    for item in items:
+        if item.type not in ("event", "transaction"):
+            continue
+        event, _problems = normalize(dict(item.payload))
+        if event is None:
+            continue
+        event.pop("_meta", None)
+        found = compare(event)
+        checked, kept, elsewhere = checked + 1, kept + len(found.kept), elsewhere + found.other
+    return checked, kept, elsewhere
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in SUMMARY:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

@@ -15,3 +15,6 @@ def test_drill(run_drill, name: str) -> None:
     assert result.detected_by, "the drill did not say what detected the break"
     if result.sent != result.ingested:
         assert result.note, f"sent {result.sent}, ingested {result.ingested}, unexplained"
+    # No event lost to a failing hook (so far: a process's last client report comes when
+    # it stops; the stack fixture checks the whole run once the stack stopped).
+    assert (result.lost_to_hooks, result.skeletons) == (0, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -24,3 +25,20 @@ def _no_memo() -> Iterator[None]:
     _forget()
     yield
     _forget()
+
+
+@pytest.fixture(scope="session")
+def fuzz_korrigo() -> list[Any]:
+    """Every fuzz place planted under Korrigo's `init_sentry` (shared by the fuzz and the
+    project scrubbing proof: one run per session)."""
+    from tests.privacy import harness
+
+    return harness.run("korrigo")
+
+
+@pytest.fixture(scope="session")
+def fuzz_bare() -> list[Any]:
+    """The same places under a bare `sentry_sdk.init` (no scrubbing): the harshest input."""
+    from tests.privacy import harness
+
+    return harness.run("bare")

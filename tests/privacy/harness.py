@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Result:
     kept: bool | None  # the harmless text next to the secret survived (None: not checked)
     bytes_sent: int  # raw envelope bytes sent for this place
     items: int  # events and transactions sent for this place
+    needles: list[str] = field(default_factory=list)  # the secrets planted
+    sent: list[dict[str, Any]] = field(default_factory=list)  # events and transactions sent
 
 
 @contextmanager
@@ -49,9 +51,9 @@ def answering_ok() -> Iterator[str]:
 
 
 @contextmanager
-def configured(config: str) -> Iterator[FakeTransport]:
+def configured(config: str, options: tuple[tuple[str, Any], ...] = ()) -> Iterator[FakeTransport]:
     if config == "korrigo":
-        with sentry_capture() as transport:
+        with sentry_capture(**dict(options)) as transport:
             yield transport
         return
     transport = FakeTransport(relay=False)
@@ -65,6 +67,7 @@ def configured(config: str) -> Iterator[FakeTransport]:
             integrations=[DjangoIntegration(cache_spans=True), CeleryIntegration(),
                           RedisIntegration(max_data_size=None)],
             auto_enabling_integrations=False,
+            **dict(options),
         )  # fmt: skip
         yield transport
 
@@ -81,33 +84,42 @@ def run(config: str, places: list[Place] = PLACES, check_relay: bool = True) -> 
     saved_argv = sys.argv
     sys.argv = ["manage.py", "runserver"]  # the test runner's own command line says nothing
     try:
-        with (
-            answering_ok() as url,
-            tempfile.TemporaryDirectory() as tmp,
-            configured(config) as transport,
-        ):
-            ctx = Ctx(url, Path(tmp))
-            for place in places:
-                transport.clear()
-                with sentry_sdk.isolation_scope(), sentry_sdk.new_scope():
-                    needles = place.plant(ctx)
-                sentry_sdk.flush()
-                sent = Sent.parse(list(transport.payloads))
-                leaked = canaries.found_in(sent.raw, needles)
-                carried = place.carrier(sent)
-                kept = (
-                    None
-                    if place.keep is None
-                    else place.keep in sent.raw.decode("utf-8", "replace")
-                )
-                results.append(
-                    Result(place, leaked, bool(carried), outcome(leaked, carried), kept,
-                           stable_size(sent.raw, ctx), len(sent.events) + len(sent.transactions))
-                )  # fmt: skip
-            if check_relay and transport.relay is not None:
-                transport.relay.raise_unreported()
+        for options in dict.fromkeys(p.options for p in places):  # SDK set-ups, in order
+            group = [p for p in places if p.options == options]
+            results += _run_group(config, group, options, check_relay)
     finally:
         sys.argv = saved_argv
+    order = {place.name: index for index, place in enumerate(places)}
+    return sorted(results, key=lambda r: order[r.place.name])
+
+
+def _run_group(
+    config: str, places: list[Place], options: tuple[tuple[str, Any], ...], check_relay: bool
+) -> list[Result]:
+    """The places that share one SDK set-up (Korrigo's, or with span streaming)."""
+    results = []
+    with (
+        answering_ok() as url,
+        tempfile.TemporaryDirectory() as tmp,
+        configured(config, options) as transport,
+    ):
+        ctx = Ctx(url, Path(tmp))
+        for place in places:
+            transport.clear()
+            with sentry_sdk.isolation_scope(), sentry_sdk.new_scope():
+                needles = place.plant(ctx)
+            sentry_sdk.flush()
+            sent = Sent.parse(list(transport.payloads))
+            leaked = canaries.found_in(sent.raw, needles)
+            carried = place.carrier(sent)
+            kept = None if place.keep is None else place.keep in sent.raw.decode("utf-8", "replace")
+            results.append(
+                Result(place, leaked, bool(carried), outcome(leaked, carried), kept,
+                       stable_size(sent.raw, ctx), len(sent.events) + len(sent.transactions),
+                       needles, sent.events + sent.transactions)
+            )  # fmt: skip
+        if check_relay and transport.relay is not None:
+            transport.relay.raise_unreported()
     return results
 
 

@@ -13,6 +13,7 @@ import http.client
 import importlib.util
 import json
 import logging
+import re
 import subprocess
 import sys
 import urllib.request
@@ -51,14 +52,22 @@ class Place:
     plant: Plant
     carrier: Carrier
     keep: str | None = None
+    #: `init_sentry` options this place needs besides Korrigo's (span streaming)
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 PLACES: list[Place] = []
 
 
-def place(area: str, secret: str, carrier: Carrier, keep: str | None = None):
+def place(
+    area: str,
+    secret: str,
+    carrier: Carrier,
+    keep: str | None = None,
+    options: tuple[tuple[str, Any], ...] = (),
+):
     def register(plant: Plant) -> Plant:
-        PLACES.append(Place(plant.__name__, area, secret, plant, carrier, keep))
+        PLACES.append(Place(plant.__name__, area, secret, plant, carrier, keep, options))
         return plant
 
     return register
@@ -337,6 +346,47 @@ def redis_hset(ctx: Ctx) -> list[str]:
     return needles
 
 
+def _pipeline_spans(s: Sent) -> list[dict[str, Any]]:
+    return [sp for sp in s.span("db.redis") if sp.get("description") == "redis.pipeline.execute"]
+
+
+@place("redis", "reset token in a pipeline's commands (MULTI/EXEC)", _pipeline_spans,
+       keep="GET 'exam:7'")  # fmt: skip
+def redis_pipeline(ctx: Ctx) -> list[str]:
+    token = c.token(16)
+    with _txn():
+        pipe = demo.redis().pipeline()
+        pipe.set(f"reset:{token}", "42", ex=60)
+        pipe.get("exam:7")
+        pipe.execute()
+    return [token]
+
+
+def _streamed_spans_linked(s: Sent) -> list[dict[str, Any]]:
+    """Streamed spans whose segment id survived (a filtered one unlinks them: as good as lost)."""
+    return [
+        sp
+        for sp in s.streamed_spans
+        if re.fullmatch(r"[0-9a-f]{16}",
+                        str(((sp.get("attributes") or {}).get("sentry.segment.id") or {})
+                            .get("value")))
+    ]  # fmt: skip
+
+
+@place(
+    "redis",
+    "session token in a Redis key (streamed span, `before_send_span`)",
+    _streamed_spans_linked,
+    keep="session:",
+    options=(("trace_lifecycle", "stream"),),
+)
+def redis_key_streamed(ctx: Ctx) -> list[str]:
+    token = c.token(16)
+    with sentry_sdk.traces.start_span(name="fuzz segment"):
+        demo.redis().get(f"session:{token}")
+    return [token]
+
+
 @place("redis", "`redis://` URL with a percent-encoded password", carrier_event)
 def redis_url_message(ctx: Ctx) -> list[str]:
     url, needles = c.url_with_password("redis", "cache.internal:6379/0")
@@ -345,6 +395,29 @@ def redis_url_message(ctx: Ctx) -> list[str]:
         raise ConnectionError(f"cannot reach {url}")
 
     _raise_in(connect, url)
+    return needles
+
+
+# --- Crons (the SDK's monitor API: check-in items) ---------------------------------------
+
+
+def _check_ins_paired(s: Sent) -> list[dict[str, Any]]:
+    """The check-ins, if their id survived and pairs in_progress with ok (a filtered id
+    unpairs them: Sentry would see a job that never finished)."""
+    ids = {str(ci.get("check_in_id")) for ci in s.check_ins}
+    paired = len(ids) == 1 and re.fullmatch(r"[0-9a-f]{32}", next(iter(ids), "")) is not None
+    return s.check_ins if paired and len(s.check_ins) == 2 else []
+
+
+@place("crons", "teacher's e-mail in a monitor slug (check-in)", _check_ins_paired)
+def cron_check_in(ctx: Ctx) -> list[str]:
+    value, needles = c.email()
+
+    @sentry_sdk.monitor(monitor_slug=f"digest-{value}")
+    def digest() -> None:
+        pass
+
+    digest()
     return needles
 
 
@@ -564,6 +637,28 @@ def log_extra_list(ctx: Ctx) -> list[str]:
 def log_crumb_message(ctx: Ctx) -> list[str]:
     token = c.token(4)
     log.info("retrying with bearer %s", token)
+    _capture()
+    return [token]
+
+
+@place("logging", "`password=` in a WARNING breadcrumb (text kept around it)",
+       lambda s: s.crumb("korrigo.fuzz"), keep="login failed for copy 12, password=")  # fmt: skip
+def log_crumb_password_pair(ctx: Ctx) -> list[str]:
+    pw, needles = c.password()
+    log.warning("login failed for copy 12, password=%s from the kiosk", pw)
+    _capture()
+    return needles
+
+
+@place(
+    "logging",
+    'reset token in a breadcrumb that says "password" (text kept)',
+    lambda s: s.crumb("korrigo.fuzz"),
+    keep="password reset e-mail sent, link token:",
+)
+def log_crumb_password_word(ctx: Ctx) -> list[str]:
+    token = c.token(16)
+    log.info("password reset e-mail sent, link token: %s (auth/views.py:88)", token)
     _capture()
     return [token]
 

@@ -21,6 +21,8 @@ class Sent:
     events: list[dict[str, Any]] = field(default_factory=list)
     transactions: list[dict[str, Any]] = field(default_factory=list)
     attachments: list[tuple[dict[str, Any], bytes]] = field(default_factory=list)
+    check_ins: list[dict[str, Any]] = field(default_factory=list)
+    streamed_spans: list[dict[str, Any]] = field(default_factory=list)  # span items' entries
 
     @classmethod
     def parse(cls, payloads: list[bytes]) -> Sent:
@@ -36,6 +38,10 @@ class Sent:
                     sent.transactions.append(json.loads(body))
                 elif item.type == "attachment":
                     sent.attachments.append((dict(item.headers), body))
+                elif item.type == "check_in":
+                    sent.check_ins.append(json.loads(body))
+                elif item.type == "span":
+                    sent.streamed_spans += json.loads(body).get("items") or []
         return sent
 
     @property

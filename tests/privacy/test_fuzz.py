@@ -26,14 +26,14 @@ from tests.privacy.places import PLACES
 TABLE = Path(__file__).resolve().parents[2] / "korrigo_sentry" / "data" / "privacy_fuzz.json"
 
 
-@pytest.fixture(scope="module")
-def korrigo() -> list[harness.Result]:
-    return harness.run("korrigo")
+@pytest.fixture
+def korrigo(fuzz_korrigo: list[harness.Result]) -> list[harness.Result]:
+    return fuzz_korrigo
 
 
-@pytest.fixture(scope="module")
-def bare() -> list[harness.Result]:
-    return harness.run("bare")
+@pytest.fixture
+def bare(fuzz_bare: list[harness.Result]) -> list[harness.Result]:
+    return fuzz_bare
 
 
 def test_at_least_eighty_distinct_places() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from inline_snapshot import snapshot
 
 from tests.runbooks.conftest import Run, all_ok, first_failure
 
@@ -33,7 +34,9 @@ def test_sampled_errors_fail(run_checks: Run, healthy: dict) -> None:
     step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_SAMPLE_RATE": "0.5"}))
 
     assert step == "sample-rate"
-    assert found.startswith("error sample rate: 0.5, below Korrigo's 1.0")
+    assert found == snapshot(
+        "error sample rate: 0.5, below Korrigo's 1.0: a new issue may go unseen"
+    )
 
 
 # --- the page's CI-only proofs (issue 23: no visible block of assertions on a page) ---

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry.testing import FakeTransport
 from tests.runbooks.conftest import Run, all_ok, first_failure
@@ -18,9 +19,8 @@ def test_a_misspelt_environment_fails(run_checks: Run, healthy: dict) -> None:
     step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_ENVIRONMENT": "prodd"}))
 
     assert step == "environment"
-    assert found == (
-        "SENTRY_ENVIRONMENT is 'prodd', not one of development, test, staging, production; "
-        "Korrigo reports as 'production'"
+    assert found == snapshot(
+        "SENTRY_ENVIRONMENT is 'prodd', not one of development, test, staging, production; Korrigo reports as 'production'"
     )
 
 
@@ -28,7 +28,7 @@ def test_a_traces_override_above_the_environment_rate_fails(run_checks: Run, hea
     step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_TRACES_SAMPLE_RATE": "1"}))
 
     assert step == "traces"
-    assert found.startswith("production: 100% of transactions traced, above production's ")
+    assert found == snapshot("production: 100% of transactions traced, above production's 10%")
 
 
 def test_traced_health_checks_fail(

@@ -4,6 +4,7 @@ send the reader to "Scrubber bypassed"."""
 from __future__ import annotations
 
 import pytest
+from inline_snapshot import snapshot
 
 from korrigo_sentry.testing import FakeTransport
 from tests.runbooks.conftest import Run, all_ok, first_failure
@@ -29,7 +30,9 @@ def test_a_scrubber_that_does_nothing_fails(
     step, found = first_failure(run_checks(SLUG, healthy))
 
     assert step == "filters"
-    assert found.startswith("4 of 4 planted values left after before_send")
+    assert found == snapshot(
+        "4 of 4 planted values left after before_send: hunter2-pw, Bearer-abc123-token, Alice Martin, alice@korrigo.example"
+    )
 
 
 def test_a_hook_replaced_by_a_do_nothing_one_fails_first(run_checks: Run, healthy: dict) -> None:

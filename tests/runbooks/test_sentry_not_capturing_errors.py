@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import socket
 
+from inline_snapshot import snapshot
+
 from korrigo_sentry.testing import FakeTransport
 from tests.relay_standin import Ingest
 from tests.runbooks.conftest import Run, all_ok, first_failure
+from tests.wording import placeholders
 
 SLUG = "sentry-not-capturing-errors"
 
@@ -21,9 +24,9 @@ def test_a_healthy_server_passes_every_step(run_checks: Run, healthy: dict) -> N
 def test_no_dsn_fails_first_and_sends_to_no_dsn(run_checks: Run) -> None:
     results = run_checks(SLUG, {"SENTRY_ENVIRONMENT": "production"})
 
-    assert first_failure(results) == (
-        "dsn",
-        "no DSN: SENTRY_DSN is unset or empty; nothing is sent",
+    assert first_failure(results)[0] == "dsn"
+    assert first_failure(results)[1] == snapshot(
+        "no DSN: SENTRY_DSN is unset or empty; nothing is sent"
     )
     assert "(#no-dsn)" in results[0].if_not
     assert all(r.verdict is None for r in results[1:])  # not run after the first failure
@@ -32,14 +35,17 @@ def test_no_dsn_fails_first_and_sends_to_no_dsn(run_checks: Run) -> None:
 def test_errors_sampled_away_fail(run_checks: Run, healthy: dict) -> None:
     step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_SAMPLE_RATE": "0"}))
 
-    assert (step, found) == ("sample-rate", "error sample rate: 0.0: every error event is dropped")
+    assert step == "sample-rate"
+    assert found == snapshot("error sample rate: 0.0: every error event is dropped")
 
 
 def test_an_unknown_environment_fails(run_checks: Run, healthy: dict) -> None:
     step, found = first_failure(run_checks(SLUG, {**healthy, "SENTRY_ENVIRONMENT": "prodd"}))
 
     assert step == "environment"
-    assert found.startswith("SENTRY_ENVIRONMENT is 'prodd', not one of")
+    assert found == snapshot(
+        "SENTRY_ENVIRONMENT is 'prodd', not one of development, test, staging, production; Korrigo reports as 'production'"
+    )
 
 
 def test_the_ingest_down_fails_the_last_step(run_checks: Run, healthy: dict) -> None:
@@ -52,7 +58,9 @@ def test_the_ingest_down_fails_the_last_step(run_checks: Run, healthy: dict) -> 
 
     step, found = first_failure(results)
     assert step == "ingest"
-    assert found.startswith(f"The connection to 127.0.0.1:{port} was refused")
+    assert placeholders(found) == snapshot(
+        "The connection to 127.0.0.1:<port> was refused: nothing listens there, or a firewall rejects it."
+    )
     assert "(sentry-not-capturing-errors.md#network-tls-or-proxy)" in results[-1].if_not
 
 
@@ -63,7 +71,9 @@ def test_a_wrong_key_fails_the_last_step_and_stores_nothing(
 
     step, found = first_failure(results)
     assert step == "ingest"
-    assert found.startswith("Sentry refused the event (HTTP 403")
+    assert found == snapshot(
+        'Sentry refused the event (HTTP 403: {"detail": "event submission rejected with_reason: ProjectId"}): the key is unknown, deleted or disabled, or the project does not accept events.'
+    )
     assert "#sentry-answered-with-an-error" in results[-1].if_not
     assert ingest.received == []
 

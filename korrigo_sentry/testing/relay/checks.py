@@ -16,6 +16,7 @@ from sentry_sdk.envelope import Envelope
 
 from korrigo_sentry.testing.relay.floor import floor_problems
 from korrigo_sentry.testing.relay.ingest import MAX_EVENT_BYTES, normalize
+from korrigo_sentry.testing.relay.project import floor_scrub
 from korrigo_sentry.testing.relay.release import release_problem
 
 #: Envelope item types that are events (the only ones Relay normalises and scrubs this way).
@@ -108,7 +109,7 @@ def check_item(
     found = [Violation("ingest", item_type, p) for p in problems]
     if privacy_floor and normalized is not None:
         Stats.floor_items += 1
-        findings = floor_problems(normalized)
+        findings = floor_problems(normalized, floor_scrub)
         Stats.floor_findings += len(findings)
         found += [Violation("privacy", item_type, p) for p in findings]
     return found

@@ -1,15 +1,18 @@
 """The privacy floor: what Sentry's own server-side scrubbing would still remove.
 
 Relay scrubs every event after it has left Korrigo's server, with the project's "Data
-Scrubber" defaults (scrub data, default terms, IP addresses). Korrigo's client scrubber
-must already have removed anything those defaults would: the floor runs an event through
-them and reports each value that would change. An empty report means nothing Sentry would
-scrub was ever sent.
+Scrubber" settings. Korrigo's client scrubber must already have removed anything Sentry's
+default scrubbers would: the floor runs an event through them and reports each value that
+would change. An empty report means nothing Sentry would scrub was ever sent. The
+default scrubbers are those of Korrigo's recommended project set-up (`project`): every
+default rule of a new project (`SERVER_DEFAULTS`), but for the one that replaces a whole
+breadcrumb message containing "password", "auth" or "token:".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sentry_relay import convert_datascrubbing_config, pii_strip_event
@@ -32,14 +35,20 @@ def server_scrub(event: dict[str, Any], config: dict[str, Any] | None = None) ->
     return pii_strip_event(SERVER_DEFAULTS if config is None else config, event)
 
 
-def floor_problems(normalized: dict[str, Any]) -> list[str]:
+def floor_problems(
+    normalized: dict[str, Any], scrub: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+) -> list[str]:
     """One line per value that Sentry's default scrubbing would still change.
 
-    `normalized` is the event as Relay's normaliser returns it (scrubbing runs after it).
+    `normalized` is the event as Relay's normaliser returns it (scrubbing runs after it);
+    `scrub` is the server-side scrubbing (default: a new project's, `SERVER_DEFAULTS`; the
+    fake transport's checks pass Korrigo's recommended set-up, `project.floor_scrub`).
     The lines name the field and Relay's rule, never the value.
     """
+    if scrub is None:
+        scrub = server_scrub
     before = {k: v for k, v in normalized.items() if k not in ("_meta", "errors")}
-    after = server_scrub(before)
+    after = scrub(copy.deepcopy(before))
     meta = after.pop("_meta", None) or {}
     return [
         f"{name}: {_rule(meta, keys) or 'changed'} ({_what(old)})"
