@@ -18,15 +18,27 @@ export NO_MKDOCS_2_WARNING := 1
 .PHONY: serve test check quick lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
 
-# `make test` runs these stages at the same time (JOBS of them at once): lint, the unit
-# tests, the doc tests, the strict build followed by the browser tests on that very build,
-# the installed-wheel field test, the incident drills on a live local stack and the Zensical
-# build compared page by page with that same MkDocs build.
+# `make test` runs these stages at the same time (JOBS of them at once): the incident drills
+# on a live local stack, the strict build followed by the browser tests on that very build,
+# the installed-wheel field test, the unit tests, the Zensical build compared page by page
+# with that same MkDocs build, the doc tests and lint.
 # A new stage adds itself here (`TEST_STAGES += name`) and prints its own wall time.
-TEST_STAGES := lint unit doctest browser field drills zensical
-JOBS ?= 4
-# Run a stage's command, then print "[stage] N s"; the stage's exit status is kept.
-timed = @t0=$$(date +%s); $(1); s=$$?; echo "[$@] $$(( $$(date +%s) - t0 )) s"; exit $$s
+#
+# Scheduling on two cores (the stages need about twice as much CPU time as the wall time
+# the whole run may take): every stage starts at once, in this order, the stages that
+# mostly wait (the drills on their live stack, the browser on Chromium) first, so that the
+# computing ones fill the cores while those wait. Starting four at a time left the cores
+# idle while four waiting stages ran, and started the drills last. (Running the computing
+# stages under `nice` was tried: on a machine shared with other work, load average 12, they
+# yielded to it, and the unit tests ended 70 s after every other stage.)
+TEST_STAGES := drills browser field unit zensical doctest lint
+JOBS ?= 8
+# Which run a stage belongs to (`make test` and `make check` set it): its figures go to
+# .cache/loops/$(LOOP)/ (tests/benchmarks/stage.py), which `make bench` reports.
+LOOP ?= single
+# Run a stage's command (no single quote in it), then print "[stage] N s wall, C CPU s";
+# the stage's exit status is kept.
+timed = @$(BIN)/python -m tests.benchmarks.stage $(LOOP) $@ -- '$(1)'
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,7 +59,8 @@ serve: $(READY)
 # the build stage does), the doc tests and the strict build, two at a time on two cores.
 CHECK_STAGES := lint quick doctest build
 check: $(READY)
-	@t0=$$(date +%s); $(MAKE) --no-print-directory -j2 --output-sync=target \
+	@rm -rf .cache/loops/check; t0=$$(date +%s); $(BIN)/python -m tests.benchmarks.stage check \
+		total -- $(MAKE) --no-print-directory -j2 --output-sync=target LOOP=check \
 		$(CHECK_STAGES) && echo "make check: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 quick: $(READY)
@@ -61,7 +74,8 @@ system-deps:
 	@sh tools/system_deps.sh
 
 test: system-deps $(READY)
-	@t0=$$(date +%s); $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target \
+	@rm -rf .cache/loops/test; t0=$$(date +%s); $(BIN)/python -m tests.benchmarks.stage test \
+		total -- $(MAKE) --no-print-directory -j$(JOBS) --output-sync=target LOOP=test \
 		$(TEST_STAGES) && echo "make test: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 # Import, dependency and type policies are in pyproject.toml ([tool.importlinter],
@@ -72,10 +86,12 @@ lint: $(READY)
 		&& NO_COLOR=1 $(BIN)/deptry korrigo_sentry && $(BIN)/mypy)
 
 # --dist loadfile: a module's site build (module-scoped fixture) runs once, not once per
-# worker; test_links checks the site `make build` wrote instead of building its own.
+# worker; the tests that only read the site read the one `make build` wrote
+# (KORRIGO_SITE_DIR). -p tests.slow_first: the files of slow tests go to the workers first,
+# so that the run does not end with one worker on a site build and the other idle.
 unit: $(READY) build
-	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile tests \
-		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile \
+		-p tests.slow_first tests --ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
 field: $(READY)
@@ -102,9 +118,8 @@ mutate: $(READY)
 # (tests/browser/conftest.py); the tests mostly wait on pages, so two workers overlap them.
 browser: $(READY) build
 	@if [ -x /usr/bin/chromium ]; then \
-		t0=$$(date +%s); KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 \
-			tests/browser; s=$$?; \
-		echo "[browser] $$(( $$(date +%s) - t0 )) s"; exit $$s; \
+		$(BIN)/python -m tests.benchmarks.stage $(LOOP) $@ -- \
+			KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 tests/browser; \
 	else \
 		echo "SKIPPED browser tests: /usr/bin/chromium is missing (apt-get install chromium; CI installs it)"; \
 	fi

@@ -9,7 +9,6 @@ Variables, filters and macros are listed in `define_env`; the README shows how t
 
 from __future__ import annotations
 
-import functools
 import json
 import linecache
 import logging
@@ -22,7 +21,7 @@ from collections.abc import Callable, Mapping
 from importlib import import_module, metadata
 from pathlib import Path
 from pprint import pformat
-from typing import Any, NamedTuple
+from typing import Any
 
 from handbook import (
     build_cache,
@@ -32,6 +31,7 @@ from handbook import (
     print_contents,
     runbook_layout,
 )
+from handbook.page_blocks import python_blocks
 from handbook.transcript import transcript_block
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import AlertRule, load_rules
@@ -47,7 +47,6 @@ from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall import facts as product_facts
 from korrigo_sentry.oncall import front_matter, runbooks, where
-from korrigo_sentry.oncall.markdown import page_parser
 
 ROOT = Path(__file__).resolve().parent
 
@@ -469,35 +468,6 @@ def alert_actions(rule: AlertRule) -> str:
 
 
 # --- "What Sentry receives" --------------------------------------------------------------
-
-
-class Block(NamedTuple):
-    """One python fence of a page: its code and whether it continues the previous one.
-
-    (A NamedTuple, not a dataclass: mkdocs-macros imports this file without registering it
-    in `sys.modules`, which dataclasses need.)
-    """
-
-    code: str
-    continuation: bool
-
-
-def python_blocks(markdown: str) -> list[Block]:
-    """The page's python fences, read with the parser the doc tests use (tabs included)."""
-    return list(_python_blocks(markdown))
-
-
-@functools.lru_cache(maxsize=64)  # a page with N panels is parsed once, not N times
-def _python_blocks(markdown: str) -> tuple[Block, ...]:
-    blocks: list[Block] = []
-    for token in page_parser().parse(markdown):
-        if token.type != "fence":
-            continue
-        info = token.info.strip().strip("{}").split()
-        language = info[0].lstrip(".") if info else ""
-        if language in ("python", "py", "python3") and "notest" not in info:
-            blocks.append(Block(code=token.content, continuation="continuation" in info))
-    return tuple(blocks)
 
 
 def block_code(markdown: str, number: int) -> str:

@@ -19,6 +19,7 @@ neither knows which files and variables a value depends on, which is the point h
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -53,24 +54,60 @@ _last_files: dict[Path, tuple[tuple[tuple[str, int, int], ...], int, str]] = {}
 _last_used_ns = 0
 
 
+#: The folders whose Python and YAML files a cached value can depend on (all depths).
+SOURCE_FOLDERS = ("korrigo_sentry", "handbook", "demo")
+
+
 def input_files(root: Path) -> list[Path]:
     """Every file below `root` a cached value can depend on, sorted."""
-    files = [
-        p
-        for folder in ("korrigo_sentry", "handbook", "demo")
-        for p in (root / folder).rglob("*")
-        if p.suffix in {".py", ".yaml"}
-    ]
-    files += [*(root / "runbooks").glob("*.md"), root / "mkdocs.yml", root / "macros.py"]
-    return sorted(p for p in files if p.is_file())
+    return sorted(root / name for name, _, _ in _signature(root))
+
+
+def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
+    """(path relative to `root`, size, mtime in ns) of every input file, sorted by path.
+
+    Taken on every cached call of every build (a live reload makes about 17), so it walks
+    with `os.scandir`, whose entries carry their type, and skips `__pycache__` (only
+    bytecode there): 0.6 ms instead of the 3 ms of `Path.rglob` and `Path.stat`.
+    """
+    found: list[tuple[str, int, int]] = []
+
+    def add(entry: os.DirEntry[str], name: str) -> None:
+        stat = entry.stat()
+        found.append((name, stat.st_size, stat.st_mtime_ns))
+
+    def walk(folder: str) -> None:
+        try:
+            entries = list(os.scandir(root / folder))
+        except OSError:  # a folder the copy lacks
+            return
+        for entry in entries:
+            name = f"{folder}/{entry.name}"
+            if entry.is_dir():
+                if entry.name != "__pycache__":
+                    walk(name)
+            elif entry.name.endswith((".py", ".yaml")) and entry.is_file():
+                add(entry, name)
+
+    for folder in SOURCE_FOLDERS:
+        walk(folder)
+    try:
+        runbooks = list(os.scandir(root / "runbooks"))
+    except OSError:
+        runbooks = []
+    for entry in runbooks:
+        if entry.name.endswith(".md") and entry.is_file():
+            add(entry, f"runbooks/{entry.name}")
+    for name in ("mkdocs.yml", "macros.py"):
+        with contextlib.suppress(OSError):
+            stat = (root / name).stat()
+            found.append((name, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(found))
 
 
 def _files_digest(root: Path) -> str:
     """The hash of the input files' names and contents; re-read only when a stat differs."""
-    files = input_files(root)
-    signature = tuple(
-        (str(p.relative_to(root)), (s := p.stat()).st_size, s.st_mtime_ns) for p in files
-    )
+    signature = _signature(root)
     last = _last_files.get(root)
     if last is not None and last[0] == signature:
         hashed_at = last[1]

@@ -79,7 +79,7 @@ def served(project: Path) -> Iterator[str]:
                 if server.poll() is not None or time.monotonic() > deadline:
                     output = server.stdout.read().decode() if server.stdout else ""
                     pytest.fail(f"make serve did not come up on {address}:\n{output[-3000:]}")
-                time.sleep(0.5)
+                time.sleep(POLL)
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -100,6 +100,11 @@ def test_every_page_is_served(served: str) -> None:
         assert "<article" in html, path
 
 
+#: Seconds between two looks at the served page: a loopback GET costs a few ms, and a
+#: rebuild ends at any moment.
+POLL = 0.2
+
+
 def _served_after_edit(url: str, expected: str) -> str:
     """The page at `url` once it shows `expected` (the rebuild after a save takes a while)."""
     deadline = time.monotonic() + RELOAD_TIMEOUT
@@ -107,7 +112,7 @@ def _served_after_edit(url: str, expected: str) -> str:
         _, html = _get(url)
         if expected in html or time.monotonic() > deadline:
             return html
-        time.sleep(1)
+        time.sleep(POLL)
 
 
 def test_an_edited_page_is_served_again(served: str, project: Path) -> None:

@@ -6,6 +6,7 @@ it, without touching the working tree. No tests here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -24,10 +25,21 @@ SITE_SOURCES = ("mkdocs.yml", "docs", "runbooks", "macros.py", "korrigo_sentry",
 SEED = ROOT / "tests" / "data" / "seed_sentry_guide.md"
 
 
+#: The macros' disk cache (handbook/build_cache.py) of the checkout.
+MACROS_CACHE = Path(".cache") / "macros"
+
+
 def copy_sources(names: Iterable[str], destination: Path, *ignored: str) -> Path:
     """Copy the checkout's files and folders `names` into `destination` (symlinks stay
     symlinks; `__pycache__`, `*.pyc` and the `ignored` patterns are left out; a name the
-    checkout lacks is skipped); returns `destination`."""
+    checkout lacks is skipped); returns `destination`.
+
+    A copy that builds pages (it has `macros.py`) also gets the checkout's macros cache:
+    each entry is keyed on a hash of every file, library version and variable its value
+    depends on (handbook/build_cache.py), so a copy left as it is reads the payloads the
+    checkout's build computed, and a copy a test changed computes its own, as a fresh
+    checkout would. Without it, every copy ran the examples, the doctor and the transcript
+    again (1.3 CPU s a build)."""
     destination.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", *ignored)
     for name in names:
@@ -36,7 +48,18 @@ def copy_sources(names: Iterable[str], destination: Path, *ignored: str) -> Path
             shutil.copytree(source, destination / name, symlinks=True, ignore=ignore)
         elif source.exists():
             shutil.copy2(source, destination / name)
+    if "macros.py" in names:
+        _copy_macros_cache(destination / MACROS_CACHE)
     return destination
+
+
+def _copy_macros_cache(target: Path) -> None:
+    """The checkout's finished cache entries into `target` (a build running meanwhile may
+    write or evict one: an entry that goes while copying is left out)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in (ROOT / MACROS_CACHE).glob("*.json"):
+        with contextlib.suppress(OSError):
+            shutil.copy2(entry, target / entry.name)
 
 
 def copy_repo(destination: Path) -> Path:

@@ -34,18 +34,34 @@ TARGET = 1.5
 #: Run in a child process: load the configuration and build, RELOADS + 1 times, as
 #: `mkdocs serve` does after each save; prints the CPU seconds of each build but the first
 #: (CPU time, not wall time: the machine is shared, and a build is one busy thread).
+#: Each build's CPU seconds are split in two: the plugins' `on_config` and
+#: `on_page_markdown` (where the macros run: loading macros.py, the variables, every macro
+#: call) and the rest (converting the Markdown the macros produced, indexing it, the theme).
 LIVE_RELOAD = """
 import json, sys, time
+from mkdocs import plugins
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+in_macros = [0.0]
+run_event = plugins.PluginCollection.run_event
+def timed_event(self, name, *args, **kwargs):
+    if name not in ("config", "page_markdown"):
+        return run_event(self, name, *args, **kwargs)
+    start = time.process_time()
+    try:
+        return run_event(self, name, *args, **kwargs)
+    finally:
+        in_macros[0] += time.process_time() - start
+plugins.PluginCollection.run_event = timed_event
 times = []
 for n in range(int(sys.argv[2]) + 1):
+    in_macros[0] = 0.0
     start = time.process_time()
     config = load_config("mkdocs.yml", site_dir=sys.argv[1], strict=False)
     if n == 0:
         config.plugins.on_startup(command="serve", dirty=False)  # once, as serve does
     build(config)
-    times.append(time.process_time() - start)
+    times.append([time.process_time() - start, in_macros[0]])
 print(json.dumps(times[1:]))
 """
 
@@ -152,8 +168,9 @@ def build_seconds(project: Path) -> float:
     return time.perf_counter() - start
 
 
-def reload_seconds(project: Path) -> list[float]:
-    """Seconds of each rebuild in one process (the first build, which imports, not counted)."""
+def reload_seconds(project: Path) -> list[list[float]]:
+    """[CPU seconds, of which in the macros' events] of each rebuild in one process (the
+    first build, which imports, not counted)."""
     env = {"NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(project), "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
         [sys.executable, "-c", LIVE_RELOAD, str(project / "site"), str(RELOADS)],
@@ -176,8 +193,8 @@ def main() -> bool:
         build_seconds(real)  # warm the file system cache, the .pyc files and the macros cache
         build_seconds(fixed)
         times: dict[str, list[float]] = {"warm": [], "cold": [], "fixed": []}
-        reload_real: list[float] = []
-        reload_fixed: list[float] = []
+        reload_real: list[list[float]] = []
+        reload_fixed: list[list[float]] = []
         for _ in range(2):  # interleaved: both see the same machine load
             reload_real += reload_seconds(real)
             reload_fixed += reload_seconds(fixed)
@@ -187,9 +204,17 @@ def main() -> bool:
             shutil.rmtree(real / ".cache", ignore_errors=True)
             times["cold"].append(build_seconds(real))
     warm, cold, fixed_s = (statistics.median(times[k]) for k in ("warm", "cold", "fixed"))
-    live, live_fixed = statistics.median(reload_real), statistics.median(reload_fixed)
+    live, live_fixed = (statistics.median(t for t, _ in r) for r in (reload_real, reload_fixed))
+    own, own_fixed = (statistics.median(m for _, m in r) for r in (reload_real, reload_fixed))
     print(f"live reload, fixed values:           {live_fixed:.2f} CPU s (median of {2 * RELOADS})")
     print(f"live reload, real macros:            {live:.2f} CPU s  ratio {live / live_fixed:.2f}")
+    # Where the difference goes: the macros' own work, or the longer pages they produce.
+    print(
+        f"  of the {live - live_fixed:.2f} CPU s more: {own - own_fixed:.2f} in the plugins' "
+        f"on_config and on_page_markdown (the macros' code: {own:.2f} against {own_fixed:.2f}), "
+        f"{(live - own) - (live_fixed - own_fixed):.2f} converting, indexing and theming "
+        f"the longer pages ({live - own:.2f} against {live_fixed - own_fixed:.2f})"
+    )
     print(f"mkdocs build, fixed values:          {fixed_s:.2f} s (median of {ROUNDS})")
     print(f"mkdocs build, real macros, warm:     {warm:.2f} s  ratio {warm / fixed_s:.2f}")
     print(f"mkdocs build, real macros, cold:     {cold:.2f} s  ratio {cold / fixed_s:.2f}")

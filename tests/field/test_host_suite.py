@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.field.wheel import CACHE, _check, build_wheel, install
+from tests.field.wheel import CACHE, _check, install
 
 pytestmark = pytest.mark.field
 
@@ -133,11 +133,6 @@ def _pytest(python: Path, project: Path) -> subprocess.CompletedProcess[str]:
         [str(python), "-m", "pytest", "-q"],
         cwd=project, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_wheel(tmp_path_factory.mktemp("host-wheel"))
 
 
 def test_a_host_suite_runs_with_the_plain_wheel(wheel: Path, tmp_path: Path) -> None:

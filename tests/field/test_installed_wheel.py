@@ -25,7 +25,7 @@ import pytest
 
 from tests import loopback
 from tests.doc_sources import korrigo_commands
-from tests.field.wheel import CACHE, build_wheel, install
+from tests.field.wheel import CACHE, install
 
 pytestmark = pytest.mark.field
 
@@ -90,11 +90,11 @@ def ingest() -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """Build the wheel from a copy of the sources; install it in a fresh virtualenv."""
+def installed(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Installed:
+    """The wheel (built from a copy of the sources, tests/field/conftest.py) installed in a
+    fresh virtualenv."""
     base = tmp_path_factory.mktemp("field")
     assert not base.resolve().is_relative_to(ROOT)
-    wheel = build_wheel(base)
     python = install(wheel, base / "venv")
     work = base / "work"
     work.mkdir()
