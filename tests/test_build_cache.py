@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,8 @@ TREE = {
     "korrigo_sentry/settings.py": "RATE = 0.1\n",
     "korrigo_sentry/alerts/rules.py": "WINDOW = 5\n",
     "korrigo_sentry/data/alerts.yaml": "rules: []\n",
+    "handbook/runbook_layout.py": "FIRST = 'check'\n",  # the site-build code
+    "demo/views.py": "def health(request): ...\n",  # the demo the examples run
     "runbooks/quota-exhausted.md": "# Quota exhausted\n",
     "mkdocs.yml": "site_name: handbook\n",
     "macros.py": "def percent(rate): ...\n",
@@ -277,3 +280,39 @@ def test_entries_are_json_files_in_the_cache_directory(root: Path) -> None:
     (entry,) = build_cache.CACHE_DIR.glob("example-*.json")
     assert json.loads(entry.read_bytes()) == {"message": "é"}
     assert list(build_cache.CACHE_DIR.iterdir()) == [entry]  # no temporary file left behind
+
+
+def test_an_entry_is_stamped_with_its_recency_not_the_clock_of_the_disk(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eviction orders entries by the stamp `_mark_used` gives them: the file's mtime must be
+    that stamp (a clock frozen in 2001 here), not the moment the disk wrote it."""
+    monkeypatch.setattr(build_cache.time, "time_ns", lambda: 1_000_000_000_000_000_000)
+    build_cache.cached("example", lambda: 1, "stamped")
+    entry = build_cache.entry_path("example", "stamped")
+    assert entry.stat().st_mtime_ns == build_cache._last_used_ns >= 1_000_000_000_000_000_000
+
+
+def test_the_entry_is_written_beside_the_cache_so_the_rename_stays_on_one_filesystem(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The system's temporary directory is gone: only a file written in the cache dir works.
+    monkeypatch.setattr(tempfile, "tempdir", str(root / "no-such-tmp"))
+    assert build_cache.cached("example", lambda: [1, 2], "beside") == [1, 2]
+
+
+def test_the_current_directory_on_sys_path_is_watched_too(
+    root: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An empty entry of sys.path is the current directory (python -m, pytest)."""
+    here = tmp_path / "cwd"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    monkeypatch.syspath_prepend("")
+    build_cache.fingerprint()
+    looked_up: list[str] = []
+    real = build_cache.metadata.version
+    monkeypatch.setattr(build_cache.metadata, "version", lambda n: looked_up.append(n) or real(n))
+    (here / "new-1.0.dist-info").mkdir()
+    build_cache.fingerprint()
+    assert looked_up == list(build_cache.LIBRARIES)

@@ -7,6 +7,7 @@ import ast
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from pytest_httpserver import HTTPServer
 from handbook.transcript import transcript
 from korrigo_sentry import cli
 from korrigo_sentry.oncall import checks, runbooks
+from tests.korrigo_standin import korrigo_standin
 from tests.relay_standin import Ingest, standin
 
 BOOKS = runbooks.load_runbooks()
@@ -27,12 +29,14 @@ pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 
 @pytest.fixture
-def healthy(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Ingest:
+def healthy(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Iterator[Ingest]:
+    """Sentry's ingest and Korrigo's backend (its health views) answering, on loopback."""
     ingest = standin(httpserver)
-    monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
-    monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
-    monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
-    return ingest
+    with korrigo_standin(monkeypatch):
+        monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
+        monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
+        monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
+        yield ingest
 
 
 def test_list_shows_every_runbook(capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,10 +113,10 @@ def test_an_unknown_runbook_or_step_is_a_usage_error(capsys: pytest.CaptureFixtu
         said[" ".join(argv)] = capsys.readouterr().err
     assert said == snapshot(
         {
-            "check no-such-page": "error: no runbook 'no-such-page'; known: celery-failures-not-reported, critical-errors, high-error-rate, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n",
+            "check no-such-page": "error: no runbook 'no-such-page'; known: celery-failures-not-reported, critical-errors, high-error-rate, korrigo-down, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n",
             "check quota-exhausted nope": "error: runbook 'quota-exhausted' has no step 'nope'; its steps: environment, traces, health-checks\n",
             "check": "error: name a runbook (python -m korrigo_sentry check --list shows them)\n",
-            "runbook no-such-page": "error: no runbook 'no-such-page'; known: celery-failures-not-reported, critical-errors, high-error-rate, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n",
+            "runbook no-such-page": "error: no runbook 'no-such-page'; known: celery-failures-not-reported, critical-errors, high-error-rate, korrigo-down, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n",
         }
     )
 

@@ -78,7 +78,7 @@ def test_read_without_rendered_pages_names_the_fix(
 def test_read_an_unknown_runbook_is_a_usage_error(capsys: Capture) -> None:
     assert cli.main(["runbook", "nope", "--read"]) == 2
     assert capsys.readouterr().err == snapshot(
-        "error: no runbook 'nope'; known: celery-failures-not-reported, critical-errors, high-error-rate, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n"
+        "error: no runbook 'nope'; known: celery-failures-not-reported, critical-errors, high-error-rate, korrigo-down, missing-release-or-environment, performance-data-missing, performance-degradation, quota-exhausted, sensitive-data-in-event, sentry-not-capturing-errors\n"
     )
 
 

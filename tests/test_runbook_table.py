@@ -25,6 +25,7 @@ def test_the_site_lists_alert_runbooks_before_symptom_runbooks() -> None:
         "critical-errors",
         "high-error-rate",
         "performance-degradation",
+        "korrigo-down",
         # the symptoms, by title: "Celery task...", "Events missing...", "Performance data...",
         # "Sensitive data...", "Sentry is not...", "Too many errors..."
         "celery-failures-not-reported",

@@ -104,3 +104,10 @@ def test_event_and_error_processors_do_not_leak_between_captures() -> None:
     for event in second.events:
         assert "sentry-sdk" in event["modules"]  # ModulesIntegration
         assert event["contexts"]["runtime"]["name"] == "CPython"  # StdlibIntegration
+
+
+def test_each_envelope_is_kept_as_sent_beside_its_bytes(sentry: FakeTransport) -> None:
+    sentry_sdk.capture_message("kept")
+    (envelope,) = sentry.envelopes
+    assert envelope.serialize() == sentry.payloads[0]
+    assert envelope.get_event()["message"] == "kept"

@@ -66,7 +66,7 @@ def timestamp(value: Any) -> float:
     if isinstance(value, datetime):
         return value.timestamp()
     if isinstance(value, str):
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        return datetime.fromisoformat(value).timestamp()  # Python 3.11 reads a trailing "Z"
     raise ValueError(f"not a timestamp: {value!r}")
 
 
@@ -292,7 +292,12 @@ def metric_notifications(
     state, opened_before = "ok", False
     sent: list[Notification] = []
     for now in instants:
-        inside = [item for item, t in zip(kept, times, strict=True) if now - width < t <= now]
+        paired = zip(
+            kept,
+            times,
+            strict=True,  # pragma: no mutate (times is made from kept: always one length)
+        )
+        inside = [item for item, t in paired if now - width < t <= now]
         value = aggregate(rule, inside)
         if value is None:  # no request in the window: no data, no change
             continue

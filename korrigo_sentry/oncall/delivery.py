@@ -24,6 +24,9 @@ NETWORK = "sentry-not-capturing-errors.md#network-tls-or-proxy"
 REFUSED = "sentry-not-capturing-errors.md#sentry-answered-with-an-error"
 QUOTA = "quota-exhausted.md#diagnosis"
 RATE_LIMIT_HEADER = "X-Sentry-Rate-Limits"
+#: Header names as Sentry's documentation writes them. HTTP header names are case-insensitive
+#: (urllib sends `Content-type` and `X-sentry-auth`; `Message.get` ignores case).
+CONTENT_TYPE, AUTH, RETRY_AFTER = "Content-Type", "X-Sentry-Auth", "Retry-After"
 #: The longest host name a sentence shows.
 HOST_SHOWN = 80
 
@@ -170,7 +173,7 @@ class RateLimit:
         return f"{what} limited{scope} for {self.retry_after} s{reason}"
 
 
-def parse_rate_limits(header: str) -> list[RateLimit]:
+def parse_rate_limits(header: str | None) -> list[RateLimit]:
     """Parse Sentry's `X-Sentry-Rate-Limits` header.
 
     Its format, as sentry-python's `transport._parse_rate_limits` and Sentry's SDK
@@ -178,6 +181,8 @@ def parse_rate_limits(header: str) -> list[RateLimit]:
     `retry_after:categories:scope:reason_code[:namespaces]`, categories `;`-separated
     (empty: all). Entries that do not parse are skipped, as the SDK skips them.
     """
+    if not header:
+        return []
     limits = []
     for entry in header.split(","):
         parts = entry.strip().split(":")
@@ -266,7 +271,8 @@ def _proxy(scheme: str, host: str, netloc: str) -> str | None:
     import urllib.request
 
     proxies = urllib.request.getproxies()
-    no_proxy = [h.strip() for h in proxies.get("no", "").split(",") if h.strip()]
+    listed = proxies.get("no")
+    no_proxy = [h.strip() for h in listed.split(",") if h.strip()] if listed else []
     if any(host.endswith(h) or netloc.endswith(h) for h in no_proxy):
         return None
     if scheme == "https" and proxies.get("https"):
@@ -318,7 +324,10 @@ def key_probe() -> bytes:
     from sentry_sdk.utils import format_timestamp
 
     now = time.time()
-    envelope = Envelope(headers={"sent_at": format_timestamp(dt.datetime.now(dt.UTC))})
+    sent_at = dt.datetime.now(
+        dt.UTC,  # pragma: no mutate (format_timestamp turns a naive local time into UTC alike)
+    )
+    envelope = Envelope(headers={"sent_at": format_timestamp(sent_at)})
     report = {"timestamp": now, "discarded_events": []}
     envelope.add_item(Item(payload=PayloadRef(json=report), type="client_report"))
     return envelope.serialize()
@@ -346,28 +355,33 @@ def deliver(body: bytes, where: Target, *, timeout: float) -> Outcome:
     import urllib.request
 
     opener = _opener(where)
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # a POST: urllib posts when there is `data`
         where.url,
         data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-sentry-envelope",
-            "X-Sentry-Auth": where.auth_header,
-        },
+        headers={CONTENT_TYPE: "application/x-sentry-envelope", AUTH: where.auth_header},
     )
     try:
         with opener.open(request, timeout=timeout) as response:
-            return classify_response(response.status, response.headers, where)
+            return classify_response(
+                response.status,
+                response.headers,  # pragma: no mutate (2xx: headers unread, only a 429's are)
+                where,  # pragma: no mutate (unread: no sentence of an HTTP answer names the host)
+            )
     except urllib.error.HTTPError as error:
         with error:
-            return classify_response(error.code, error.headers, where, _body(error))
+            return classify_response(
+                error.code,
+                error.headers,
+                where,  # pragma: no mutate (unread: no sentence of an HTTP answer names the host)
+                _body(error),
+            )
     except (urllib.error.URLError, OSError, ValueError) as error:
         return classify_error(error, where, timeout)
 
 
 def _body(error: Any, limit: int = 160) -> str:
     try:
-        text = error.read(4096).decode("utf-8", "replace")
+        text = error.read(4096).decode(errors="replace")  # UTF-8, bytes.decode's own
     except OSError:
         return ""
     text = " ".join(text.split())
@@ -376,7 +390,7 @@ def _body(error: Any, limit: int = 160) -> str:
 
 def classify_response(status: int, headers: Message, where: Target, body: str = "") -> Outcome:
     """The outcome of an HTTP answer, from its status and Sentry's headers."""
-    fields = {"host": where.host, "port": where.port, "status": status, "detail": ""}
+    fields: dict[str, Any] = {"status": status}  # no sentence of an HTTP answer names the host
     if 200 <= status < 300:
         return _outcome("accepted", fields, status)
     if status == 400:
@@ -388,8 +402,8 @@ def classify_response(status: int, headers: Message, where: Target, body: str = 
     if status == 413:
         return _outcome("too_large", fields, status)
     if status == 429:
-        limits = tuple(parse_rate_limits(headers.get(RATE_LIMIT_HEADER, "")))
-        retry_after = _retry_after(headers.get("Retry-After"))
+        limits = tuple(parse_rate_limits(headers.get(RATE_LIMIT_HEADER)))
+        retry_after = _retry_after(headers.get(RETRY_AFTER))
         parts = [limit.describe() for limit in limits]
         if retry_after is not None:
             parts.append(f"Retry-After {retry_after} s")
@@ -421,22 +435,16 @@ def classify_error(error: BaseException, where: Target, timeout: float) -> Outco
     import urllib.error
 
     reason = error.reason if isinstance(error, urllib.error.URLError) else error
-    fields = {
-        "host": where.host,
-        "port": where.port,
-        "timeout": timeout,
-        "proxy": where.proxy or "",
-        "detail": "",
-    }
+    fields: dict[str, Any] = {"host": where.host, "port": where.port, "timeout": timeout}
     text = str(reason)
     if where.proxy and (text.startswith("Tunnel connection failed") or _to_proxy(reason)):
-        return _outcome("proxy", {**fields, "detail": _short(reason)})
+        return _outcome("proxy", {**fields, "proxy": where.proxy, "detail": _short(reason)})
     if isinstance(reason, socket.gaierror):
         return _outcome("dns", fields)
     if isinstance(reason, ConnectionRefusedError):
         return _outcome("refused", fields)
     if isinstance(reason, ssl.SSLCertVerificationError):
-        message = (reason.verify_message or _short(reason)).rstrip(".")
+        message = (reason.verify_message or _short(reason)).removesuffix(".")
         # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH (62) and X509_V_ERR_IP_ADDRESS_MISMATCH (64).
         kind = "tls_hostname" if reason.verify_code in (62, 64) else "tls_certificate"
         return _outcome(kind, {**fields, "detail": message})
@@ -462,9 +470,9 @@ def _short(error: object) -> str:
 
 def _outcome(name: str, fields: dict[str, Any], status: int | None = None) -> Outcome:
     kind = BY_NAME[name]
-    host = str(fields.get("host", ""))
-    if len(host) > HOST_SHOWN:  # a DSN's host can be anything pasted: its start says enough
-        fields = {**fields, "host": f"{host[:HOST_SHOWN]}..."}
+    # A DSN's host can be anything pasted: its start says enough.
+    if "host" in fields and len(fields["host"]) > HOST_SHOWN:
+        fields = {**fields, "host": f"{fields['host'][:HOST_SHOWN]}..."}
     return Outcome(kind, kind.sentence.format(**fields), status)
 
 

@@ -21,7 +21,6 @@ from typing import Any
 from korrigo_sentry.oncall import front_matter, package_data
 from korrigo_sentry.oncall.front_matter import FrontMatter
 from korrigo_sentry.oncall.markdown import page_parser
-from korrigo_sentry.oncall.where import oncall
 
 #: Where the pages are read: the wheel's copy, or the checkout (`package_data`).
 REPO_ROOT = package_data.REPO_ROOT
@@ -40,12 +39,11 @@ SECTIONS: tuple[str, ...] = (
     "Related",
 )
 QUICK_CHECKS = SECTIONS[2]
-#: Collapsed blocks that hold CI-only assertions ("How CI checks this: <what>"): left out of
-#: the printable runbooks.
-CI_CHECK_PREFIX = "How CI checks this"
-#: A step's own assertions (no runbook has one since its quick checks became the `check`
-#: command; other pages may): left out of print silently.
-CI_CHECK_TITLE = "How CI checks this step"
+#: The old form of a runbook's proofs (before issue 23): a fence titled "CI only: ..." or a
+#: collapsed "How CI checks this ..." block of assertions. A page holding one is refused: its
+#: checks are functions now (korrigo_sentry/oncall/checks/, tests/runbooks/).
+OLD_CI_FENCE = 'title="CI only'
+OLD_CI_BLOCK = "How CI checks this"
 
 
 class RunbookError(ValueError):
@@ -99,7 +97,7 @@ def link_url(slug: str, link: str) -> str:
     path, _, anchor = link.partition("#")
     page = posixpath.normpath(posixpath.join("runbooks", path)).removesuffix(".md")
     if page == "index" or page.endswith("/index"):
-        page = page.removesuffix("index").rstrip("/")
+        page = page.removesuffix("index").removesuffix("/")
     base = f"{site_url()}{page}/" if page else site_url()
     return base + (f"#{anchor}" if anchor else "")
 
@@ -152,9 +150,25 @@ def _parse(path: Path, mtime_ns: int) -> Runbook:
                 title = heading
             elif token.tag == "h2":
                 sections.append(heading)
+        elif _old_ci_proof(token):
+            line = token.map[0] + 1 if token.map else 0
+            module = path.stem.replace("-", "_")
+            raise RunbookError(
+                f"{path} line {line}: a CI-only block ({token.info.strip()}); a runbook's "
+                f"checks are functions now: put the step on-call runs in "
+                f"korrigo_sentry/oncall/checks/{module}.py and the proof in "
+                f"tests/runbooks/test_{module}.py, as runbooks/_template.md shows"
+            )
     if front is None:
         raise RunbookError(f"{path}: no front matter; start the page as runbooks/_template.md does")
     return Runbook(path.stem, path, title, front, tuple(sections))
+
+
+def _old_ci_proof(token: Any) -> bool:
+    """A fence titled "CI only: ..." or a "How CI checks this ..." block (the old form)."""
+    if token.type == "fence":
+        return OLD_CI_FENCE in token.info
+    return token.type == "admonition_open" and OLD_CI_BLOCK in token.info
 
 
 def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
@@ -165,7 +179,10 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
     for path in sorted(directory.glob("*.md")):
         if path.name.startswith("_"):
             continue
-        head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+        text = path.read_text(
+            encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+        )
+        head = text.partition("\n---")[0]
         if head.startswith("---") and re.search(r"^(alert|symptom):", head, re.MULTILINE):
             found.append(path)
     return found
@@ -173,8 +190,16 @@ def runbook_paths(directory: Path = RUNBOOK_DIR) -> list[Path]:
 
 def load_runbooks(directory: Path = RUNBOOK_DIR) -> list[Runbook]:
     """Every runbook, alerts first (in alerts.yaml order), then symptoms by title."""
+    from korrigo_sentry.alerts import load_rules
+
     books = [parse(p) for p in runbook_paths(directory)]
-    alerts = [b for b in books if b.front.alert]
+    # alerts.yaml's order (the file names' order matched it until korrigo-down came in);
+    # a page naming an alert the file lacks comes after, in file order.
+    order = {rule.id: index for index, rule in enumerate(load_rules())}
+    alerts = sorted(
+        (b for b in books if b.front.alert),
+        key=lambda b: order.get(str(b.front.alert), len(order)),
+    )
     symptoms = sorted((b for b in books if not b.front.alert), key=lambda b: b.title)
     return alerts + symptoms
 
@@ -207,15 +232,17 @@ _SAME_PAGE_LINK = re.compile(r"\]\(#([^)]+)\)")
 
 
 def printable_page(book: Runbook) -> str:
-    """One runbook's Markdown for the printable page: no front matter, no CI checks,
-    headings one level down, same-page links pointing at the runbook's own page."""
-    text = without_ci_checks(book.path.read_text(encoding="utf-8"))
+    """One runbook's Markdown for the printable page: no front matter, headings one level
+    down, same-page links pointing at the runbook's own page."""
+    text = book.path.read_text(
+        encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+    )
     # The header macro reads the page's front matter; here the page is the printable one.
     # they name the page they are on
     for macro in ("runbook_header", "first_command_again", "quick_checks"):
         text = text.replace(f"{{{{ {macro}() }}}}", f'{{{{ {macro}("{book.slug}") }}}}')
     if text.startswith("---"):
-        text = text.split("\n---", 1)[1].split("\n", 1)[1]
+        text = text.partition("\n---")[2].partition("\n")[2]
     out, in_fence = [], False
     for line in text.splitlines():
         if _FENCE_LINE.match(line):
@@ -225,46 +252,6 @@ def printable_page(book: Runbook) -> str:
             line = _SAME_PAGE_LINK.sub(rf"]({book.slug}.md#\1)", line)
         out.append(line)
     return "\n".join(out).strip() + "\n"
-
-
-@functools.lru_cache(maxsize=64)  # the printable page asks for every runbook on each build
-def without_ci_checks(text: str) -> str:
-    """`text` without what only CI runs: the "How CI checks this..." blocks and the fences
-    titled with the `ci` place of oncall.yaml (drills, proofs). What a reader prints.
-
-    A removed proof (a CI fence, a "How CI checks this: ..." block) leaves a one-line note
-    in its place, at its indentation, so that the sentence introducing it does not point at
-    nothing on paper; a quick check's own assertions ("How CI checks this step") go silently.
-    """
-    ci_title = f'title="{oncall().place("ci").label}"'
-    lines = text.split("\n")
-    for token in reversed(page_parser().parse(text)):
-        ci_check = token.type == "admonition_open" and CI_CHECK_PREFIX in token.info
-        ci_fence = token.type == "fence" and ci_title in token.info
-        if (ci_check or ci_fence) and token.map:
-            start, end = token.map
-            if ci_check:  # the parser's map may run past the block: its body is indented
-                end = _indented_block_end(lines, start)
-            while end < len(lines) and not lines[end].strip():
-                end += 1  # and the blank lines after it
-            indent = lines[start][: len(lines[start]) - len(lines[start].lstrip())]
-            step = ci_check and CI_CHECK_TITLE in token.info
-            lines[start:end] = [] if step else [indent + PRINT_ONLY_NOTE, ""]
-    return "\n".join(lines)
-
-
-#: What stands, on paper, for a CI-only block a sentence introduced.
-PRINT_ONLY_NOTE = "*(On the site only: CI runs this against the demo app.)*"
-
-
-def _indented_block_end(lines: list[str], start: int) -> int:
-    """The line after an admonition opened at `start`: its body is indented or blank."""
-    end = start + 1
-    while end < len(lines) and (not lines[end].strip() or lines[end].startswith("    ")):
-        end += 1
-    while end > start + 1 and not lines[end - 1].strip():
-        end -= 1
-    return end
 
 
 def printable(render: Callable[[str], str] = str, directory: Path = RUNBOOK_DIR) -> str:

@@ -45,7 +45,7 @@ class FakeTransport(Transport):
         relay: bool = True,
         privacy_floor: bool = True,
     ) -> None:
-        super().__init__(options)
+        super().__init__(options)  # pragma: no mutate (the SDK passes them again; unread here)
         self.envelopes: list[Envelope] = []
         self.payloads: list[bytes] = []
         self.relay = RelayChecks(privacy_floor=privacy_floor) if relay else None
@@ -117,7 +117,12 @@ def reset_scopes() -> None:
 
 def _module_root(function: Any) -> str:
     """'sentry_sdk' for a function defined in sentry_sdk or one of its integrations."""
-    return (getattr(function, "__module__", None) or "").split(".")[0]
+    module = getattr(
+        function,
+        "__module__",
+        "",  # pragma: no mutate (no __module__: not sentry_sdk's, whatever the default)
+    )
+    return str(module).split(".")[0]
 
 
 @contextmanager

@@ -371,7 +371,7 @@ def check_cases(port: int, refused_port: int) -> list[tuple[str, tuple[str, ...]
             good,
             2,
             "error: no runbook 'no-such-runbook'; known: celery-failures-not-reported, "
-            "critical-errors, high-error-rate, missing-release-or-environment, "
+            "critical-errors, high-error-rate, korrigo-down, missing-release-or-environment, "
             "performance-data-missing, performance-degradation, quota-exhausted, "
             "sensitive-data-in-event, sentry-not-capturing-errors",
         ),
@@ -398,9 +398,9 @@ def check_cases(port: int, refused_port: int) -> list[tuple[str, tuple[str, ...]
             {},
             2,
             "error: no runbook 'nope'; known: celery-failures-not-reported, critical-errors, "
-            "high-error-rate, missing-release-or-environment, performance-data-missing, "
-            "performance-degradation, quota-exhausted, sensitive-data-in-event, "
-            "sentry-not-capturing-errors",
+            "high-error-rate, korrigo-down, missing-release-or-environment, "
+            "performance-data-missing, performance-degradation, quota-exhausted, "
+            "sensitive-data-in-event, sentry-not-capturing-errors",
         ),
     ]
 

@@ -9,12 +9,19 @@ Each module below is mutated on its own, with its own fast test files, in a copy
 repository under .cache/mutation/<module>/ (mutmut is configured per run through a
 setup.cfg written there: the working tree is never touched). The report goes to
 artifacts/mutation-report.md; the score table of tests/mutation/README.md is updated for
-the modules that ran. Survivors judged equivalent or accepted are listed, with the reason,
-in tests/mutation/accepted.toml; the score leaves them out:
+the modules that ran. An equivalent mutant is not made at all: its line carries
+`# pragma: no mutate (why)`, which mutmut honours. The modules measured before that rule still
+list theirs by mutmut's number in tests/mutation/accepted.toml (numbers that change with any
+edit of the function); the score leaves those out:
 
     score = killed / (mutants - accepted survivors)
 
-Usage: python -m tests.mutation.run [MODULE ...] [--min-score 90] [--jobs 2]
+Each module's score is tracked: tests/mutation/baseline.toml holds the last score committed
+for it, and a run that scores a module below its baseline fails, naming it. A module without
+a baseline must reach --min-score. `--update-baseline` writes the scores of the modules that
+ran (commit it with the tests or the pragmas that moved it).
+
+Usage: python -m tests.mutation.run [MODULE ...] [--min-score 90] [--jobs 2] [--update-baseline]
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ WORK = ROOT / ".cache" / "mutation"
 REPORT = ROOT / "artifacts" / "mutation-report.md"
 SUMMARY = HERE / "README.md"
 ACCEPTED = HERE / "accepted.toml"
+BASELINE = HERE / "baseline.toml"
 #: What a copy needs for the tests to run (docs and runbooks: the wording tests read them).
 COPIED = ("korrigo_sentry", "handbook", "demo", "tools", "macros.py", "tests", "conftest.py",
           "pyproject.toml", "docs", "runbooks", "mkdocs.yml", "requirements.txt",
@@ -63,7 +71,7 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "config": (
         ("korrigo_sentry/config.py", "korrigo_sentry/dsn.py"),
-        ("tests/test_config*.py", "tests/test_relay_release.py"),
+        ("tests/test_config*.py", "tests/test_relay_release.py", "tests/test_django_env.py"),
     ),
     "testing": (
         ("korrigo_sentry/testing/__init__.py",),
@@ -71,7 +79,12 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "doctor": (
         ("korrigo_sentry/oncall/doctor.py",),
-        ("tests/test_cli_doctor.py", "tests/test_cli_json.py"),
+        (
+            "tests/test_cli_doctor.py",
+            "tests/test_cli_json.py",
+            "tests/test_doctor_ingest.py",
+            "tests/test_doctor_sources.py",
+        ),
     ),
     "alerts": (("korrigo_sentry/alerts/*.py",), ("tests/test_alerts_*.py",)),
     "privacy": (
@@ -119,7 +132,12 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     "delivery": (
         ("korrigo_sentry/oncall/delivery.py",),
-        ("tests/test_send_test.py", "tests/test_cli_doctor.py", "tests/test_delivery.py"),
+        (
+            "tests/test_send_test.py",
+            "tests/test_cli_doctor.py",
+            "tests/test_delivery.py",
+            "tests/test_delivery_probe.py",
+        ),
     ),
 }
 #: Mutant names look like `korrigo_sentry.sampling.x_is_never_traced__mutmut_11`.
@@ -250,6 +268,45 @@ def load_accepted() -> dict[str, str]:
     return accepted
 
 
+def load_baseline(path: Path = BASELINE) -> dict[str, float]:
+    """Module -> the score (percent) it must not drop below."""
+    if not path.exists():
+        return {}
+    scores = tomllib.loads(path.read_text(encoding="utf-8")).get("scores", {})
+    wrong = [m for m, v in scores.items() if m not in MODULES or not isinstance(v, int | float)]
+    if wrong:
+        raise SystemExit(f"{path.name}: not a module of MODULES, or not a number: {wrong}")
+    return {m: float(v) for m, v in scores.items()}
+
+
+def write_baseline(scores: dict[str, float], path: Path = BASELINE) -> None:
+    """The scores, one module a line, in MODULES order (rounded down to 0.1: never above)."""
+    lines = [
+        "# The mutation score each module must keep (`make mutate` fails below it).",
+        "# Written by `python -m tests.mutation.run MODULE --update-baseline`; see README.md.",
+        "[scores]",
+        *(f"{m} = {int(scores[m] * 10) / 10:.1f}" for m in MODULES if m in scores),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def verdicts(results: list[Result], accepted: dict[str, str], baseline: dict[str, float],
+             min_score: float) -> tuple[list[str], list[str]]:  # fmt: skip
+    """One line per module (its score against what it must keep), and the modules below it."""
+    lines, low = [], []
+    for result in results:
+        score = result.score(accepted)
+        floor = baseline.get(result.module, min_score)
+        source = "baseline" if result.module in baseline else "minimum"
+        ok = score >= floor
+        lines.append(
+            f"{result.module}: {score:.1f}% ({source} {floor:.1f}%){'' if ok else ': BELOW'}"
+        )
+        if not ok:
+            low.append(result.module)
+    return lines, low
+
+
 def _row(result: Result, accepted: dict[str, str]) -> str:
     survivors = result.survivors()
     kept = sum(m in accepted for m in survivors)
@@ -311,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--report-only", action="store_true", help="report the last run again (no mutmut run)"
     )
+    parser.add_argument(
+        "--update-baseline", action="store_true", help="write the scores to baseline.toml"
+    )
     args = parser.parse_args(argv)
     unknown = [m for m in args.modules if m not in MODULES]
     if unknown:
@@ -325,9 +385,16 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     print("\n".join(_row(r, accepted) for r in results))
     print(f"{seconds:.0f} s; report: {REPORT.relative_to(ROOT)}")
-    low = [r.module for r in results if r.score(accepted) < args.min_score]
+    baseline = load_baseline()
+    if args.update_baseline:
+        baseline.update({r.module: r.score(accepted) for r in results})
+        write_baseline(baseline)
+        print(f"{BASELINE.name} updated: {', '.join(r.module for r in results)}")
+        baseline = load_baseline()
+    lines, low = verdicts(results, accepted, baseline, args.min_score)
+    print("\n".join(lines))
     if low:
-        print(f"below {args.min_score:g}%: {', '.join(low)} (see the report's survivors)")
+        print(f"below what they must keep: {', '.join(low)} (see the report's survivors)")
     return 1 if low else 0
 
 

@@ -108,6 +108,7 @@ MODULES = (
     "sensitive_data_in_event",
     "sentry_not_capturing_errors",
     "quota_exhausted",
+    "korrigo_down",
 )
 
 
