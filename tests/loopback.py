@@ -6,7 +6,7 @@ answer computed from the request) and reads what was sent from `httpserver.log`.
 `httpserver` fixture (tests/conftest.py) is one server per worker on 127.0.0.1, emptied before
 each test and checked after it: a request no expectation matched, or a handler that raised,
 fails the test. `server()` starts another one where a test needs two (a proxy and the host
-behind it) or a server that outlives one test (a module's installed wheel).
+behind it), HTTPS (`ssl_context`), or a server that outlives one test (a module's wheel).
 
 `serve` stays written by hand for the stand-ins below HTTP (a TLS handshake with a refused
 certificate, a proxy answering raw bytes), which an HTTP server cannot give, and starts the
@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 import socketserver
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,8 +41,8 @@ class LoopbackServer(HTTPServer):
     makes `stop()` return at once (a test starting its own server pays nothing for it).
     """
 
-    def __init__(self) -> None:
-        super().__init__(host=HOST, port=0, threaded=True)
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        super().__init__(host=HOST, port=0, ssl_context=ssl_context, threaded=True)
 
     def thread_target(self) -> None:
         assert self.server is not None
@@ -49,9 +50,10 @@ class LoopbackServer(HTTPServer):
 
 
 @contextmanager
-def server() -> Iterator[LoopbackServer]:
-    """Another loopback HTTP server, for the test's own use; checked and stopped on exit."""
-    started = LoopbackServer()
+def server(ssl_context: ssl.SSLContext | None = None) -> Iterator[LoopbackServer]:
+    """Another loopback HTTP server (HTTPS with `ssl_context`), for the test's own use;
+    checked and stopped on exit."""
+    started = LoopbackServer(ssl_context)
     started.start()
     try:
         yield started
