@@ -2,13 +2,15 @@
 
 pydantic says which field is wrong (`probe_paths.2.path`) but not where it is in the file:
 the YAML node tree (`yaml.compose`) keeps each value's line, so the field's location is
-looked up there. Written by hand because neither PyYAML nor pydantic joins the two.
+looked up there (`line_of`, also used by the alerts loader, which words its own errors).
+Written by hand because neither PyYAML nor pydantic joins the two.
 `parse_model` does the same for YAML that sits inside another file (a page's front matter,
 which starts on the page's second line).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -86,25 +88,20 @@ def validate(
         field = ".".join(str(part) for part in loc) or "(top level)"
         if node is None and text is not None:
             node = compose_yaml(text)
-        line = f" line {_line_of(node, loc) + first_line - 1}" if node is not None else ""
+        line = f" line {line_of(node, loc) + first_line - 1}" if node is not None else ""
         message = f"{source}{line}, field {field}: {error['msg']}; fix the file"
         raise DataFileError(message) from None
 
 
-def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
-    """The 1-based line of the deepest node of `loc` found in the YAML tree."""
-    line = node.start_mark.line + 1 if node is not None else 1
+def line_of(node: Any, loc: Sequence[Any]) -> int:
+    """The 1-based line of the deepest node of pydantic's error location `loc` in the YAML
+    tree `node` (yaml.compose). A part with no node is passed over: a tagged union's tag
+    (`monitors.1.metric.threshold`) or a missing field (its mapping's line)."""
+    if node is None:
+        return 1
     for part in loc:
         if isinstance(node, yaml.MappingNode):
-            match = [value for key, value in node.value if key.value == str(part)]
-            if not match:
-                return line
-            node = match[0]
+            node = next((value for key, value in node.value if key.value == str(part)), node)
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if part >= len(node.value):
-                return line
-            node = node.value[part]
-        else:
-            return line
-        line = node.start_mark.line + 1
-    return line
+            node = node.value[part] if part < len(node.value) else node
+    return int(node.start_mark.line) + 1

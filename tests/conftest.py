@@ -11,6 +11,7 @@ import sentry_sdk
 from hypothesis import settings
 
 from korrigo_sentry.testing import reset_scopes
+from tests import loopback
 
 # No per-example deadline for the property tests: Hypothesis' default (200 ms) is a timed
 # assertion, and `make test` runs its stages side by side on two cores, where a slow example
@@ -30,3 +31,24 @@ def clean_sentry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterato
     yield tmp_path
     sentry_sdk.get_client().close(timeout=0)
     reset_scopes()
+
+
+@pytest.fixture(scope="session")
+def make_httpserver() -> Iterator[loopback.LoopbackServer]:
+    """pytest-httpserver's one server per worker, on 127.0.0.1 (see tests/loopback.py)."""
+    server = loopback.LoopbackServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def httpserver(make_httpserver: loopback.LoopbackServer) -> Iterator[loopback.LoopbackServer]:
+    """The worker's loopback HTTP server, emptied for this test (expectations, log).
+
+    After the test: a request that no expectation matched, or a handler that raised, fails
+    it (pytest-httpserver answers those with a 500 the code under test might take in stride).
+    """
+    make_httpserver.clear()
+    yield make_httpserver
+    make_httpserver.check()

@@ -11,12 +11,13 @@ What it answers is Korrigo's (45872b4, backend/core/views_health.py): liveness
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 
 import pytest
+from werkzeug import Request, Response
 
 from korrigo_sentry import alerts
 from korrigo_sentry.korrigo import korrigo
@@ -44,23 +45,16 @@ def korrigo_standin(monkeypatch: pytest.MonkeyPatch) -> Iterator[Korrigo]:
     """Korrigo's backend on loopback: the container's port and the public URL lead to it."""
     state = Korrigo()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.hosts.append(self.headers["Host"])
-            status, body = state.answers.get(self.path, (404, "<h1>Not Found</h1>"))
-            data = (body if isinstance(body, str) else json.dumps(body)).encode()
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+    def answer(request: Request) -> Response:
+        state.hosts.append(request.headers["Host"])
+        status, body = state.answers.get(request.path, (404, "<h1>Not Found</h1>"))
+        return Response(body if isinstance(body, str) else json.dumps(body), status)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with loopback.serve(Handler) as port:
-        state.port = port
-        point_backend_at(monkeypatch, port)
-        point_monitor_at(monkeypatch, f"http://127.0.0.1:{port}/api/health/live/")
+    with loopback.server() as server:
+        server.expect_request(re.compile(".*"), method="GET").respond_with_handler(answer)
+        state.port = server.port
+        point_backend_at(monkeypatch, server.port)
+        point_monitor_at(monkeypatch, f"http://127.0.0.1:{server.port}/api/health/live/")
         yield state
 
 

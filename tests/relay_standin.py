@@ -11,16 +11,11 @@ answers 429 with Sentry's rate-limit headers.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
-from typing import Any
 
-from sentry_sdk.envelope import Envelope
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tests import loopback
 
@@ -39,63 +34,44 @@ class Ingest:
     received: list[list[str]] = field(default_factory=list)  # item types, per accepted request
 
     def dsn(self, key: str = KEY, project: str = PROJECT) -> str:
-        return f"http://{key}@127.0.0.1:{self.port}/{project}"
+        return f"http://{key}@{loopback.HOST}:{self.port}/{project}"
 
     def items(self) -> list[str]:
         return [item for request in self.received for item in request]
 
+    def answer(self, request: Request) -> Response:
+        """What Relay answers this request (see the module's docstring)."""
+        auth = request.headers.get("X-Sentry-Auth")
+        found = _AUTH_KEY.search(auth or "")
+        if not auth:
+            return _detail(401, "missing authorization information")
+        if not found:
+            return _detail(401, "bad x-sentry-auth header")
+        key = found.group(1)
+        if len(key) != 32 or not key.isascii():
+            return _detail(400, "bad sentry DSN public key")
+        path = _PATH.match(request.path)
+        envelope = loopback.envelope(request)
+        if not envelope.items:
+            return _detail(200, "")  # Relay: empty envelope, no project check
+        if path is None or self.keys.get(key) != path.group(1):
+            return _detail(403, "event submission rejected with_reason: ProjectId")
+        if path.group(1) in self.limited:
+            limits = {
+                "Retry-After": "60",
+                "X-Sentry-Rate-Limits": "60::organization:usage_exceeded",
+            }
+            return _detail(429, "rate limited", **limits)
+        self.received.append([item.type or "" for item in envelope.items])
+        return _detail(200, "")
 
-def _answer(handler: BaseHTTPRequestHandler, status: int, detail: str, **headers: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name, value)
-    handler.send_header("Content-Type", "application/json")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
+
+def _detail(status: int, detail: str, **headers: str) -> Response:
+    return loopback.answer(status, {"detail": detail}, **headers)
 
 
-@contextmanager
-def relay_standin() -> Iterator[Ingest]:
-    state = Ingest()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            if self.headers.get("Content-Encoding") == "gzip":
-                raw = gzip.decompress(raw)
-            auth = self.headers.get("X-Sentry-Auth")
-            found = _AUTH_KEY.search(auth or "")
-            if not auth:
-                return _answer(self, 401, "missing authorization information")
-            if not found:
-                return _answer(self, 401, "bad x-sentry-auth header")
-            key = found.group(1)
-            if len(key) != 32 or not key.isascii():
-                return _answer(self, 400, "bad sentry DSN public key")
-            path = _PATH.match(self.path)
-            envelope = Envelope.deserialize(raw)
-            if not envelope.items:
-                return _answer(self, 200, "")  # Relay: empty envelope, no project check
-            if path is None or state.keys.get(key) != path.group(1):
-                return _answer(self, 403, "event submission rejected with_reason: ProjectId")
-            if path.group(1) in state.limited:
-                return _answer(
-                    self,
-                    429,
-                    "rate limited",
-                    **{
-                        "Retry-After": "60",
-                        "X-Sentry-Rate-Limits": "60::organization:usage_exceeded",
-                    },
-                )
-            state.received.append([item.type or "" for item in envelope.items])
-            return _answer(self, 200, "")
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    with loopback.serve(Handler) as port:
-        state.port = port
-        yield state
+def standin(httpserver: HTTPServer) -> Ingest:
+    """Make `httpserver` answer every POST as Relay does."""
+    state = Ingest(port=httpserver.port)
+    httpserver.expect_request(re.compile(".*"), method="POST").respond_with_handler(state.answer)
+    return state

@@ -7,18 +7,19 @@ created object, a list for the detector search); nothing leaves the machine.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+import re
+from typing import Any
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from korrigo_sentry import cli
 from korrigo_sentry.alerts import apply
 from korrigo_sentry.alerts.export_sentry import Destination, plan
 from korrigo_sentry.alerts.rules import load_file
+from tests import loopback
 from tests.wording import placeholders
 
 TOKEN = "sntryu_test-token-never-printed"  # a made-up user token
@@ -87,56 +88,46 @@ def test_apply_without_an_org_or_ids_says_which_to_pass(
 # --- a loopback Sentry ---------------------------------------------------------------------
 
 
-class FakeSentry(BaseHTTPRequestHandler):
-    """Records each request; answers ids the way Sentry's endpoints do."""
+class FakeSentry:
+    """Sentry's API on `httpserver`: answers ids the way its endpoints do; `refuse`: a POST
+    whose body holds that text answers 400."""
 
-    seen: ClassVar[list[dict[str, Any]]] = []
-    refuse: ClassVar[str | None] = None
+    def __init__(self, httpserver: HTTPServer) -> None:
+        self.httpserver = httpserver
+        self.refuse: str | None = None
+        self.url = f"http://127.0.0.1:{httpserver.port}"
+        projects = re.compile("/api/0/projects/")  # a pattern matches a path's start
+        httpserver.expect_request(projects, method="GET").respond_with_json(
+            {"id": "42", "slug": "korrigo"}
+        )
+        detectors = re.compile("/api/0/organizations/[^/]+/detectors/")
+        httpserver.expect_request(detectors, method="GET").respond_with_json(
+            [{"id": "500", "type": "error", "name": "Error Monitor"}]
+        )
+        httpserver.expect_request(re.compile(".*"), method="POST").respond_with_handler(self.post)
 
-    def _answer(self, status: int, body: Any) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+    def post(self, request: Request) -> Response:
+        if self.refuse and self.refuse in request.get_data(as_text=True):
+            return loopback.answer(400, {"detail": "refused"})
+        return loopback.answer(201, {"id": str(600 + len(self.httpserver.log) + 1)})
 
-    def _record(self) -> dict[str, Any]:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = json.loads(self.rfile.read(length)) if length else None
-        entry = {"method": self.command, "path": self.path, "body": body,
-                 "auth": self.headers.get("Authorization")}  # fmt: skip
-        self.seen.append(entry)
-        return entry
-
-    def do_GET(self) -> None:
-        entry = self._record()
-        if entry["path"].startswith("/api/0/projects/"):
-            self._answer(200, {"id": "42", "slug": "korrigo"})
-        else:  # the detector search: a list
-            self._answer(200, [{"id": "500", "type": "error", "name": "Error Monitor"}])
-
-    def do_POST(self) -> None:
-        entry = self._record()
-        if self.refuse and self.refuse in json.dumps(entry["body"]):
-            self._answer(400, {"detail": "refused"})
-            return
-        self._answer(201, {"id": str(600 + len(self.seen))})
-
-    def log_message(self, *args: Any) -> None:  # keep pytest's output clean
-        pass
+    @property
+    def seen(self) -> list[dict[str, Any]]:
+        """Each request: method, path with its query, JSON body, Authorization header."""
+        return [
+            {
+                "method": r.method,
+                "path": r.environ["REQUEST_URI"],
+                "body": r.get_json() if r.get_data() else None,
+                "auth": r.headers.get("Authorization"),
+            }
+            for r in loopback.requests(self.httpserver)
+        ]
 
 
 @pytest.fixture
-def sentry_url() -> Iterator[str]:
-    FakeSentry.seen, FakeSentry.refuse = [], None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSentry)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def sentry(httpserver: HTTPServer) -> FakeSentry:
+    return FakeSentry(httpserver)
 
 
 def _dest() -> Destination:
@@ -144,10 +135,10 @@ def _dest() -> Destination:
                        slack_integration_id="7")  # fmt: skip
 
 
-def test_apply_fills_each_reference_from_earlier_answers(sentry_url: str) -> None:
-    done = apply.apply(plan(load_file(), _dest()), sentry_url, environ={apply.TOKEN_VAR: TOKEN})
+def test_apply_fills_each_reference_from_earlier_answers(sentry: FakeSentry) -> None:
+    done = apply.apply(plan(load_file(), _dest()), sentry.url, environ={apply.TOKEN_VAR: TOKEN})
     assert [status for _, status, _ in done] == [200, 200, 201, 201, 201, 201, 201, 201, 201]
-    seen = FakeSentry.seen
+    seen = sentry.seen
     assert {entry["auth"] for entry in seen} == {f"Bearer {TOKEN}"}
     assert (
         seen[1]["path"] == "/api/0/organizations/korrigo-org/detectors/?project=42&query=type:error"
@@ -159,16 +150,16 @@ def test_apply_fills_each_reference_from_earlier_answers(sentry_url: str) -> Non
     assert "${" not in json.dumps(seen)
 
 
-def test_a_refusal_stops_the_run_and_names_the_call(sentry_url: str) -> None:
-    FakeSentry.refuse = "Performance degradation"
+def test_a_refusal_stops_the_run_and_names_the_call(sentry: FakeSentry) -> None:
+    sentry.refuse = "Performance degradation"
     with pytest.raises(apply.ApplyError) as caught:
-        apply.apply(plan(load_file(), _dest()), sentry_url, environ={apply.TOKEN_VAR: TOKEN})
+        apply.apply(plan(load_file(), _dest()), sentry.url, environ={apply.TOKEN_VAR: TOKEN})
     message = str(caught.value)
     assert TOKEN not in message
     assert placeholders(message) == snapshot(
         "POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400: Bad Request; nothing after it was sent, fix this one and run again"
     )
-    assert not any(e["path"].endswith("/workflows/") for e in FakeSentry.seen)
+    assert not any(e["path"].endswith("/workflows/") for e in sentry.seen)
 
 
 def test_an_unreachable_sentry_is_one_sentence() -> None:

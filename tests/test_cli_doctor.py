@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,13 @@ from typing import Any
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.cli import main
 from korrigo_sentry.cli.doctor import MARKS
 from korrigo_sentry.oncall.doctor import CHECKS, run_checks
 from korrigo_sentry.settings import ENV_VARS
+from tests import loopback
 from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
@@ -419,42 +422,8 @@ def test_a_command_that_initialises_sentry_says_one_line_when_a_package_is_missi
 # --- the ingest check: reaches the DSN's host, sends nothing ---------------------------------
 
 
-def test_ingest_check_reaches_a_listening_host_without_sending_an_event(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture
-) -> None:
-    from tests.relay_standin import relay_standin
-
-    with relay_standin() as ingest:
-        for variable, value in {**GOOD, "SENTRY_DSN": ingest.dsn()}.items():
-            monkeypatch.setenv(variable, value)
-        status = main(["doctor"])
-    out = capsys.readouterr().out
-
-    assert status == 0, out
-    assert placeholders(lines_by_check(out)["ingest"], port=ingest.port) == snapshot(
-        "✓ ingest: 127.0.0.1:<port> accepts the key for project 1"
-    )
-    assert ingest.received == [["client_report"]]  # the probe: no event, nothing stored
-
-
-def test_ingest_check_fails_when_sentry_is_unreachable(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture
-) -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
-        monkeypatch.setenv(variable, value)
-
-    status = main(["doctor"])
-    out = capsys.readouterr().out
-
-    assert status == 1
-    assert placeholders(lines_by_check(out)["ingest"], port=port) == snapshot(
-        "✗ ingest: The connection to 127.0.0.1:<port> was refused: nothing listens there, or a firewall rejects it. (send-test says more)"
-    )
+# The ingest check against Relay's answers, and against a host that is down:
+# tests/test_doctor_ingest_auth.py.
 
 
 # --- mutation survivors (issue 15, item 5): every line as a reader reads it ------------------
@@ -700,44 +669,25 @@ def test_a_missing_named_dotenv_file_fails_the_env_file_check(tmp_path: Path) ->
 
 
 def test_the_ingest_check_names_the_proxy_it_went_through(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, httpserver: HTTPServer
 ) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    asked: list[str] = []
-
-    class Proxy(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # a forward proxy receives the absolute URL
-            self.rfile.read(int(self.headers["Content-Length"]))
-            asked.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    proxy = f"http://127.0.0.1:{server.server_address[1]}"
+    httpserver.expect_request(re.compile(".*"), method="POST").respond_with_data(b"", 200)
+    proxy = f"http://127.0.0.1:{httpserver.port}"  # it answers every request itself
     port = _closed_port()  # only the proxy listens: an answer came through it
-    try:
-        for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("http_proxy", proxy)
-        for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
-            monkeypatch.setenv(variable, value)
-        status = main(["doctor"])
-    finally:
-        server.shutdown()
-        server.server_close()
+    for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy)
+    for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
+        monkeypatch.setenv(variable, value)
+    status = main(["doctor"])
     out = capsys.readouterr().out
 
     assert status == 0, out
     assert placeholders(lines_by_check(out)["ingest"], port=port, proxy=proxy) == snapshot(
         "✓ ingest: 127.0.0.1:<port> accepts the key for project 1 through the proxy <proxy>"
     )
+    # a forward proxy is asked for the absolute URL
+    asked = [request.environ["REQUEST_URI"] for request in loopback.requests(httpserver)]
     assert asked == [f"http://127.0.0.1:{port}/api/1/envelope/"]
 
 
@@ -811,45 +761,24 @@ def test_the_traces_rate_shown_is_the_environment_s_own(
 
 @pytest.mark.parametrize("listed", ["127.0.0.1", "localhost,127.0.0.1"])
 def test_the_ingest_check_goes_direct_to_a_host_listed_in_no_proxy(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture, listed: str
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, listed: str, httpserver: HTTPServer
 ) -> None:
     """Issue 25, item 5: `no_proxy` is honoured; the proxy is never asked."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    asked: list[str] = []
-
-    class Recording(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # the key probe (an empty client report)
-            self.rfile.read(int(self.headers["Content-Length"]))
-            asked.append(f"{self.server.server_address[1]} {self.path}")
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    proxy, sentry = (ThreadingHTTPServer(("127.0.0.1", 0), Recording) for _ in range(2))
-    for server in (proxy, sentry):
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    port = sentry.server_address[1]
-    try:
+    httpserver.expect_request("/api/1/envelope/", method="POST").respond_with_data(b"", 200)
+    port = httpserver.port
+    with loopback.server() as proxy:  # asked for nothing: no expectation, any request fails
         for name in ("NO_PROXY", "https_proxy", "HTTPS_PROXY", "HTTP_PROXY"):
             monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.server_address[1]}")
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.port}")
         monkeypatch.setenv("no_proxy", listed)
         for variable, value in {**GOOD, "SENTRY_DSN": f"http://{KEY}@127.0.0.1:{port}/1"}.items():
             monkeypatch.setenv(variable, value)
         status = main(["doctor"])
-    finally:
-        for server in (proxy, sentry):
-            server.shutdown()
-            server.server_close()
+        assert proxy.log == []
     out = capsys.readouterr().out
 
     assert status == 0, out
     assert placeholders(lines_by_check(out)["ingest"], port=port) == snapshot(
         "✓ ingest: 127.0.0.1:<port> accepts the key for project 1"
     )
-    assert asked == [f"{port} /api/1/envelope/"]  # the DSN's host, directly; the proxy: nothing
+    assert loopback.paths(httpserver) == ["/api/1/envelope/"]  # the DSN's host, directly

@@ -5,18 +5,19 @@ never shown, in any form a server writes them back (issue 23)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from korrigo_sentry.cli import exits, main
 from korrigo_sentry.settings import ENV_VARS
-from tests import loopback
 from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
@@ -30,38 +31,32 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+@dataclass
 class Echo:
-    """A loopback ingest that refuses every envelope with 403 and writes the request's
-    `X-Sentry-Auth` back in its body, in the forms servers use."""
+    """A loopback ingest (on `httpserver`) that refuses every envelope with 403 and writes the
+    request's `X-Sentry-Auth` back in its body, in the forms servers use."""
 
-    def __init__(self) -> None:
-        self.requests = 0
-        self.port = 0
+    httpserver: HTTPServer
+
+    @property
+    def port(self) -> int:
+        return self.httpserver.port
+
+    @property
+    def requests(self) -> int:
+        return len(self.httpserver.log)
+
+    @staticmethod
+    def answer(request: Request) -> Response:
+        auth = request.headers.get("X-Sentry-Auth", "")
+        body = json.dumps({"detail": f"bad auth {auth}", "quoted": quote(auth)})
+        return Response((body + " raw: " + auth).encode("utf-8"), 403)
 
 
 @pytest.fixture
-def echo() -> Iterator[Echo]:
-    state = Echo()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            state.requests += 1
-            auth = self.headers.get("X-Sentry-Auth", "")
-            body = json.dumps({"detail": f"bad auth {auth}", "quoted": quote(auth)})
-            body += " raw: " + auth
-            data = body.encode("utf-8")
-            self.send_response(403)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            """Quiet."""
-
-    with loopback.serve(Handler) as port:
-        state.port = port
-        yield state
+def echo(httpserver: HTTPServer) -> Echo:
+    httpserver.expect_request(re.compile(".*"), method="POST").respond_with_handler(Echo.answer)
+    return Echo(httpserver)
 
 
 def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:

@@ -13,18 +13,17 @@ import socket
 import ssl
 import threading
 import urllib.error
-from collections.abc import Iterator
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import certifi
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.oncall import delivery
 from korrigo_sentry.oncall.delivery import RateLimit, Target, classify_error, classify_response
+from tests import loopback
 
 WHERE = Target(
     url="https://ingest.example/api/1/envelope/",
@@ -220,32 +219,14 @@ def test_the_ca_bundle_is_chosen_as_sentry_sdk_chooses_it(monkeypatch: pytest.Mo
 
 
 @pytest.fixture
-def ingest() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    seen: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            seen.append({"method": "POST", "headers": dict(self.headers), "body": body})
-            answer = (
-                b"x" * 200 if self.path.endswith("/long/") else "caf\u00e9 \xff".encode("latin-1")
-            )
-            self.send_response(418)
-            self.send_header("Retry-After", "12")
-            self.send_header("Content-Length", str(len(answer)))
-            self.end_headers()
-            self.wfile.write(answer)
-
-        def log_message(self, *args: object) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+def ingest(httpserver: HTTPServer) -> str:
+    """Answers 418 with Retry-After and a body that is not UTF-8 (`/long/`: 200 characters)."""
+    headers = {"Retry-After": "12"}
+    httpserver.expect_request("/long/", method="POST").respond_with_data(b"x" * 200, 418, headers)
+    httpserver.expect_request("/api/1/envelope/", method="POST").respond_with_data(
+        "caf\u00e9 \xff".encode("latin-1"), 418, headers
+    )
+    return httpserver.url_for("").rstrip("/")
 
 
 def _local(url: str) -> Target:
@@ -253,14 +234,13 @@ def _local(url: str) -> Target:
 
 
 def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
-    ingest: tuple[str, list[dict[str, Any]]],
+    ingest: str, httpserver: HTTPServer
 ) -> None:
-    base, seen = ingest
-    outcome = delivery.deliver(b"envelope", _local(f"{base}/api/1/envelope/"), timeout=5)
-    (request,) = seen
-    assert request["body"] == b"envelope"
-    assert request["headers"]["Content-Type"] == "application/x-sentry-envelope"
-    assert request["headers"]["X-Sentry-Auth"] == "Sentry sentry_key=k"
+    outcome = delivery.deliver(b"envelope", _local(f"{ingest}/api/1/envelope/"), timeout=5)
+    (request,) = loopback.requests(httpserver)
+    assert request.get_data() == b"envelope"
+    assert request.headers["Content-Type"] == "application/x-sentry-envelope"
+    assert request.headers["X-Sentry-Auth"] == "Sentry sentry_key=k"
     # the body, decoded as UTF-8 with the bad bytes replaced, in the sentence
     assert (
         outcome.sentence
@@ -268,9 +248,8 @@ def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
     )
 
 
-def test_a_long_answer_is_cut_at_160_characters(ingest: tuple[str, list[dict[str, Any]]]) -> None:
-    base, _ = ingest
-    outcome = delivery.deliver(b"e", _local(f"{base}/long/"), timeout=5)
+def test_a_long_answer_is_cut_at_160_characters(ingest: str) -> None:
+    outcome = delivery.deliver(b"e", _local(f"{ingest}/long/"), timeout=5)
     assert (
         outcome.sentence == f"Sentry answered HTTP 418: {'x' * 160}...: the event was not accepted."
     )

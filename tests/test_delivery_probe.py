@@ -18,16 +18,16 @@ import ssl
 import time
 import urllib.error
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.oncall import delivery
 from korrigo_sentry.oncall.delivery import Target, classify_error, classify_response
 from tests import loopback
-from tests.relay_standin import relay_standin
+from tests.relay_standin import standin
 from tests.test_send_test import make_certificate
 
 CLIENT = "sentry.python/2.0.0"
@@ -44,10 +44,12 @@ def bare_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def test_a_key_that_is_not_a_key_is_a_malformed_dsn(bare_env: pytest.MonkeyPatch) -> None:
-    with relay_standin() as ingest:
-        where = delivery.target(ingest.dsn(key="a" * 31), CLIENT)  # a character lost
-        outcome = delivery.check_key(where, timeout=5)
+def test_a_key_that_is_not_a_key_is_a_malformed_dsn(
+    bare_env: pytest.MonkeyPatch, httpserver: HTTPServer
+) -> None:
+    ingest = standin(httpserver)
+    where = delivery.target(ingest.dsn(key="a" * 31), CLIENT)  # a character lost
+    outcome = delivery.check_key(where, timeout=5)
 
     assert (outcome.kind.name, outcome.status) == ("bad_request", 400)
     assert outcome.sentence == (
@@ -57,10 +59,12 @@ def test_a_key_that_is_not_a_key_is_a_malformed_dsn(bare_env: pytest.MonkeyPatch
     )
 
 
-def test_a_key_relay_knows_is_accepted(bare_env: pytest.MonkeyPatch) -> None:
-    with relay_standin() as ingest:
-        outcome = delivery.check_key(delivery.target(ingest.dsn(), CLIENT), timeout=5)
-        received = ingest.received
+def test_a_key_relay_knows_is_accepted(
+    bare_env: pytest.MonkeyPatch, httpserver: HTTPServer
+) -> None:
+    ingest = standin(httpserver)
+    outcome = delivery.check_key(delivery.target(ingest.dsn(), CLIENT), timeout=5)
+    received = ingest.received
 
     assert (outcome.kind.name, outcome.status) == ("accepted", 200)
     assert received == [["client_report"]]  # one item: Relay checks the key, stores nothing
@@ -100,7 +104,7 @@ def test_an_https_dsn_goes_through_http_proxy_when_https_proxy_is_unset(
 ) -> None:
     seen: list[str] = []
 
-    class Proxy(BaseHTTPRequestHandler):
+    class Proxy(BaseHTTPRequestHandler):  # by hand: a proxy's CONNECT, which werkzeug cannot take
         def do_CONNECT(self) -> None:
             seen.append(self.requestline)
             self.send_response(403)
@@ -129,24 +133,10 @@ def test_a_ca_named_by_requests_ca_bundle_is_trusted(
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
 
-    class TLSServer(ThreadingHTTPServer):
-        def get_request(self) -> tuple[Any, Any]:
-            conn, address = super().get_request()
-            return context.wrap_socket(conn, server_side=True), address
-
-    class Ingest(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
     bare_env.setenv("REQUESTS_CA_BUNDLE", str(cert))  # read by sentry-sdk, not by OpenSSL
-    with loopback.serve(Ingest, TLSServer) as port:
-        where = delivery.target(f"https://{KEY}@127.0.0.1:{port}/1", CLIENT)
+    with loopback.server(ssl_context=context) as ingest:
+        ingest.expect_request("/api/1/envelope/", method="POST").respond_with_data(b"")
+        where = delivery.target(f"https://{KEY}@127.0.0.1:{ingest.port}/1", CLIENT)
         outcome = delivery.check_key(where, timeout=5)
 
     assert (outcome.kind.name, outcome.status) == ("accepted", 200)

@@ -9,11 +9,10 @@ From outside: Sentry answers 429 with `X-Sentry-Rate-Limits` when a project is o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-
 import pytest
 import sentry_sdk
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from korrigo_sentry.oncall import doctor
 from tests import loopback
@@ -22,30 +21,20 @@ KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
 
 
 @pytest.fixture
-def ingest(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+def ingest(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> dict:
     """`answer`: (status, headers, body) the next POST gets; `auth`: the headers it sent."""
     for name in ("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
     state: dict = {"answer": (200, {}, b""), "auth": []}
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            state["auth"].append(self.headers["X-Sentry-Auth"])
-            status, headers, body = state["answer"]
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(request: Request) -> Response:
+        state["auth"].append(request.headers["X-Sentry-Auth"])
+        status, headers, body = state["answer"]
+        return Response(body, status, headers)
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with loopback.serve(Handler) as port:
-        state["dsn"] = f"http://{KEY}@127.0.0.1:{port}/7"
-        yield state
+    httpserver.expect_request("/api/7/envelope/", method="POST").respond_with_handler(answer)
+    state["dsn"] = loopback.dsn(httpserver, KEY, "7")
+    return state
 
 
 def test_an_accepted_key_names_the_sdk_that_asked(ingest: dict) -> None:

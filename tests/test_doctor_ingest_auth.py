@@ -7,14 +7,14 @@ Run against `tests.relay_standin`, which answers as Relay's source says Relay an
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.cli import main
 from korrigo_sentry.settings import ENV_VARS
-from tests.relay_standin import KEY, Ingest, relay_standin
+from tests.relay_standin import KEY, Ingest, standin
 from tests.wording import placeholders
 
 Capture = pytest.CaptureFixture[str]
@@ -29,9 +29,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # typ
 
 
 @pytest.fixture
-def ingest() -> Iterator[Ingest]:
-    with relay_standin() as state:
-        yield state
+def ingest(httpserver: HTTPServer) -> Ingest:
+    return standin(httpserver)
 
 
 def doctor(monkeypatch: pytest.MonkeyPatch, capsys: Capture, dsn: str) -> tuple[int, str]:
@@ -99,7 +98,9 @@ def test_an_ingest_that_is_down_fails(monkeypatch: pytest.MonkeyPatch, capsys: C
     status, out = doctor(monkeypatch, capsys, f"http://{KEY}@127.0.0.1:{port}/1")
 
     assert status == 1
-    assert ingest_line(out).startswith(f"✗ ingest: The connection to 127.0.0.1:{port} was refused")
+    assert placeholders(ingest_line(out)) == snapshot(
+        "✗ ingest: The connection to 127.0.0.1:<port> was refused: nothing listens there, or a firewall rejects it. (send-test says more)"
+    )
     assert "Sentry configuration OK" not in out
 
 

@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from korrigo_sentry.korrigo import korrigo
 from korrigo_sentry.oncall.facts import Fact, load_facts, source_parts
@@ -48,29 +48,19 @@ def pages(prose: str = "Some prose.") -> dict[str, str]:
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[[dict[str, str]], str]]:
-    servers = []
+def serve(httpserver: HTTPServer) -> Callable[[dict[str, str]], str]:
+    """`serve(content)`: each path of `content` (its query included) answers its text, any
+    other 404; returns the server's base URL."""
 
     def start(content: dict[str, str]) -> str:
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = content.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.end_headers()
-                self.wfile.write((body or "not found").encode())
+        def answer(request: Request) -> Response:
+            body = content.get(request.environ["REQUEST_URI"])  # the path as sent, query too
+            return Response(body or "not found", 200 if body is not None else 404)
 
-            def log_message(self, *args: object) -> None:
-                pass
+        httpserver.expect_request(re.compile(".*"), method="GET").respond_with_handler(answer)
+        return f"http://127.0.0.1:{httpserver.port}"
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    return start
 
 
 def run(base: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

@@ -8,17 +8,16 @@ maintainer reading `make facts-check` must see it.
 from __future__ import annotations
 
 import socket
-import threading
 import urllib.error
-from collections.abc import Iterator
 from datetime import date
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry.oncall.facts import Fact
+from tests import loopback
 from tools import facts_check
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -161,40 +160,21 @@ def test_help_names_the_command_and_the_base_url(capsys: pytest.CaptureFixture[s
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """Answers a GET with bytes that are not valid UTF-8 (`/gone`: 404); keeps the headers."""
-    seen: list[dict[str, str]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            seen.append(dict(self.headers))
-            if self.path == "/gone":
-                self.send_error(404)
-                return
-            body = "café ".encode() + b"\xff" + b" end"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            """Quiet."""
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/page", seen
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def server(httpserver: HTTPServer) -> str:
+    """Answers a GET with bytes that are not valid UTF-8 (`/gone`: 404)."""
+    httpserver.expect_request("/page", method="GET").respond_with_data(
+        "café ".encode() + b"\xff" + b" end"
+    )
+    httpserver.expect_request("/gone", method="GET").respond_with_data(b"", 404)
+    return httpserver.url_for("/page")
 
 
 def test_http_fetch_names_itself_and_reads_utf8_replacing_bad_bytes(
-    server: tuple[str, list[dict[str, str]]],
+    server: str, httpserver: HTTPServer
 ) -> None:
-    url, seen = server
-    assert facts_check.http_fetch(url) == "café \ufffd end"
-    assert seen[0]["User-Agent"] == "korrigo-facts-check"
+    assert facts_check.http_fetch(server) == "café \ufffd end"
+    (request,) = loopback.requests(httpserver)
+    assert request.headers["User-Agent"] == "korrigo-facts-check"
 
 
 def test_http_fetch_a_refused_connection_is_unreachable_with_the_reason() -> None:
@@ -218,10 +198,7 @@ def test_http_fetch_a_silent_host_is_unreachable_after_the_timeout(
     assert str(raised.value) == "timed out"
 
 
-def test_http_fetch_lets_an_http_error_through(
-    server: tuple[str, list[dict[str, str]]],
-) -> None:
-    url, _ = server
+def test_http_fetch_lets_an_http_error_through(server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as raised:
-        facts_check.http_fetch(url.replace("/page", "/gone"))
+        facts_check.http_fetch(server.replace("/page", "/gone"))
     assert raised.value.code == 404

@@ -13,7 +13,7 @@ from inline_snapshot import snapshot
 
 from korrigo_sentry.cli import main
 from korrigo_sentry.lint.fields import read
-from korrigo_sentry.lint.messages import check_source
+from korrigo_sentry.lint.messages import check_source, check_tree
 from korrigo_sentry.yaml_model import DataFileError
 from tests.wording import placeholders
 
@@ -124,3 +124,97 @@ def test_korrigo_at_45872b4_has_sixteen_findings(capsys: pytest.CaptureFixture[s
         "lint: 16 personal value(s) formatted into messages in 6 file(s)"
     )
     assert f"{RESEARCH_BACKEND}/exams/views.py:62: request.user.username" in out
+
+
+# --- what the key rules deny, and the other messages people read (was privacy.message_check) --
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_korrigo_sentrys_own_code_formats_no_personal_value_into_a_message() -> None:
+    """The package (the demo Korrigo included) and the drills."""
+    for root in (ROOT / "korrigo_sentry", ROOT / "demo", ROOT / "drills"):
+        assert check_tree(root) == ([], []), root
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "where"),
+    [
+        ('raise GradingError(f"cannot grade {copy.student_name}\'s copy")', "student_name",
+         "an exception message"),
+        ('raise ValueError("no account for %s" % user.email)', "email", "an exception message"),
+        ('raise ValueError("bad: {}".format(ocr_text))', "ocr_text", "an exception message"),
+        ('raise ValueError("for " + str(row["last_name"]))', "last_name", "an exception message"),
+        ("raise LookupError(copy.student_name)", "student_name", "an exception message"),
+        ('log.error(f"mail to {student.email} bounced")', "email", "a log message"),
+        ('logger.warning("copy of %s", copy.student_name)', "student_name", "a log message"),
+        ('sentry_sdk.capture_message(f"reset for {username}")', "username",
+         "a Sentry message (capture_message)"),
+        ('add_breadcrumb(message=f"sms to {phone}")', "phone",
+         "a Sentry message (add_breadcrumb)"),
+        ('error.add_note(f"while mailing {recipient_email}")', "recipient_email",
+         "an exception note"),
+    ],
+)  # fmt: skip
+def test_a_name_the_key_rules_deny_is_found_in_every_message(
+    code: str, name: str, where: str
+) -> None:
+    (finding,) = check_source(code, Path("bad.py"))
+    assert (finding.name, finding.where, finding.line) == (name, where, 1)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'raise GradingError(f"cannot grade copy {copy.id} of exam {exam_id}")',
+        'raise LoginError(f"sign-in failed for a {len(username)}-character login")',
+        'log.error("grading failed", extra={"student_name": copy.student_name})',
+        'log.error("copy %s failed", copy.pk)',
+        'raise ValueError("student not found")',
+        # capture_message(message, level): only the first argument is read by people
+        'sentry_sdk.capture_message("copy graded", level_for_email)',
+    ],
+)
+def test_ids_lengths_keyed_values_and_levels_are_fine(code: str) -> None:
+    assert found(code) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ('raise ValueError("first letter: %s" % email[0])', "email"),  # a slice of it still is it
+        ('raise ValueError("copy %s of %s" % (copy.pk, student.email))', "email"),
+        ('log.error("mail " + f"to {student.email}")', "email"),
+        ('log.error("mail " + ("to " + student.email))', "email"),
+    ],
+)
+def test_fields_inside_slices_tuples_and_nested_concatenation_are_found(
+    code: str, name: str
+) -> None:
+    (finding,) = check_source(code, Path("bad.py"))
+    assert finding.name == name
+
+
+def test_a_denied_name_gets_the_key_rules_fix(tmp_path: Path) -> None:
+    bad = tmp_path / "korrigo_bad.py"
+    bad.write_text("def mail(error):\n    error.add_note(f'to {recipient_email}')\n")
+    (finding,), problems = check_tree(tmp_path)
+    assert problems == []
+    assert str(finding) == (
+        f"{bad}:2: recipient_email is formatted into an exception note (f-string): Sentry "
+        "receives it as written; format an id (or pass the value in extra={...}, where the "
+        "key rules filter it) instead"
+    )
+
+
+def test_several_findings_come_out_in_line_order() -> None:
+    code = (
+        "def f(copy):\n"
+        "    log.error(f'{copy.email}')\n"
+        "    raise ValueError(f'{copy.student_name} / {copy.phone}')\n"
+    )
+    assert [(f.line, f.name) for f in check_source(code, Path("bad.py"))] == [
+        (2, "email"),
+        (3, "phone"),
+        (3, "student_name"),
+    ]

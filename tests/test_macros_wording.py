@@ -36,7 +36,15 @@ def test_every(minutes: int, text: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(1, "1 minute"), (10, "10 minutes"), (60, "1 hour"), (180, "3 hours"), (2880, "2 days")],
+    [
+        (1, "1 minute"),
+        (5, "5 minutes"),
+        (10, "10 minutes"),
+        (60, "1 hour"),
+        (180, "3 hours"),
+        (1440, "1 day"),
+        (2880, "2 days"),
+    ],
 )
 def test_minutes(value: int, text: str) -> None:
     assert macros.minutes(value) == text
@@ -51,6 +59,7 @@ def test_minutes(value: int, text: str) -> None:
         (0.1, "10%"),
         (0.29, "29%"),  # 28.999999999999996
         (0.5, "50%"),
+        (0.025, "2.5%"),
         (0.333, "33.3%"),
         (1.0, "100%"),
     ],

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from inline_snapshot import snapshot
+from pytest_httpserver import HTTPServer
 
 from handbook.transcript import transcript
 from korrigo_sentry import cli
 from korrigo_sentry.oncall import checks, runbooks
 from tests.korrigo_standin import korrigo_standin
-from tests.relay_standin import Ingest, relay_standin
+from tests.relay_standin import Ingest, standin
 
 BOOKS = runbooks.load_runbooks()
 PACKAGE = Path(cli.__file__).resolve().parents[1]
@@ -28,9 +29,10 @@ pytestmark = pytest.mark.usefixtures("clean_sentry_env")
 
 
 @pytest.fixture
-def healthy(monkeypatch: pytest.MonkeyPatch) -> Iterator[Ingest]:
+def healthy(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> Iterator[Ingest]:
     """Sentry's ingest and Korrigo's backend (its health views) answering, on loopback."""
-    with relay_standin() as ingest, korrigo_standin(monkeypatch):
+    ingest = standin(httpserver)
+    with korrigo_standin(monkeypatch):
         monkeypatch.setenv("SENTRY_DSN", ingest.dsn())
         monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
         monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")

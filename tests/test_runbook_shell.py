@@ -6,22 +6,20 @@ healthy configuration whose DSN points at a local stand-in for Sentry's ingest e
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 import sentry_sdk
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry import cli
 from korrigo_sentry.oncall import runbooks
 from korrigo_sentry.oncall.markdown import page_parser
 from korrigo_sentry.oncall.where import oncall
+from tests import loopback
 
 SHELL = {"bash", "sh", "shell", "console"}
 ENTRY = "python -m korrigo_sentry"
@@ -63,41 +61,19 @@ COMMANDS = sorted({tuple(command_args(line)) for _, line in KORRIGO_LINES if ENT
 _SHELL_OPERATOR = re.compile(r"[|;&<>`]|\$\(")
 
 
-class _Ingest(BaseHTTPRequestHandler):
-    """Answers every envelope as Sentry does when it accepts one."""
-
-    received: ClassVar[list[str]] = []
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        _Ingest.received.append(self.path)
-        body = json.dumps({"id": "0" * 32}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
-def healthy(monkeypatch: pytest.MonkeyPatch, clean_sentry_env: Path) -> Iterator[list[str]]:
-    """A production configuration whose DSN is a local stand-in for Sentry."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    monkeypatch.setenv("SENTRY_DSN", f"http://publickey@127.0.0.1:{server.server_port}/1")
+def healthy(
+    monkeypatch: pytest.MonkeyPatch, clean_sentry_env: Path, httpserver: HTTPServer
+) -> Iterator[HTTPServer]:
+    """A production configuration whose DSN is a local stand-in for Sentry, answering every
+    envelope as Sentry does when it accepts one."""
+    accepted = {"id": "0" * 32}
+    httpserver.expect_request(re.compile(".*"), method="POST").respond_with_json(accepted)
+    monkeypatch.setenv("SENTRY_DSN", loopback.dsn(httpserver, "publickey"))
     monkeypatch.setenv("SENTRY_ENVIRONMENT", "production")
     monkeypatch.setenv("GIT_COMMIT_SHA", "01c1541")
-    _Ingest.received = []
-    try:
-        yield _Ingest.received
-    finally:
-        sentry_sdk.get_client().close(timeout=0)  # before the server goes
-        server.shutdown()
-        server.server_close()
+    yield httpserver
+    sentry_sdk.get_client().close(timeout=0)  # nothing left to send to the next test
 
 
 def test_the_runbooks_have_shell_steps() -> None:
@@ -126,10 +102,10 @@ def test_each_step_that_is_not_a_korrigo_command_is_on_a_page_and_is_none() -> N
 
 @pytest.mark.parametrize("args", COMMANDS, ids=[" ".join(a) for a in COMMANDS])
 def test_every_command_succeeds_on_a_healthy_configuration(
-    args: tuple[str, ...], healthy: list[str], capsys: pytest.CaptureFixture[str]
+    args: tuple[str, ...], healthy: HTTPServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     status = cli.main(list(args))
     out, err = capsys.readouterr()
     assert status == 0, out + err
     if args[:1] == ("send-test",):
-        assert healthy, "send-test reached the stand-in for Sentry"
+        assert loopback.paths(healthy), "send-test reached the stand-in for Sentry"

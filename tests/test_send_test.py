@@ -1,14 +1,14 @@
 """`python -m korrigo_sentry send-test` against Sentry stand-ins on 127.0.0.1.
 
-The receiver below decodes what arrives and answers with a chosen HTTP status and Sentry's
-headers; other loopback servers reproduce each network failure (refused, a socket that
-never answers, self-signed TLS, a certificate for another name, a proxy refusing CONNECT).
+The receiver below (the `httpserver` of tests/loopback.py) decodes what arrives and answers
+with a chosen HTTP status and Sentry's headers; other loopback servers reproduce each network
+failure (refused, a socket that never answers, self-signed TLS, a certificate for another
+name, a proxy refusing CONNECT).
 Every outcome is checked for its sentence, its exit status, no traceback and no key.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import shutil
@@ -20,13 +20,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 from inline_snapshot import snapshot
-from sentry_sdk.envelope import Envelope
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from korrigo_sentry.cli import main
 from korrigo_sentry.cli.send_test import TEST_EXCEPTION, TEST_MESSAGE, TEST_TAG, SendTestError
@@ -41,71 +41,47 @@ PROJECT = "1"
 
 
 @dataclass
-class Received:
-    path: str
-    headers: dict[str, str]
-    envelope: Envelope
-
-
-@dataclass
 class Receiver:
-    """A minimal Sentry ingest endpoint: keeps each envelope, answers `status`."""
+    """A minimal Sentry ingest endpoint (on `httpserver`): answers `status`; each envelope
+    it was sent is in `received`."""
 
+    httpserver: HTTPServer
     status: int = 200
     body: bytes = b'{"id": "ok"}'
     headers: dict[str, str] = field(default_factory=dict)
-    received: list[Received] = field(default_factory=list)
-    port: int = 0
+
+    @property
+    def port(self) -> int:
+        return self.httpserver.port
 
     @property
     def dsn(self) -> str:
-        return f"http://{KEY}@127.0.0.1:{self.port}/{PROJECT}"
+        return loopback.dsn(self.httpserver, KEY, PROJECT)
+
+    @property
+    def received(self) -> list[Request]:
+        return loopback.requests(self.httpserver)
 
     def events(self) -> list[dict[str, Any]]:
         return [
             item.payload.json
             for request in self.received
-            for item in request.envelope.items
+            for item in loopback.envelope(request).items
             if item.type == "event"
         ]
 
 
-def decode(body: bytes, encoding: str | None) -> bytes:
-    """Undo the transport's compression (gzip by default; brotli when it is installed)."""
-    if encoding == "gzip":
-        return gzip.decompress(body)
-    if encoding == "br":
-        brotli = pytest.importorskip("brotli", reason="the SDK sent brotli")
-        return brotli.decompress(body)
-    assert encoding in (None, "identity"), encoding
-    return body
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    state = Receiver()
+def receiver(httpserver: HTTPServer) -> Receiver:
+    state = Receiver(httpserver)
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            raw = self.rfile.read(int(self.headers["Content-Length"]))
-            data = decode(raw, self.headers.get("Content-Encoding"))
-            state.received.append(
-                Received(self.path, dict(self.headers), Envelope.deserialize(data))
-            )
-            self.send_response(state.status)
-            for name, value in state.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(state.body)))
-            self.end_headers()
-            self.wfile.write(state.body)
+    def ingest(request: Request) -> Response:
+        loopback.envelope(request)  # the body is an envelope, else the handler fails the test
+        return Response(state.body, state.status, state.headers, content_type="application/json")
 
-        def log_message(self, *args: Any) -> None:
-            """Quiet: pytest shows failures, not every request."""
-
-    with loopback.serve(Handler) as port:
-        state.port = port
-        yield state
+    endpoint = httpserver.expect_request(f"/api/{PROJECT}/envelope/", method="POST")
+    endpoint.respond_with_handler(ingest)
+    return state
 
 
 @pytest.fixture(autouse=True)
@@ -169,11 +145,12 @@ def test_key_travels_in_the_auth_header_not_in_the_url(
         assert KEY not in json.dumps(other_headers)
         # In the body, the key only appears as the trace's `public_key` (the SDK puts it
         # there for Sentry's dynamic sampling); no event carries it.
-        headers = dict(request.envelope.headers)
+        envelope = loopback.envelope(request)
+        headers = dict(envelope.headers)
         trace = dict(headers.pop("trace", {}))
         assert trace.pop("public_key", KEY) == KEY
         assert KEY not in json.dumps([headers, trace])
-        for item in request.envelope.items:
+        for item in envelope.items:
             assert KEY not in item.payload.get_bytes().decode()
 
 
@@ -358,7 +335,10 @@ def make_certificate(directory: Path, san: str) -> tuple[Path, Path]:
 
 @contextmanager
 def serving(handle: Any) -> Iterator[int]:
-    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down."""
+    """A loopback TCP server calling `handle(connection)`; yields its port, then shuts down.
+
+    Written by hand (not `httpserver`): these stand-ins answer below HTTP, a TLS handshake
+    with a refused certificate, a proxy's raw refusal of CONNECT."""
 
     class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:

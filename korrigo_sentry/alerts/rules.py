@@ -25,6 +25,8 @@ from pydantic import (
     model_validator,
 )
 
+from korrigo_sentry.yaml_model import compose_yaml, line_of, read_yaml
+
 #: The file shipped with the package.
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "alerts.yaml"
 
@@ -265,23 +267,7 @@ def _unique(what: str, ids: Sequence[str]) -> None:
         seen.add(item)
 
 
-# --- loading, with file:line in every error ----------------------------------------------
-
-
-def _node_at(root: yaml.Node | None, loc: Sequence[int | str]) -> yaml.Node | None:
-    """The YAML node at a pydantic error location (skipping union tags it cannot find)."""
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-            for key, value in node.value:
-                if key.value == part:
-                    node = value
-                    break
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
-        ):
-            node = node.value[part]
-    return node
+# --- loading, with file:line in every error (the line: yaml_model.line_of) -------------------
 
 
 def _describe(data: Any, loc: Sequence[int | str]) -> tuple[str, str]:
@@ -311,8 +297,7 @@ def _locate(data: Any, loc: Sequence[int | str], message: str) -> Sequence[int |
 def _load(source: Path) -> AlertsFile:
     try:
         text = source.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         raise AlertRuleError("(file)", "(yaml)", f"is not valid YAML: {exc}", str(source)) from None
     try:
@@ -320,8 +305,7 @@ def _load(source: Path) -> AlertsFile:
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = _locate(data, first["loc"], first["msg"])
-        node = _node_at(root, loc)
-        line = node.start_mark.line + 1 if node is not None else 1
+        line = line_of(compose_yaml(text), loc)
         label, field_name = _describe(data, loc)
         message = first["msg"].removeprefix("Value error, ")
         message = re.sub(r"^alert '[^']+': ", "", message)

@@ -14,11 +14,12 @@ from typing import Any
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "lint",
-        help="find personal fields formatted into log and exception messages",
+        help="find personal fields formatted into log, exception and Sentry messages",
         description=(
             "Read the Python files under PATH (tests, migrations and virtualenvs left out) and "
-            "list every personal field (data/personal_fields.yaml) formatted into a log call or "
-            "an exception message, with file, line and the fix."
+            "list every personal value (a field of data/personal_fields.yaml, or a name the key "
+            "rules deny) formatted into a log call, an exception message or note, or a Sentry "
+            "message or breadcrumb, with file, line and the fix."
         ),
     )
     parser.add_argument("path", type=Path, metavar="PATH", help="a folder or a .py file")

@@ -1,11 +1,17 @@
-"""Find personal fields formatted into log calls and exception messages (ast, no import).
+"""Find personal values formatted into messages: the one check (ast, no import).
 
-A log call is `<name containing "log">.debug/info/warning/error/exception/critical/log(...)`
-(Korrigo's `logger`, `audit_logger`, `logging`); an exception message is the first argument
-of `raise SomeError(...)`. The message is flagged when it formats a personal expression: an
-f-string, `%`, `.format(...)`, `+` concatenation, or the logging module's own `%s`
-arguments (sent to Sentry as the message's parameters). Written by hand: linters (ruff's
-G and flake8-logging) check the formatting style, none knows which fields are personal.
+What no scrubber can catch: a student's name inside a message has no shape a detector could
+recognise, and no key. The messages read: a log call,
+`<name containing "log">.debug/info/warning/error/exception/critical/fatal/log(...)`
+(Korrigo's `logger`, `audit_logger`, `logging`); the arguments of `raise SomeError(...)`;
+`capture_message` and `add_breadcrumb`'s message; an exception's `add_note`. A message is
+flagged when it formats a personal expression: an f-string, `%`, `.format(...)`, `+`
+concatenation, the logging module's own `%s` arguments (sent to Sentry as the message's
+parameters), or the value alone as the message. Personal: a field or object of
+`data/personal_fields.yaml` (with its fix), else a name the key rules deny
+(`privacy.keys.is_denied`: `student_name`, `email`, `ocr_text`...). Written by hand:
+linters (ruff's G and flake8-logging) check the formatting style, none knows which fields
+are personal.
 """
 
 from __future__ import annotations
@@ -16,8 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from korrigo_sentry.lint.fields import PersonalFields, personal_fields
+from korrigo_sentry.privacy.keys import is_denied
 
-LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "log"}
+LOG_METHODS = {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal",
+               "log"}  # fmt: skip
+#: sentry_sdk's calls whose first argument (or `message=`) is a message read by people.
+SENTRY_CALLS = {"capture_message", "add_breadcrumb"}
+#: The fix for a name only the key rules know as personal.
+KEYED = "an id (or pass the value in extra={...}, where the key rules filter it)"
 #: Folders never read: third-party code, migrations and Korrigo's tests (not run in production).
 SKIPPED_DIRS = {".git", ".venv", "venv", "node_modules", "migrations", "tests", "__pycache__"}
 
@@ -28,10 +40,11 @@ class Finding:
 
     path: Path
     line: int
-    where: str  # "a log message" or "an exception message"
-    style: str  # f-string, %, .format, concatenation, logging arguments
+    where: str  # "a log message", "an exception message", "a Sentry message (...)", ...
+    style: str  # f-string, %, .format, concatenation, logging arguments, the value
     expression: str
     instead: str
+    name: str  # what makes it personal: `student_name`, `user`...
 
     def __str__(self) -> str:
         return (
@@ -41,10 +54,14 @@ class Finding:
 
 
 def _chain(node: ast.expr) -> list[str] | None:
-    """`request.user.username` -> ["request", "user", "username"]; None for other shapes."""
+    """`request.user.username` -> ["request", "user", "username"], `row["last_name"]` ->
+    ["row", "last_name"], `email[0]` -> ["email"]; None for other shapes."""
     parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+        elif isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            parts.append(node.slice.value)
         node = node.value
     if isinstance(node, ast.Call):  # student.get_full_name() -> its function's chain
         return _chain(node.func)
@@ -70,12 +87,14 @@ def _personal(expression: ast.expr, fields: PersonalFields) -> tuple[str, str] |
             object_fix = next((o.instead for o in fields.objects if o.name == part), None)
             if object_fix:
                 return part, object_fix
+        if is_denied(last):
+            return last, KEYED
     return None
 
 
 def _values(node: ast.expr, fields: PersonalFields) -> Iterator[ast.expr]:
     """The outermost Name/Attribute/Call chains of `node`, skipping safe calls' arguments."""
-    if isinstance(node, ast.Attribute | ast.Name):
+    if isinstance(node, ast.Attribute | ast.Name | ast.Subscript):
         yield node
         return
     if isinstance(node, ast.Call):
@@ -93,7 +112,7 @@ def _values(node: ast.expr, fields: PersonalFields) -> Iterator[ast.expr]:
 
 
 def _formatted(message: ast.expr) -> tuple[str, list[ast.expr]] | None:
-    """(style, the expressions formatted into `message`), or None for a plain message."""
+    """(style, the expressions formatted into `message`), or None for a literal message."""
     if isinstance(message, ast.JoinedStr):
         return "f-string", [v.value for v in message.values if isinstance(v, ast.FormattedValue)]
     if isinstance(message, ast.BinOp) and isinstance(message.op, ast.Mod):
@@ -107,6 +126,8 @@ def _formatted(message: ast.expr) -> tuple[str, list[ast.expr]] | None:
         and message.func.attr == "format"
     ):
         return ".format", [*message.args, *(k.value for k in message.keywords)]
+    if isinstance(message, ast.Name | ast.Attribute | ast.Subscript):
+        return "the value as the message", [message]
     return None
 
 
@@ -118,24 +139,37 @@ def _is_log_call(node: ast.Call) -> bool:
     return bool(base) and "log" in ".".join(base).lower()  # type: ignore[arg-type]
 
 
+def _messages(node: ast.AST) -> Iterator[tuple[str, ast.expr, list[ast.expr]]]:
+    """(where, the message, the logging call's own arguments) of each message `node` holds."""
+    if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+        for argument in node.exc.args:
+            yield "an exception message", argument, []
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)):
+        return
+    name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+    if _is_log_call(node):
+        args = node.args[1:] if name == "log" else node.args  # log(level, message, ...)
+        if args:
+            yield "a log message", args[0], list(args[1:])
+    elif name in SENTRY_CALLS:
+        where = f"a Sentry message ({name})"
+        yield from ((where, a, []) for a in node.args[:1])  # capture_message(message, level)
+        yield from ((where, k.value, []) for k in node.keywords if k.arg == "message")
+    elif name == "add_note" and isinstance(node.func, ast.Attribute):
+        yield from (("an exception note", a, []) for a in node.args)
+
+
 def check_source(source: str, path: Path, fields: PersonalFields | None = None) -> list[Finding]:
-    """Every finding in one file's source (SyntaxError propagates)."""
+    """Every finding in one file's source, in line order (SyntaxError propagates)."""
     fields = fields or personal_fields()
-    findings: list[Finding] = []
+    findings: set[Finding] = set()
     for node in ast.walk(ast.parse(source, filename=str(path))):
-        if isinstance(node, ast.Call) and _is_log_call(node) and node.args:
-            is_log = isinstance(node.func, ast.Attribute) and node.func.attr == "log"
-            args = node.args[1:] if is_log else node.args  # log(level, message, ...)
-            if not args:
-                continue
-            found = _formatted(args[0])
-            if found is None and len(args) > 1:
-                found = ("logging arguments", list(args[1:]))
-            findings += _report(found, path, node, "a log message", source, fields)
-        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
-            found = _formatted(node.exc.args[0])
-            findings += _report(found, path, node, "an exception message", source, fields)
-    return sorted(findings, key=lambda f: f.line)
+        for where, message, arguments in _messages(node):
+            found = _formatted(message)
+            if found is None and arguments:
+                found = ("logging arguments", arguments)
+            findings.update(_report(found, path, node, where, source, fields))
+    return sorted(findings, key=lambda f: (f.line, f.name, f.expression))
 
 
 def _report(
@@ -155,7 +189,8 @@ def _report(
         if personal is not None:
             text = ast.get_source_segment(source, expression) or personal[0]
             line = getattr(expression, "lineno", getattr(node, "lineno", 0))
-            out.append(Finding(path, line, where, style, " ".join(text.split()), personal[1]))
+            expression_text = " ".join(text.split())
+            out.append(Finding(path, line, where, style, expression_text, personal[1], personal[0]))
     return out
 
 

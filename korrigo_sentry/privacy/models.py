@@ -16,20 +16,19 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from korrigo_sentry.privacy.rule import FILTERED, Rule
+from korrigo_sentry.yaml_model import DataFileError, load_model
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "personal_models.yaml"
 
 
-class PersonalModelsError(ValueError):
-    """The list cannot be read; the message names the file, line, entry and field."""
+class PersonalModelsError(DataFileError):
+    """The list cannot be read; the message names the file, line and field (yaml_model)."""
 
 
 class PersonalModel(BaseModel):
@@ -53,35 +52,12 @@ class PersonalModels(BaseModel):
     models: list[PersonalModel] = Field(min_length=1)
 
 
-def _line(root: yaml.Node | None, loc: Sequence[int | str]) -> int:
-    node = root
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), node)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            node = node.value[part] if part < len(node.value) else node
-    return node.start_mark.line + 1 if node is not None else 1
-
-
 def load(path: str | Path = DEFAULT_PATH) -> PersonalModels:
-    """The personal models of `path`, or `PersonalModelsError` naming file:line and field."""
-    source = Path(path)
+    """The personal models of `path`, or `PersonalModelsError` naming file, line and field."""
     try:
-        text = source.read_text(encoding="utf-8")
-        root, data = yaml.compose(text), yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise PersonalModelsError(f"{source}: cannot be read as YAML ({exc})") from None
-    try:
-        return PersonalModels.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = first["loc"]
-        entry = f"models[{loc[1]}]" if len(loc) > 1 else "(file)"
-        field = ".".join(str(p) for p in loc[2:]) or "(entry)"
-        raise PersonalModelsError(
-            f"{source}:{_line(root, loc)}: {entry} {field}: {first['msg']}; "
-            "each entry needs model (app_label.ModelName), why and source"
-        ) from None
+        return load_model(Path(path), PersonalModels)
+    except DataFileError as error:
+        raise PersonalModelsError(str(error)) from None
 
 
 @functools.cache

@@ -7,13 +7,14 @@ import gzip
 import os
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from tests import loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -77,7 +78,11 @@ def _gzipped(file: Path, mtime: float) -> bytes:
 
 
 class _SiteHandler(SimpleHTTPRequestHandler):
-    """Serve `directory` under `prefix` only, like GitHub Pages serves a project site."""
+    """Serve `directory` under `prefix` only, like GitHub Pages serves a project site.
+
+    The standard library's static file server, not the tests' `httpserver` (a fake API): a
+    whole directory with index files, directory redirects and types guessed from names,
+    gzipped as GitHub Pages does."""
 
     prefix = "/"
 
@@ -115,18 +120,11 @@ def serve(site_dir: Path) -> Iterator[str]:
     """Serve the built site on 127.0.0.1 (free port) and yield its base URL (ends with `/`)."""
     prefix = base_path(site_dir)
     handler = type("Handler", (_SiteHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir))
-    )
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with loopback.serve(
+        functools.partial(handler, directory=str(site_dir)),
+        ThreadingHTTPServer,
+    ) as port:
+        yield f"http://{loopback.HOST}:{port}{prefix}"
 
 
 def find_page(site_dir: Path, word: str, *, under: str = "runbooks/") -> str | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import (
@@ -34,6 +36,8 @@ CHROMIUM_ARGS = (
     # HTTP cache on (Playwright turns it off for routed contexts), as a reader's browser has it.
     "--proxy-server=http://127.0.0.1:9",
 )
+#: pytest-playwright's `new_context` fixture: a context (with `base_url`) closed after the test.
+NewContext = Callable[..., BrowserContext]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -43,11 +47,15 @@ def chromium_available() -> bool:
     return CHROMIUM.is_file()
 
 
+def launch_args() -> dict[str, Any]:
+    """What Playwright launches: Debian's Chromium with the arguments above (pytest-playwright's
+    `browser` gets these through `browser_type_launch_args`, tests/browser/conftest.py)."""
+    return {"executable_path": str(CHROMIUM), "args": list(CHROMIUM_ARGS)}
+
+
 def launch(playwright: Playwright) -> Browser:
-    """Headless Chromium from /usr/bin/chromium."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True
-    )
+    """Headless Chromium from /usr/bin/chromium, for the scripts and drills outside pytest."""
+    return playwright.chromium.launch(**launch_args(), headless=True)
 
 
 def is_loopback(url: str) -> bool:
@@ -87,10 +95,11 @@ class Traffic:
             bucket.clear()
 
 
-def guard(context: BrowserContext) -> Traffic:
-    """Record every request of `context`; those to any non-loopback host are foreign (and
-    fail: Chromium sends them to a dead proxy, see CHROMIUM_ARGS)."""
-    traffic = Traffic()
+def guard(context: BrowserContext, traffic: Traffic | None = None) -> Traffic:
+    """Record every request of `context` (into `traffic`, else a new one); those to any
+    non-loopback host are foreign (and fail: Chromium sends them to a dead proxy, see
+    CHROMIUM_ARGS). Pages opened after this call are watched too."""
+    traffic = Traffic() if traffic is None else traffic
 
     def on_request(request: Request) -> None:
         traffic.requests.append(request.url)

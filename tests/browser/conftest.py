@@ -1,5 +1,8 @@
 """Fixtures for the browser tests: the site built once, served on loopback, Chromium launched.
 
+`playwright`, `browser`, `new_context`, `context` and `page` are pytest-playwright's; this file
+points them at Debian's Chromium and the served site, and guards every `context`.
+
 Every test here that drives Chromium is marked `browser`; without /usr/bin/chromium those are
 skipped with a message saying so (and `make browser` says it without running them).
 """
@@ -7,18 +10,20 @@ skipped with a message saying so (and `make browser` says it without running the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext
 
 from tests.browser import axe, built_site, chromium
 
 SKIP_REASON = "Debian's Chromium is missing: apt-get install chromium (CI installs it)"
 
 
-BROWSER_FIXTURES = {"playwright", "browser", "context", "page", "base_url"}
+#: pytest-playwright's fixtures (and the served site): a test using one drives Chromium.
+BROWSER_FIXTURES = {"playwright", "browser", "new_context", "context", "page", "base_url"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -46,44 +51,38 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site_dir: Path) -> Iterator[str]:
-    """The built site served on 127.0.0.1 under its published path; ends with `/`."""
+    """The built site served on 127.0.0.1 under its published path; ends with `/`.
+
+    Overrides pytest-playwright's `base_url` (which reads --base-url): every context it
+    makes resolves `page.goto("runbooks/")` against this site.
+    """
     with built_site.serve(site_dir) as url:
         yield url
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """One Playwright driver for the session."""
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    launched = chromium.launch(playwright)
-    yield launched
-    launched.close()
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright launches Debian's Chromium: Playwright's own browser download cannot
+    work on a closed network (`--headed` and `--slowmo` still apply)."""
+    return {**browser_type_launch_args, **chromium.launch_args()}
 
 
 @pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    """A fresh browser context (own storage and cache) at desktop size."""
-    ctx = browser.new_context(viewport=chromium.DESKTOP)
-    yield ctx
-    ctx.close()
+def traffic() -> chromium.Traffic:
+    """Every request of the test's `context`, and what went wrong on its pages."""
+    return chromium.Traffic()
 
 
 @pytest.fixture
-def traffic(context: BrowserContext) -> chromium.Traffic:
-    """Every request of the context is recorded; requests to other hosts are aborted."""
-    return chromium.guard(context)
-
-
-@pytest.fixture
-def page(context: BrowserContext, traffic: chromium.Traffic) -> Page:
-    """A page whose console errors and failed requests land in `traffic`."""
-    return context.new_page()
+def context(
+    new_context: Callable[..., BrowserContext], traffic: chromium.Traffic
+) -> BrowserContext:
+    """A context from pytest-playwright's `new_context` (closed after the test) at desktop
+    size, guarded before any page opens: requests to other hosts are recorded in `traffic`
+    and aborted; console errors and failed requests land there."""
+    made = new_context(viewport=chromium.DESKTOP)
+    chromium.guard(made, traffic)
+    return made
 
 
 @pytest.fixture(scope="session")

@@ -13,19 +13,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
 from tests.browser import axe, built_site, chromium
 
 DIALOG = "[data-md-component='search'][role='dialog']"
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_open_search_dialog_passes_axe(browser: Browser, base_url: str, device: str) -> None:
+# "screen", not "device": pytest-playwright's `device` fixture (--device) would take it
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
+def test_open_search_dialog_passes_axe(
+    new_context: chromium.NewContext, base_url: str, screen: str
+) -> None:
     """The search dialog as a reader sees it: open, with results listed; audited in the light
     scheme, then in the dark one (the system preference switched on the open dialog)."""
-    viewport = chromium.PHONE if device == "phone" else chromium.DESKTOP
-    context = browser.new_context(viewport=viewport, color_scheme="light")
+    viewport = chromium.PHONE if screen == "phone" else chromium.DESKTOP
+    context = new_context(viewport=viewport, color_scheme="light")
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
@@ -36,7 +39,7 @@ def test_open_search_dialog_passes_axe(browser: Browser, base_url: str, device: 
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     dialog = page.locator(DIALOG)
     assert dialog.get_attribute("aria-label") or dialog.get_attribute("aria-labelledby")
-    audits = axe.audit_in_each_scheme(page, f"search open, {device}", within=DIALOG)
+    audits = axe.audit_in_each_scheme(page, f"search open, {screen}", within=DIALOG)
     expect(box).to_be_focused()  # the dialog stayed open through both audits
     # the audit reached the dialog, its results and its colours
     assert {"aria-dialog-name", "color-contrast"} <= set(axe.rules_run(audits["light"]))

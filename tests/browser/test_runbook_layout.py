@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 from pypdf import PdfReader
 
 from korrigo_sentry.oncall import runbooks
@@ -111,9 +111,9 @@ def test_the_printable_page_is_not_in_the_search_index(site_dir: Path) -> None:
 
 
 def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_the_page_limit(
-    browser: Browser, base_url: str
+    new_context: chromium.NewContext, base_url: str
 ) -> None:
-    context = browser.new_context()
+    context = new_context()
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(f"{base_url}runbooks/print/", wait_until="networkidle")
@@ -180,9 +180,9 @@ MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidelines
 
 
 def test_on_a_phone_commands_wrap_and_copy_buttons_are_44_px(
-    browser: Browser, base_url: str
+    new_context: chromium.NewContext, base_url: str
 ) -> None:
-    context = browser.new_context(viewport=chromium.PHONE, device_scale_factor=2)
+    context = new_context(viewport=chromium.PHONE, device_scale_factor=2)
     traffic = chromium.guard(context)
     page = context.new_page()
     lines = []

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser import built_site, chromium
 
@@ -43,9 +43,9 @@ def toggle_to(page: Page, wanted: str) -> None:
 
 
 def test_light_dark_toggle_switches_and_persists(
-    browser: Browser, base_url: str, all_pages: list[str]
+    new_context: chromium.NewContext, base_url: str, all_pages: list[str]
 ) -> None:
-    context = browser.new_context(viewport=chromium.DESKTOP, color_scheme="light")
+    context = new_context(viewport=chromium.DESKTOP, color_scheme="light")
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
@@ -74,12 +74,14 @@ def test_light_dark_toggle_switches_and_persists(
     context.close()
 
 
-def test_the_copy_button_copies_its_block(browser: Browser, base_url: str, site_dir: Path) -> None:
+def test_the_copy_button_copies_its_block(
+    new_context: chromium.NewContext, base_url: str, site_dir: Path
+) -> None:
     """Material's copy button puts the block's text on the clipboard (every block has its
     button: test_every_page.py)."""
     with_code = built_site.pages_containing(site_dir, '<div class="highlight">')
     assert with_code, "no page has a highlighted code block"
-    context = browser.new_context(viewport=chromium.DESKTOP)
+    context = new_context(viewport=chromium.DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     traffic = chromium.guard(context)
     page = context.new_page()
@@ -100,10 +102,12 @@ def _labels(page_html: str) -> list[str]:
     return [label.split("<br")[0].strip() for label in labels]
 
 
-def test_mermaid_diagrams_render_as_svg(browser: Browser, base_url: str, site_dir: Path) -> None:
+def test_mermaid_diagrams_render_as_svg(
+    new_context: chromium.NewContext, base_url: str, site_dir: Path
+) -> None:
     with_diagrams = built_site.pages_containing(site_dir, 'class="mermaid"')
     assert with_diagrams, "no page has a mermaid diagram"
-    context = browser.new_context(viewport=chromium.DESKTOP)
+    context = new_context(viewport=chromium.DESKTOP)
     context.add_init_script(OPEN_SHADOW_ROOTS)
     traffic = chromium.guard(context)
     page = context.new_page()
@@ -126,22 +130,27 @@ def test_mermaid_diagrams_render_as_svg(browser: Browser, base_url: str, site_di
     context.close()
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
+# "screen", not "device": pytest-playwright's `device` fixture (--device) would take it
+@pytest.mark.parametrize("screen", ["phone", "desktop"])
 def test_screenshots(
-    browser: Browser, base_url: str, site_dir: Path, screenshots_dir: Path, device: str
+    new_context: chromium.NewContext,
+    base_url: str,
+    site_dir: Path,
+    screenshots_dir: Path,
+    screen: str,
 ) -> None:
     """Home page and one runbook at phone and desktop widths, kept as CI artifacts."""
-    viewport = chromium.PHONE if device == "phone" else chromium.DESKTOP
+    viewport = chromium.PHONE if screen == "phone" else chromium.DESKTOP
     runbook = built_site.find_page(site_dir, "quota") or built_site.find_page(site_dir, "")
     assert runbook
-    context = browser.new_context(viewport=viewport, device_scale_factor=1)
+    context = new_context(viewport=viewport, device_scale_factor=1)
     traffic = chromium.guard(context)
     page = context.new_page()
     for name, path in (("home", ""), ("runbook", runbook)):
         page.goto(base_url + path, wait_until="networkidle")
         # nothing wider than the screen: no sideways scrolling on a phone
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        shot = screenshots_dir / f"{name}-{device}.png"
+        shot = screenshots_dir / f"{name}-{screen}.png"
         page.screenshot(path=shot, full_page=True)
         png = shot.read_bytes()
         assert png[:8] == b"\x89PNG\r\n\x1a\n"

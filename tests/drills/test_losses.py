@@ -3,52 +3,36 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 import sentry_sdk
+from pytest_httpserver import HTTPServer
 
 from drills.losses import losses
 from drills.tap import Item, parse_envelope
 from korrigo_sentry.privacy import guard
 from korrigo_sentry.testing import reset_scopes
-from tests.loopback import serve
-
-BODIES: list[bytes] = []
-
-
-class _Ingest(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        gzipped = self.headers.get("Content-Encoding") == "gzip"
-        BODIES.append(gzip.decompress(body) if gzipped else body)
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, *args: Any) -> None:
-        pass
+from tests import loopback
 
 
 @pytest.fixture
-def ingest() -> Iterator[str]:
-    BODIES.clear()
+def ingest(httpserver: HTTPServer) -> Iterator[str]:
+    """A DSN whose ingest (`httpserver`) accepts every envelope."""
     reset_scopes()
-    with serve(_Ingest) as port:
-        yield f"http://public@127.0.0.1:{port}/1"
+    httpserver.expect_request("/api/1/envelope/", method="POST").respond_with_data(b"{}")
+    yield loopback.dsn(httpserver, "public")
     sentry_sdk.get_client().close()
     reset_scopes()
 
 
-def _items() -> list[Item]:
+def _items(httpserver: HTTPServer) -> list[Item]:
+    """Every item the SDK sent, as the tap records it."""
     out = []
-    for body in BODIES:
-        for header, payload in parse_envelope(body):
+    for request in loopback.requests(httpserver):
+        for header, payload in parse_envelope(loopback.body(request)):
             kind = header.get("type", "")
             data = json.loads(payload) if kind in ("event", "client_report") else {}
             out.append(Item("1", kind, 200, data, payload))
@@ -59,32 +43,34 @@ def _raising(event: Any, hint: Any) -> Any:
     raise RuntimeError("a rule failed")
 
 
-def test_an_event_dropped_by_a_raising_hook_is_counted(ingest: str) -> None:
+def test_an_event_dropped_by_a_raising_hook_is_counted(ingest: str, httpserver: HTTPServer) -> None:
     sentry_sdk.init(dsn=ingest, before_send=_raising, auto_enabling_integrations=False)
     sentry_sdk.capture_message("lost")
     sentry_sdk.capture_message("lost too")
     sentry_sdk.flush()  # forces the client report, as a process's shutdown does
-    cost = losses(_items())
+    cost = losses(_items(httpserver))
     assert (cost.items, cost.lost, cost.skeletons) == (0, 2, 0)
     assert cost.by_category == {"error": 2}
     assert cost.by_reason == {"callback_error": 2}
     assert cost.client_reports >= 1
 
 
-def test_korrigos_guard_sends_a_skeleton_instead_and_it_is_counted(ingest: str) -> None:
+def test_korrigos_guard_sends_a_skeleton_instead_and_it_is_counted(
+    ingest: str, httpserver: HTTPServer
+) -> None:
     guard.reset()
     guarded = guard.guarded("before_send", guard.event_skeleton)(_raising)
     sentry_sdk.init(dsn=ingest, before_send=guarded, auto_enabling_integrations=False)
     sentry_sdk.capture_message("degraded")
     sentry_sdk.flush()
     guard.reset()
-    cost = losses(_items())
+    cost = losses(_items(httpserver))
     assert (cost.items, cost.lost, cost.skeletons) == (1, 0, 1)
 
 
-def test_a_clean_run_costs_nothing(ingest: str) -> None:
+def test_a_clean_run_costs_nothing(ingest: str, httpserver: HTTPServer) -> None:
     sentry_sdk.init(dsn=ingest, auto_enabling_integrations=False)
     sentry_sdk.capture_message("fine")
     sentry_sdk.flush()
-    cost = losses(_items())
+    cost = losses(_items(httpserver))
     assert (cost.items, cost.lost, cost.skeletons) == (1, 0, 0)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
+from tests import loopback
 from tests.doc_sources import korrigo_commands
 from tests.field.wheel import CACHE, install
 
@@ -66,43 +66,27 @@ class Run:
         return lines[0] if lines else ""
 
 
-class _Ingest(BaseHTTPRequestHandler):
-    """Sentry's ingest endpoint: 200 to envelopes, 405 to a GET (doctor's ingest check);
-    answers `status` (with Sentry's rate-limit headers on 429) when the path asks for it."""
-
-    posted: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self._answer(405)
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        _Ingest.posted.append(self.path)
-        self._answer(429 if self.path.startswith("/api/429/") else 200)
-
-    def _answer(self, status: int) -> None:
-        body = json.dumps({"id": "0" * 32} if status == 200 else {"detail": "no"}).encode()
-        self.send_response(status)
-        if status == 429:
-            self.send_header("Retry-After", "60")
-            self.send_header("X-Sentry-Rate-Limits", "60:error;default:organization:usage_exceeded")
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        """Quiet."""
-
-
 @pytest.fixture(scope="module")
 def ingest() -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ingest)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    """Sentry's ingest endpoint: 200 to envelopes, 405 to a GET (doctor's ingest check);
+    project 429 answers 429 with Sentry's rate-limit headers. Its own server: the module's
+    commands share it, and a test's `httpserver` is emptied for each test."""
+    limited = {
+        "Retry-After": "60",
+        "X-Sentry-Rate-Limits": "60:error;default:organization:usage_exceeded",
+    }
+    with loopback.server() as server:
+        anywhere = re.compile(".*")
+        server.expect_request(re.compile("/api/429/"), method="POST").respond_with_response(
+            loopback.answer(429, {"detail": "no"}, **limited)
+        )  # before the catch-all: the first expectation that matches answers
+        server.expect_request(anywhere, method="POST").respond_with_response(
+            loopback.answer(200, {"id": "0" * 32})
+        )
+        server.expect_request(anywhere, method="GET").respond_with_response(
+            loopback.answer(405, {"detail": "no"})
+        )
+        yield server.port
 
 
 @pytest.fixture(scope="module")

@@ -95,7 +95,6 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         (
             "tests/privacy/test_rules.py",
             "tests/privacy/test_pipeline.py",
-            "tests/privacy/test_message_check.py",
             "tests/privacy/test_unit_*.py",  # focused tests per event part and per rule
             # Not tests/test_scrubbing_property.py: Hypothesis draws string constants from the
             # local sources, which in the mutated copy include mutmut's own names

@@ -7,13 +7,12 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from sentry_sdk.integrations.redis import RedisIntegration
 
 import demo
 from korrigo_sentry.testing import TEST_DSN, FakeTransport, sentry_capture
+from tests import loopback
 from tests.privacy import canaries
 from tests.privacy.places import PLACES, Ctx, Place
 from tests.privacy.sent import MASK, Sent
@@ -42,29 +42,12 @@ class Result:
     sent: list[dict[str, Any]] = field(default_factory=list)  # events and transactions sent
 
 
-class _Ok(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    do_POST = do_GET
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @contextmanager
-def loopback() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Ok)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def answering_ok() -> Iterator[str]:
+    """A loopback server answering `ok` to any request: the places' outgoing HTTP calls."""
+    with loopback.server() as server:
+        server.expect_request(re.compile(".*")).respond_with_data(b"ok")
+        yield f"http://{loopback.HOST}:{server.port}"
 
 
 @contextmanager
@@ -116,7 +99,7 @@ def _run_group(
     """The places that share one SDK set-up (Korrigo's, or with span streaming)."""
     results = []
     with (
-        loopback() as url,
+        answering_ok() as url,
         tempfile.TemporaryDirectory() as tmp,
         configured(config, options) as transport,
     ):

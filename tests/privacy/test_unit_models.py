@@ -127,5 +127,5 @@ def test_a_broken_entry_names_file_line_and_field(tmp_path: Path) -> None:
     with pytest.raises(personal.PersonalModelsError) as caught:
         personal.load(broken)
     message = str(caught.value)
-    assert message.startswith(f"{broken}:5: models[1] model: ")
+    assert message.startswith(f"{broken} line 5, field models.1.model: ")
     assert "app_label.ModelName" in message

@@ -7,23 +7,23 @@ step that asks Sentry's ingest about the key is answered as Relay would.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from korrigo_sentry import init_sentry
 from korrigo_sentry.oncall import checks
 from korrigo_sentry.oncall.doctor import isolated_sdk
-from tests.relay_standin import Ingest, relay_standin
+from tests.relay_standin import Ingest, standin
 
 Run = Callable[..., list[checks.Result]]
 
 
 @pytest.fixture
-def ingest() -> Iterator[Ingest]:
-    with relay_standin() as state:
-        yield state
+def ingest(httpserver: HTTPServer) -> Ingest:
+    return standin(httpserver)
 
 
 @pytest.fixture
