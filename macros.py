@@ -172,7 +172,8 @@ def test_commit_sha() -> str:
     """The commit the doc examples report (korrigo_sentry.testing, which imports the SDK,
     Django and Celery: cached, so that a warm build does not pay for those imports)."""
     return build_cache.cached(
-        "test-commit", lambda: import_module("korrigo_sentry.testing").TEST_COMMIT_SHA
+        "test-commit",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        lambda: import_module("korrigo_sentry.testing").TEST_COMMIT_SHA,
     )
 
 
@@ -287,7 +288,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "privacy_fuzz": read_privacy_fuzz(),  # korrigo_sentry.privacy (issue 11)
         # Relay on both project set-ups (tests/privacy/test_project_scrubbing.py, issue 21.5).
         "project_scrubbing": json.loads(
-            (PRIVACY_FUZZ_PATH.parent / "project_scrubbing.json").read_text(encoding="utf-8")
+            (PRIVACY_FUZZ_PATH.parent / "project_scrubbing.json").read_text(
+                encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+            )
         ),
         # The tag a skeleton event carries when a rule failed (issue 21.1).
         "scrubbing_failed_tag": "{0.FAILED_TAG}: {0.FAILED_VALUE}".format(
@@ -319,7 +322,10 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "sdk_pin": sdk_pin_in_requirements(root / "requirements.txt"),
         "sdk_pin_settings": settings.SDK_PIN,
         "doctor_checks": doctor_checks(),
-        "pricing_page": build_cache.cached("pricing-page", product_facts.pricing_page),
+        "pricing_page": build_cache.cached(
+            "pricing-page",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+            product_facts.pricing_page,
+        ),
         "alerts": load_rules(),
         "monitors": load_monitors(),
         "cron_monitors": load_file().cron_monitors,  # adopted or not, and why (alerts.yaml)
