@@ -95,7 +95,11 @@ def scrub_breadcrumb(crumb: dict[str, Any]) -> dict[str, Any]:
     _described(crumb, "category", "message")
     for key in ("message", "data"):
         if key in crumb:
-            crumb[key] = scrub_node(crumb[key], key, key == "data")
+            crumb[key] = scrub_node(
+                crumb[key],
+                key,  # pragma: no mutate (in neither _STRUCTURAL nor _IDS, as None is not)
+                key == "data",
+            )
     return crumb
 
 
@@ -155,7 +159,7 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
     if isinstance(node, str):  # SafeString and other subclasses: str() may return self
         return scrub_node(str.__str__(node), key, user_data, depth)
     if isinstance(node, bytes | bytearray):
-        return scrub_text(bytes(memoryview(node)).decode("utf-8", "replace"))
+        return scrub_text(bytes(memoryview(node)).decode(errors="replace"))  # UTF-8
     if isinstance(node, bool):
         return bool(node)
     if isinstance(node, int):  # IntEnum, numpy-like ints: their value, through the detectors
@@ -211,11 +215,15 @@ def _request(request: Any) -> None:
         }
     request.pop("cookies", None)
     if isinstance(request.get("env"), dict):
-        request["env"].pop("REMOTE_ADDR", None)
+        request["env"].pop(
+            "REMOTE_ADDR",  # pragma: no mutate (parity.relay_parity pops it again, always last)
+            None,
+        )
 
 
 def _described(item: dict[str, Any], kind: str, text: str) -> None:
-    rule = places.description_rule(str(item.get(kind) or ""))
+    op = item.get(kind)
+    rule = places.description_rule(op) if isinstance(op, str) else None
     if rule is not None and isinstance(item.get(text), str):
         item[text] = rule(item[text])
     tags = item.get("tags")

@@ -87,7 +87,9 @@ _ROUTE_PARAMETER = re.compile(r"\{\w+\}|<(?:\w+:)?\w+>|\(\?P<\w+>[^/]*\)")
 
 def scrub_path(path: str) -> str:
     """A path with secret route parameters and token-like segments filtered."""
-    secrets = _route_secrets(path) if path.startswith("/") else frozenset()
+    secrets: frozenset[str] = frozenset()
+    if path.startswith("/"):  # Django's root resolver matches `^/`: nothing resolves without
+        secrets = _route_secrets(path)
     segments = path.split("/")
     out = []
     for segment in segments:
@@ -120,13 +122,13 @@ def scrub_url(url: str) -> str:
         return FILTERED
     netloc = parts.netloc
     if userinfo or "@" in netloc:
-        netloc = f"{FILTERED}@{netloc.rsplit('@', 1)[-1]}"
+        netloc = f"{FILTERED}@{netloc.rpartition('@')[2]}"
     return urlunsplit(
         (
             parts.scheme,
             netloc,
             scrub_path(parts.path),
-            scrub_query(parts.query) if parts.query else "",
+            scrub_query(parts.query),  # "" for "": one empty part, kept empty
             FILTERED if parts.fragment else "",
         )
     )
