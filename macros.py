@@ -299,7 +299,9 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
         "walk_max_depth": import_module("korrigo_sentry.privacy.event").MAX_DEPTH,
         # Frame variables: each policy measured (tests/privacy/measure_locals.py, issue 21.3).
         "frame_locals": json.loads(
-            (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(encoding="utf-8")
+            (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(
+                encoding="utf-8",  # pragma: no mutate (any spelling, or the locale's: UTF-8)
+            )
         ),
         "header_allowlist": list(settings.HEADER_ALLOWLIST),
         "query_allowlist": list(settings.QUERY_ALLOWLIST),
@@ -738,9 +740,9 @@ def define_env(env: Any) -> None:
     env.macro(facts_markdown.render_plan, "plan")
     # Who to call, where a step runs, what an action types (issue 23): contacts.yaml and
     # oncall.yaml; unfilled values are marked on the page and named on the build's stderr.
-    env.macro(oncall_markdown.contact, "contact")
-    env.macro(oncall_markdown.where_to_run, "where_to_run")
-    env.macro(oncall_markdown.action, "action")
+    # Registered by their own names (a name given equal to `__name__` was an equivalent mutant).
+    for function in (oncall_markdown.contact, oncall_markdown.where_to_run, oncall_markdown.action):
+        env.macro(function)
     # The printable runbooks' table of contents (page numbers filled by `make pdf`).
     env.macro(print_contents.contents, "print_contents")
     # The runbook pages' macros (runbooks_table, runbooks_printable) live with the runbook

@@ -405,8 +405,12 @@ def test_variables_are_named_as_the_readme_lists_them(
              "sdk_pin_settings", "doctor_checks", "alerts", "monitors", "cron_monitors",
              "build_dsn", "fallback_environment", "deployed_environments", "sha_lengths",
              "policy", "privacy_fuzz", "header_allowlist", "query_allowlist",
-             "logging_levels", "test_release", "pricing_page"}  # fmt: skip
+             "logging_levels", "test_release", "pricing_page",
+             # read by docs/reference/privacy.md and docs/getting-started/*.md
+             "korrigo", "korrigo_short", "oncall_services", "project_scrubbing",
+             "walk_max_depth", "frame_locals", "scrubbing_failed_tag"}  # fmt: skip
     assert names <= set(values)
+    assert len(values["korrigo_short"]) == 7  # git's short SHA
     # The logging integration's thresholds as the pages name them (Python's level names).
     assert values["logging_levels"] == {"breadcrumbs": "DEBUG", "events": "CRITICAL"}
     assert values["test_release"] == "grading@0123abc"  # the doc examples' fixed commit
