@@ -502,6 +502,28 @@ def test_the_relay_tables_are_the_relay_modules(monkeypatch: pytest.MonkeyPatch)
     assert macros.project_scrubbing_rules() == "| rules |"
 
 
+def test_the_envelope_items_table_words_each_decision(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stand-in decisions, one per action: the words a reader of the privacy page reads.
+    envelope = import_module("korrigo_sentry.privacy.envelope")
+    decision = envelope.ItemDecision
+    monkeypatch.setattr(envelope, "ITEM_DECISIONS", {
+        "event": decision("hook", "`before_send`", "the event"),
+        "attachment": decision("scrub", "text | binary", "a file"),
+        "profile": decision("drop", "whole item", "stacks"),
+        "check_in": decision("keep", "as sent", "no value"),
+        "odd": decision("later", "?", "?"),
+    })  # fmt: skip
+    assert macros.envelope_items_table() == (
+        "| Item type | Decision | How | Why |\n"
+        "|---|---|---|---|\n"
+        "| `event` | scrubbed by its hook | `before_send` | the event |\n"
+        "| `attachment` | scrubbed at the transport | text \\| binary | a file |\n"
+        "| `profile` | dropped | whole item | stacks |\n"
+        "| `check_in` | kept | as sent | no value |\n"
+        "| `odd` | later | ? | ? |"
+    )
+
+
 def test_the_project_settings_block_is_the_settings_file() -> None:
     # What a reader sends to the project API: the settings file's fields, written out here.
     block = macros.project_api_settings()
