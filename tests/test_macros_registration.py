@@ -527,6 +527,7 @@ def test_the_envelope_items_table_words_each_decision(monkeypatch: pytest.Monkey
 def test_the_project_settings_block_is_the_settings_file() -> None:
     # What a reader sends to the project API: the settings file's fields, written out here.
     block = macros.project_api_settings()
+    assert '  "dataScrubber": true,' in block.splitlines()  # one field a line, indented by 2
     assert block.startswith("```json\n")
     assert block.endswith("\n```")
     assert json.loads(block[len("```json\n") : -len("\n```")]) == {

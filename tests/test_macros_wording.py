@@ -178,6 +178,11 @@ def test_alert_rationale_fills_each_placeholder(rule: AlertRule, text: str) -> N
     [
         ("errors", "an error event that matches no existing issue (Sentry's grouping)"),
         ("error-count", "errors over 5 minutes above 10 (priority high); resolves at or below 10"),
+        (  # a duration: its limits in ms (alerts.yaml: window_seconds 3600, above 2000)
+            "slow-requests",
+            "`p95(span.duration)` over 1 hour above 2000 ms (priority medium); "
+            "resolves at or below 2000 ms",
+        ),
         (
             "korrigo-live",
             "a GET of `https://korrigo.labomaths.tn/api/health/live/` every minute fails "
