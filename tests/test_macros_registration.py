@@ -548,6 +548,27 @@ def test_the_alerts_table_says_all_environments_and_links_from_the_top(
     assert cells[0] == f"**[{rule.name}]({rule.runbook})**"  # a page at the top: path as is
 
 
+def test_the_monitors_table_names_the_alerts_on_each_monitor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stand-ins: an error monitor in production two alerts use, one in every environment
+    # no alert uses (monitor_opens' words for an error monitor: tested with it).
+    monitors = [SimpleNamespace(id="m1", name="One", type="error", environment="production"),
+                SimpleNamespace(id="m2", name="Two", type="error", environment=None)]  # fmt: skip
+    rules = [SimpleNamespace(name="Rule A", monitors=["m1"]),
+             SimpleNamespace(name="Rule B", monitors=["m1", "m3"])]  # fmt: skip
+    monkeypatch.setattr(macros, "load_monitors", lambda: monitors)
+    monkeypatch.setattr(macros, "load_rules", lambda: rules)
+    opens = "an error event that matches no existing issue (Sentry's grouping)"
+    table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["monitors_table"]()
+    assert table.splitlines() == [
+        "| Monitor | Type | Opens an issue when | Environment | Alerts on it |",
+        "|---|---|---|---|---|",
+        f"| **One** (`m1`) | error | {opens} | `production` | Rule A, Rule B |",
+        f"| **Two** (`m2`) | error | {opens} | all | none |",
+    ]
+
+
 def test_alert_actions_are_listed_with_commas() -> None:
     rule = load_rules()[0]
     (action,) = rule.actions[:1]
