@@ -648,6 +648,13 @@ def layout_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
     layout = import_module("handbook.runbook_layout")
     monkeypatch.setattr(layout, "header", lambda *args: calls.append(("header", *args)) or "")
     monkeypatch.setattr(layout, "paged_block", lambda *args: calls.append(("paged", *args)) or "")
+    monkeypatch.setattr(layout, "quick_checks", lambda *args: calls.append(("checks", *args)) or "")
+
+    def first_command(*args: Any) -> str:
+        calls.append(("first", *args))
+        return "the first command"
+
+    monkeypatch.setattr(layout, "first_command", first_command)
     return calls
 
 
@@ -675,6 +682,25 @@ def test_a_runbook_header_reads_its_pages_front_matter_whatever_the_builder(
     assert (kind, slug, front.owner) == ("header", "critical-errors", "the page itself")
     assert front.last_reviewed == dt.date(2026, 11, 29)
     assert front.tags == ("critical",)
+
+
+def test_quick_checks_and_the_first_command_read_the_pages_runbook_or_the_one_named(
+    tmp_path: Path, layout_calls: list[tuple[Any, ...]]
+) -> None:
+    env = _env(tmp_path, page=_mkdocs_page("runbooks/critical-errors.md"))
+    env.macros["quick_checks"]()
+    env.macros["quick_checks"]("high-error-rate")  # another page names the runbook
+    again = env.macros["first_command_again"]
+    assert again() == "`the first command`, on the server from the Korrigo checkout,"
+    again("high-error-rate")
+    checks = import_module("korrigo_sentry.oncall.checks")
+    runbooks = import_module("korrigo_sentry.oncall.runbooks")
+    assert layout_calls == [
+        ("checks", "critical-errors", checks.get("critical-errors")),
+        ("checks", "high-error-rate", checks.get("high-error-rate")),
+        ("first", "critical-errors", runbooks.get_runbook("critical-errors").front),
+        ("first", "high-error-rate", runbooks.get_runbook("high-error-rate").front),
+    ]
 
 
 def test_a_wrong_front_matter_from_the_builder_names_the_page_and_field(tmp_path: Path) -> None:
