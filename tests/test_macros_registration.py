@@ -411,6 +411,7 @@ def test_variables_are_named_as_the_readme_lists_them(
              "walk_max_depth", "frame_locals", "scrubbing_failed_tag"}  # fmt: skip
     assert names <= set(values)
     assert len(values["korrigo_short"]) == 7  # git's short SHA
+    assert values["scrubbing_failed_tag"] == "korrigo.scrubbing: failed"  # as Sentry lists tags
     # The logging integration's thresholds as the pages name them (Python's level names).
     assert values["logging_levels"] == {"breadcrumbs": "DEBUG", "events": "CRITICAL"}
     assert values["test_release"] == "grading@0123abc"  # the doc examples' fixed commit
@@ -567,6 +568,16 @@ def test_the_monitors_table_names_the_alerts_on_each_monitor(
         f"| **One** (`m1`) | error | {opens} | `production` | Rule A, Rule B |",
         f"| **Two** (`m2`) | error | {opens} | all | none |",
     ]
+
+
+def test_the_alerts_table_says_when_a_rule_has_no_runbook_yet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rule = variant("critical-errors", runbook=None)
+    monkeypatch.setattr(macros, "load_rules", lambda: [rule])
+    table = _env(tmp_path, page=_mkdocs_page("alerts.md")).macros["alerts_table"]()
+    cells = [cell.strip() for cell in table.splitlines()[2].strip("|").split(" | ")]
+    assert cells[0] == f"**{rule.name}** (no runbook yet)"
 
 
 def test_alert_actions_are_listed_with_commas() -> None:
