@@ -32,6 +32,7 @@ def test_userinfo_the_userinfo_pattern_misses_is_still_filtered(url: str, expect
         ("/users/eleve@lycee.fr/copies/", f"/users/{F}/copies/"),
         ("/users/eleve%40lycee.fr/copies/", f"/users/{F}/copies/"),  # percent-encoded `@`
         ("/exams/7/copies/", "/exams/7/copies/"),
+        ("users/eleve@lycee.fr/copies", f"users/{F}/copies"),  # relative: no route resolved
     ],
 )
 def test_an_address_in_a_path_is_filtered_and_the_route_kept(path: str, expected: str) -> None:
