@@ -228,9 +228,13 @@ def envelope_items_table() -> str:
 
     words = {"hook": "scrubbed by its hook", "scrub": "scrubbed at the transport",
              "drop": "dropped", "keep": "kept"}  # fmt: skip
+    items = build_cache.cached(
+        "envelope-items",  # pragma: no mutate (entry name: a file prefix; the key is the inputs)
+        compute,
+    )
     rows = [
         (f"`{name}`", words.get(action, action), how.replace("|", "\\|"), reason)
-        for name, action, how, reason in build_cache.cached("envelope-items", compute)
+        for name, action, how, reason in items
     ]
     return _table(("Item type", "Decision", "How", "Why"), rows)
 

@@ -25,7 +25,7 @@ from sentry_sdk.scrubber import DEFAULT_DENYLIST, DEFAULT_PII_DENYLIST
 import macros
 from handbook import build_cache
 from korrigo_sentry import settings
-from korrigo_sentry.alerts import load_rules
+from korrigo_sentry.alerts import get_monitor, load_rules
 from tests.alerts_support import variant
 
 
@@ -552,10 +552,10 @@ def test_the_alerts_table_says_all_environments_and_links_from_the_top(
 def test_the_monitors_table_names_the_alerts_on_each_monitor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Stand-ins: an error monitor in production two alerts use, one in every environment
-    # no alert uses (monitor_opens' words for an error monitor: tested with it).
-    monitors = [SimpleNamespace(id="m1", name="One", type="error", environment="production"),
-                SimpleNamespace(id="m2", name="Two", type="error", environment=None)]  # fmt: skip
+    # The shipped error-count monitor (production) renamed, which two alerts use, and a
+    # stand-in without an environment no alert uses (monitor_opens' words: tested with it).
+    one = get_monitor("error-count").model_copy(update={"id": "m1", "name": "One"})
+    monitors = [one, SimpleNamespace(id="m2", name="Two", type="error")]
     rules = [SimpleNamespace(name="Rule A", monitors=["m1"]),
              SimpleNamespace(name="Rule B", monitors=["m1", "m3"])]  # fmt: skip
     monkeypatch.setattr(macros, "load_monitors", lambda: monitors)
@@ -565,7 +565,8 @@ def test_the_monitors_table_names_the_alerts_on_each_monitor(
     assert table.splitlines() == [
         "| Monitor | Type | Opens an issue when | Environment | Alerts on it |",
         "|---|---|---|---|---|",
-        f"| **One** (`m1`) | error | {opens} | `production` | Rule A, Rule B |",
+        "| **One** (`m1`) | metric | errors over 5 minutes above 10 (priority high); "
+        "resolves at or below 10 | `production` | Rule A, Rule B |",
         f"| **Two** (`m2`) | error | {opens} | all | none |",
     ]
 
