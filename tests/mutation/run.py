@@ -10,9 +10,9 @@ repository under .cache/mutation/<module>/ (mutmut is configured per run through
 setup.cfg written there: the working tree is never touched). The report goes to
 artifacts/mutation-report.md; the score table of tests/mutation/README.md is updated for
 the modules that ran. An equivalent mutant is not made at all: its line carries
-`# pragma: no mutate (why)`, which mutmut honours. The modules measured before that rule still
-list theirs by mutmut's number in tests/mutation/accepted.toml (numbers that change with any
-edit of the function); the score leaves those out:
+`# pragma: no mutate (why)`, which mutmut honours. tests/mutation/accepted.toml, which listed
+them by mutmut's number (numbers that change with any edit of the function), is empty since
+issue 24; the score leaves a listed one out:
 
     score = killed / (mutants - accepted survivors)
 
