@@ -104,12 +104,7 @@ def test_a_session_keeps_no_address_and_no_e_mail() -> None:
         scope.start_session()
         scope.end_session()
         sentry_sdk.get_client().session_flusher.flush()
-    sessions = [
-        json.loads(i.get_bytes())
-        for raw in sent.payloads
-        for i in Envelope.deserialize(raw).items
-        if i.type in ("session", "sessions")
-    ]
+    sessions = sent.items("session", "sessions")
     assert sessions, "the session was not sent"
     assert SECRET.encode() not in sent.wire
     assert b"203.0.113.7" not in sent.wire
@@ -133,13 +128,7 @@ def test_metrics_attributes_and_a_card_number_value() -> None:
         })  # fmt: skip
         sentry_sdk.metrics.gauge("payment", 4111111111111111)  # Visa test card
         sentry_sdk.get_client().flush()
-    metrics = [
-        entry
-        for raw in sent.payloads
-        for i in Envelope.deserialize(raw).items
-        if i.type == "trace_metric"
-        for entry in json.loads(i.get_bytes())["items"]
-    ]
+    metrics = [entry for batch in sent.items("trace_metric") for entry in batch["items"]]
     by_name = {m["name"]: m for m in metrics}
     assert set(by_name) == {"copies.graded", "payment"}
     attributes = by_name["copies.graded"]["attributes"]
@@ -155,13 +144,7 @@ def test_logs_body_and_parameters() -> None:
     with sentry_capture(enable_logs=True) as sent:
         sentry_sdk.logger.info("mailed {who} about exam {exam}", who=SECRET, exam=7)
         sentry_sdk.get_client().flush()
-    logs = [
-        entry
-        for raw in sent.payloads
-        for i in Envelope.deserialize(raw).items
-        if i.type == "log"
-        for entry in json.loads(i.get_bytes())["items"]
-    ]
+    logs = [entry for batch in sent.items("log") for entry in batch["items"]]
     assert [entry["body"] for entry in logs] == [f"mailed {F} about exam 7"]
     attributes = logs[0]["attributes"]
     assert attributes["sentry.message.parameter.who"]["value"] == F
