@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from sentry_sdk.consts import DEFAULT_OPTIONS, ClientConstructor
 
 from korrigo_sentry import settings
+from korrigo_sentry.yaml_model import compose_yaml, line_of, read_yaml
 
 _FENCE = re.compile(
     r"^(?P<indent>[ \t]*)(?P<fence>```|~~~).*?^(?P=indent)(?P=fence)[^\n]*$",
@@ -150,20 +151,14 @@ def load_ledger(path: Path) -> list[ReviewedMention]:
     """The reviewed sentences of `path`, validated; LedgerError names file:line and field."""
     text = path.read_text(encoding="utf-8")
     try:
-        root, data = yaml.compose(text), yaml.safe_load(text)
+        data = read_yaml(text)
     except yaml.YAMLError as exc:
         raise LedgerError(f"{path}: not valid YAML ({exc})") from None
     try:
         return Ledger.model_validate(data).mentions
     except ValidationError as exc:
         first = exc.errors()[0]
-        node = root
-        for part in first["loc"]:
-            if isinstance(node, yaml.MappingNode):
-                node = next((v for k, v in node.value if k.value == part), node)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                node = node.value[part] if part < len(node.value) else node
-        line = node.start_mark.line + 1 if node is not None else 1
+        line = line_of(compose_yaml(text), first["loc"])
         where = ".".join(str(p) for p in first["loc"]) or "(file)"
         message = first["msg"].removeprefix("Value error, ")
         raise LedgerError(f"{path}:{line}: {where}: {message}") from None
