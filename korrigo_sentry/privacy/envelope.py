@@ -114,17 +114,18 @@ def _trace_header(envelope: Envelope) -> None:
 
 
 def _item(item: Item) -> Item | None:
-    decision = ITEM_DECISIONS.get(item.type or "")
+    kind = str(item.type)  # an item without a type is "None": no decision, dropped
+    decision = ITEM_DECISIONS.get(kind)
     if decision is None or decision.action == "drop":
         return None
     try:
         _headers(item)
-        return _SCRUB.get(item.type or "", _as_is)(item)
+        return _SCRUB.get(kind, _as_is)(item)
     except Exception as error:
-        guard.report(f"envelope {item.type}", error)
+        guard.report(f"envelope {kind}", error)
         # Events and transactions were scrubbed by their hook already; anything else
         # unread is dropped rather than sent as it came.
-        return item if decision.action == "hook" and item.type in ("event", "transaction") else None
+        return item if decision.action == "hook" and kind in ("event", "transaction") else None
 
 
 def _headers(item: Item) -> None:
@@ -137,7 +138,7 @@ def _headers(item: Item) -> None:
 
 def mask_filename(name: str) -> str:
     """`copie_dupont_marie.pdf` -> `[Filtered].pdf`: the kind of file stays, not its name."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = name.replace("\\", "/").rpartition("/")[2]
     stem, dot, extension = base.rpartition(".")
     if dot and stem and re.fullmatch(r"[A-Za-z0-9]{1,8}", extension):
         return f"{FILTERED}.{extension}"
@@ -217,7 +218,7 @@ def _walked_batch(item: Item) -> Item:
             continue
         for key in ("body", "name"):
             if isinstance(entry.get(key), str):
-                entry[key] = scrub_node(entry[key], key, True)
+                entry[key] = scrub_text(str.__str__(entry[key]))
         attributes = entry.get("attributes")
         if isinstance(attributes, dict):
             for name, attribute in list(attributes.items()):
@@ -227,10 +228,17 @@ def _walked_batch(item: Item) -> Item:
                     continue
                 if isinstance(attribute, dict) and is_sdk_id(name, attribute.get("value")):
                     continue  # the segment's span id: the spans of one segment stay together
+                # The SDK writes every attribute as {"value": ..., "type": ...}
+                # (`serialize_attribute`): the walk reads those two keys, not its name,
+                # and `type` is a word of the protocol however it is read.
                 attributes[name] = (
                     {"value": FILTERED, "type": "string"}
                     if is_denied(str(name))
-                    else scrub_node(attribute, str(name), True)
+                    else scrub_node(
+                        attribute,
+                        str(name),  # pragma: no mutate (the walk reads `value` and `type`)
+                        True,  # pragma: no mutate (it changes only how `type` is read)
+                    )
                 )
     return _set_json(item, batch)
 
