@@ -41,11 +41,6 @@ FAILURES: dict[str, int] = {}
 T = TypeVar("T")
 
 
-def _plain_str(value: object) -> str | None:
-    """`value` as an exact `str` when it is a string (a subclass copied), else None."""
-    return str.__str__(value) if isinstance(value, str) else None
-
-
 def _plain_scalar(value: object) -> object:
     """A string, number, boolean or None as its exact type; anything else is dropped (None)."""
     if isinstance(value, str):
