@@ -95,9 +95,7 @@ def test_a_segment_s_span_id_links_its_spans_and_the_next_attribute_is_still_rea
     # A 16-digit hexadecimal string reads as a token anywhere else: here it is the id
     # that groups a segment's streamed spans, and must reach Sentry as it is.
     attributes = {"sentry.segment.id": _s(SPAN), "password": _s("hunter2"), "n": _i(2)}
-    (entry,) = _one("span", {"items": [{"name": "GET /exams/", "attributes": attributes}]})[
-        "items"
-    ]
+    (entry,) = _one("span", {"items": [{"name": "GET /exams/", "attributes": attributes}]})["items"]
     assert entry["attributes"] == {
         "sentry.segment.id": _s(SPAN),
         "password": {"value": F, "type": "string"},

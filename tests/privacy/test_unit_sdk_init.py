@@ -11,7 +11,13 @@ import sentry_sdk
 from korrigo_sentry import ConfigError, load_config, sdk_init
 from korrigo_sentry.config import SentryConfig
 from korrigo_sentry.sdk_init import sdk_options
-from korrigo_sentry.testing import TEST_COMMIT_SHA, TEST_DSN, FakeTransport, reset_scopes, sentry_capture
+from korrigo_sentry.testing import (
+    TEST_COMMIT_SHA,
+    TEST_DSN,
+    FakeTransport,
+    reset_scopes,
+    sentry_capture,
+)
 
 F = "[Filtered]"
 

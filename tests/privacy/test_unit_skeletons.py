@@ -99,8 +99,11 @@ def test_an_error_s_skeleton_keeps_its_code_and_ids_never_its_data(
 
 
 def test_a_handled_exception_stays_handled() -> None:
-    event = {"exception": {"values": [{"type": "LookupError",
-                                       "mechanism": {"type": "generic", "handled": True}}]}}
+    event = {
+        "exception": {
+            "values": [{"type": "LookupError", "mechanism": {"type": "generic", "handled": True}}]
+        }
+    }
     assert guard.event_skeleton(event)["exception"] == {
         "values": [{"type": "LookupError", "mechanism": {"type": "generic", "handled": True}}]
     }
@@ -109,8 +112,15 @@ def test_a_handled_exception_stays_handled() -> None:
 def test_an_event_whose_parts_are_not_what_the_protocol_says_still_leaves() -> None:
     event = {"level": "warning", "exception": {"values": None}, "contexts": None}
     assert guard.event_skeleton(event) == {"level": "warning", "tags": FAILED}
-    event = {"level": "warning", "exception": {"values": [
-        {"type": "E", "stacktrace": {"frames": {"0": "not a list"}}}, "not an exception"]}}
+    event = {
+        "level": "warning",
+        "exception": {
+            "values": [
+                {"type": "E", "stacktrace": {"frames": {"0": "not a list"}}},
+                "not an exception",
+            ]
+        },
+    }
     assert guard.event_skeleton(event) == {
         "level": "warning", "exception": {"values": [{"type": "E"}, {}]}, "tags": FAILED,
     }  # fmt: skip
@@ -156,9 +166,10 @@ def test_a_transaction_without_a_trace_context_is_named_transaction() -> None:
         "type": "transaction", "transaction": "<transaction: korrigo.scrubbing failed>",
         "transaction_info": {"source": "custom"}, "spans": [], "tags": FAILED,
     }  # fmt: skip
-    assert guard.event_skeleton({"type": "transaction", "contexts": {"trace": {}}})[
-        "transaction"
-    ] == "<transaction: korrigo.scrubbing failed>"
+    assert (
+        guard.event_skeleton({"type": "transaction", "contexts": {"trace": {}}})["transaction"]
+        == "<transaction: korrigo.scrubbing failed>"
+    )
 
 
 def test_a_breadcrumb_s_skeleton_keeps_its_kind_and_time() -> None:
