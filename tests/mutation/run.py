@@ -112,6 +112,8 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "tests/test_config.py",  # init_sentry: the options sdk_init gives the SDK
         ),
     ),
+    # The lint command's checker (issue 24): personal values formatted into messages.
+    "lint": (("korrigo_sentry/lint/messages.py",), ("tests/test_lint.py",)),
     # The on-call library (issue 25). Equivalent mutants of these modules are marked at
     # their line (`# pragma: no mutate`, with the reason), not listed in accepted.toml.
     "oncall": (
