@@ -125,7 +125,7 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
         library_frame = node.get("in_app") is False
         for k in list(node):
             v = node[k]
-            if type(k) is not str and isinstance(k, str):
+            if isinstance(k, str) and k.__class__ is not str:
                 del node[k]  # a str subclass as key: the key rules read plain strings
                 k = str.__str__(k)
                 node[k] = v
@@ -154,17 +154,17 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
     if kind in _SCALARS:
         return node
     if isinstance(node, str):  # SafeString and other subclasses: str() may return self
-        return scrub_node(str.__str__(node), key, user_data, depth)
+        return scrub_node(str.__str__(node), key, user_data)  # a string has no depth
     if isinstance(node, bytes | bytearray):
         return scrub_text(bytes(memoryview(node)).decode(errors="replace"))  # UTF-8
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):  # IntEnum, numpy-like ints: their value, through the detectors
+    # (bool needs no branch of its own: it cannot be subclassed, so `kind in _SCALARS`
+    # above caught it.) IntEnum, numpy-like ints: their value, through the detectors.
+    if isinstance(node, int):
         return scrub_number(int.__index__(node))
     if isinstance(node, float):
         return float(node)
     if isinstance(node, dict):
-        return scrub_node(dict(node.items()), key, user_data, depth)
+        return scrub_node(dict(node.items()), user_data=user_data, depth=depth)  # no key read
     if isinstance(node, list | tuple | set | frozenset):
         return scrub_node(list(node), key, user_data, depth)
     return f"<{kind.__name__}>"  # not JSON: nothing of its value can be vouched for
@@ -173,7 +173,8 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
 #: Values no rule applies to (numbers, booleans, None); ints from `_CARD_MIN` up are
 #: checked against the card detector (a card number held as an `int`).
 _SCALARS = frozenset({int, float, bool, type(None)})
-_CARD_MIN = 10**12
+#: The smallest 13-digit number that passes the Luhn check: no card number is smaller.
+_CARD_MIN = 1_000_000_000_009
 
 #: Containers nested deeper than this are filtered: the SDK's serializer stops at 10 levels
 #: for frame variables, so only an unserialised cycle (breadcrumb data) goes further.
@@ -275,7 +276,7 @@ def _logentry_named_params(entry: object) -> None:
         return
     for name, value in entry["params"].items():
         if isinstance(name, str) and is_denied(name) and value is not None:
-            text = value if isinstance(value, str) else str(value)
+            text = str(value)
             if len(text) >= 2:
                 formatted = formatted.replace(text, FILTERED)
     entry["formatted"] = formatted
