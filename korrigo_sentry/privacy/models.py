@@ -75,7 +75,7 @@ def file_repr(obj: Any) -> str:
     """`<InMemoryUploadedFile name=[Filtered].pdf>`: the kind of file, not its name."""
     from korrigo_sentry.privacy.envelope import mask_filename
 
-    name = getattr(obj, "name", None)
+    name = obj.name  # Django's File always sets it (None for a file without a name)
     shown = mask_filename(str(name)) if name else "None"
     return f"<{type(obj).__name__} name={shown}>"
 
@@ -135,7 +135,11 @@ def install() -> None:
         return
     File.__sentry_repr__ = file_repr
     LazyObject.__sentry_repr__ = lazy_repr
-    class_prepared.connect(_on_class_prepared, dispatch_uid="korrigo_sentry.personal_models")
+    class_prepared.connect(
+        _on_class_prepared,
+        # Django already connects one function once (it keys receivers by identity):
+        dispatch_uid="korrigo_sentry.personal_models",  # pragma: no mutate (a reload's guard)
+    )
     from django.apps import apps
 
     for app_models in list(apps.all_models.values()):  # classes created before this call
