@@ -218,3 +218,47 @@ def test_several_findings_come_out_in_line_order() -> None:
         (3, "phone"),
         (3, "student_name"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # The message and the logging call's own arguments are both sent.
+        ('log.info(f"copy {copy.pk}: %s", student.email)',
+         [(1, "logging arguments", "student.email")]),
+        # The value alone as the message.
+        ("log.info(student.email)", [(1, "the value as the message", "student.email")]),
+        # Past a part no rule can name, and past a safe attribute, the next is still read.
+        ('log.info(f"{(first or second).pk} {student.email}")',
+         [(1, "f-string", "student.email")]),
+        ('log.info(f"{copy.pk} {student.email}")', [(1, "f-string", "student.email")]),
+        # An expression written over lines is shown on one.
+        ('log.info("%s",\n    row[\n        "last_name"])',
+         [(2, "logging arguments", 'row[ "last_name"]')]),
+    ],
+)  # fmt: skip
+def test_every_part_of_a_message_is_read(code: str, expected: list[tuple[int, str, str]]) -> None:
+    assert found(code) == expected
+
+
+def test_a_function_s_result_is_judged_by_its_arguments_not_its_name() -> None:
+    # make_token(copy.pk) holds no personal value, though "token" is a denied key.
+    assert found('log.info("link %s", make_token(copy.pk))') == []
+
+
+def test_a_file_that_is_not_python_names_itself() -> None:
+    with pytest.raises(SyntaxError) as raised:
+        check_source("def (:\n", Path("grading/views.py"))
+    assert raised.value.filename == "grading/views.py"
+
+
+def test_tests_at_any_depth_and_conftest_files_are_not_scanned(tmp_path: Path) -> None:
+    line = 'logger.info(f"hi {user.email}")\n'
+    for name in ("app/tests/helpers.py", "app/test_views.py", "app/conftest.py",
+                 "app/views.py"):  # fmt: skip
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(line, encoding="utf-8")
+    findings, problems = check_tree(tmp_path)
+    assert [f.path.relative_to(tmp_path).as_posix() for f in findings] == ["app/views.py"]
+    assert problems == []
