@@ -22,6 +22,9 @@ from korrigo_sentry.alerts.export_sentry import Call
 #: (sentry-for-ai SKILL.md: "A user auth token, not an organization auth token").
 TOKEN_VAR = "SENTRY_AUTH_TOKEN"
 DEFAULT_URL = "https://sentry.io"
+#: Header names (urllib capitalises them as it sends: `Content-type`; HTTP ignores case).
+AUTHORIZATION = "Authorization"
+CONTENT_TYPE = "Content-Type"
 _REF = re.compile(r"\$\{(detector|workflow|project|team|integration):[A-Za-z0-9_.#-]+\}")
 
 
@@ -101,12 +104,12 @@ def apply(
     done: list[tuple[Call, int, Any]] = []
     for call in calls:
         path = _fill(call.path, known)
-        body = _fill(call.body, known) if call.body is not None else None
+        body = _fill(call.body, known)  # None stays None
         request = urllib.request.Request(
             base_url.rstrip("/") + path,
-            method=call.method,
+            method=call.method,  # pragma: no mutate (urllib infers GET/POST, the plan's two)
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            headers={AUTHORIZATION: f"Bearer {token}", CONTENT_TYPE: "application/json"},
         )
         try:
             with send(request) as response:
