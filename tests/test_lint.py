@@ -232,6 +232,10 @@ def test_several_findings_come_out_in_line_order() -> None:
         ('log.info(f"{(first or second).pk} {student.email}")',
          [(1, "f-string", "student.email")]),
         ('log.info(f"{copy.pk} {student.email}")', [(1, "f-string", "student.email")]),
+        ('log.info(f"{describe((first or second).pk, student.email)}")',
+         [(1, "f-string", "describe((first or second).pk, student.email)")]),
+        ('log.info(f"{describe(copy.pk, student.email)}")',
+         [(1, "f-string", "describe(copy.pk, student.email)")]),
         # An expression written over lines is shown on one.
         ('log.info("%s",\n    row[\n        "last_name"])',
          [(2, "logging arguments", 'row[ "last_name"]')]),
@@ -253,7 +257,7 @@ def test_a_file_that_is_not_python_names_itself() -> None:
 
 
 def test_tests_at_any_depth_and_conftest_files_are_not_scanned(tmp_path: Path) -> None:
-    line = 'logger.info(f"hi {user.email}")\n'
+    line = 'logger.info("hi %s", user.email)\n'
     for name in ("app/tests/helpers.py", "app/test_views.py", "app/conftest.py",
                  "app/views.py"):  # fmt: skip
         path = tmp_path / name
@@ -262,3 +266,10 @@ def test_tests_at_any_depth_and_conftest_files_are_not_scanned(tmp_path: Path) -
     findings, problems = check_tree(tmp_path)
     assert [f.path.relative_to(tmp_path).as_posix() for f in findings] == ["app/views.py"]
     assert problems == []
+
+
+def test_a_call_on_a_receiver_the_checker_cannot_name_does_not_stop_it() -> None:
+    # `(primary or fallback).error(...)`: no name says it is a logger, so it is not read
+    # (a limit of the check, written down here); the rest of the file still is.
+    code = '(primary or fallback).error("%s", student.email)\nlog.info(student.email)\n'
+    assert found(code) == [(2, "the value as the message", "student.email")]
