@@ -173,8 +173,10 @@ def scrub_node(node: Any, key: str | None = None, user_data: bool = False, depth
 #: Values no rule applies to (numbers, booleans, None); ints from `_CARD_MIN` up are
 #: checked against the card detector (a card number held as an `int`).
 _SCALARS = frozenset({int, float, bool, type(None)})
-#: The smallest 13-digit number that passes the Luhn check: no card number is smaller.
+#: The smallest 13-digit and the largest 19-digit numbers that pass the Luhn check: card
+#: numbers (ISO/IEC 7812, 13 to 19 digits) lie between them.
 _CARD_MIN = 1_000_000_000_009
+_CARD_MAX = 9_999_999_999_999_999_998
 
 #: Containers nested deeper than this are filtered: the SDK's serializer stops at 10 levels
 #: for frame variables, so only an unserialised cycle (breadcrumb data) goes further.
@@ -183,9 +185,9 @@ MAX_DEPTH = 64
 
 def scrub_number(number: int) -> int | str:
     """An integer of 13 to 19 digits passing the Luhn checksum is a card number: filtered."""
-    if number >= _CARD_MIN:
+    if _CARD_MIN <= number <= _CARD_MAX:
         digits = str(number)
-        if len(digits) <= 19 and scrub_text(digits) != digits:
+        if scrub_text(digits) != digits:
             return FILTERED
     return number
 

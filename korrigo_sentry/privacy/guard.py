@@ -129,7 +129,7 @@ def _where(error: BaseException) -> str:
     if not frames:
         return "?"
     last = frames[-1]
-    return f"{last.filename.rsplit('/', 1)[-1]}:{last.lineno} in {last.name}"
+    return f"{last.filename.rpartition('/')[2]}:{last.lineno} in {last.name}"
 
 
 def report(hook: str, error: BaseException) -> None:

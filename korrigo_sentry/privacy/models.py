@@ -109,10 +109,12 @@ _REPORTED: list[str] = []
 
 
 def _report(error: PersonalModelsError) -> None:
-    if not _REPORTED:
-        _REPORTED.append(str(error))
+    """Log the list's error once (every model prepared after it meets the same one)."""
+    text = str(error)
+    if text not in _REPORTED:
+        _REPORTED.append(text)
         logging.getLogger("korrigo_sentry.privacy").error(
-            "%s. Until it is fixed, every model is sent as <Model pk=...>.", error
+            "%s. Until it is fixed, every model is sent as <Model pk=...>.", text
         )
 
 

@@ -35,7 +35,7 @@ def _iban_written(compact: str) -> bool:
     """An IBAN as people write it, in upper or lower case (`fr76 3000 ...`). The 8 digits
     asked after the check digits are in every country's account number; they keep words
     in lower case (`py39 with some text`) from passing mod 97 by its 1-in-97 chance."""
-    return sum(ch.isdigit() for ch in compact[4:]) >= 8 and iban_valid(compact.upper())
+    return sum(ch.isdigit() for ch in compact[4:]) >= 8 and iban_valid(compact)
 
 
 def _card_written(compact: str) -> bool:

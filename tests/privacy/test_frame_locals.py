@@ -27,7 +27,7 @@ F = "[Filtered]"
         ("<Student pk=12>", "<Student pk=12>"),
         ("<SimpleUploadedFile name=[Filtered].pdf>", "<SimpleUploadedFile name=[Filtered].pdf>"),
         # the Visa test number, as an int and as the repr of one
-        (4111111111111111, F), ("4111111111111111", F),
+        (4111111111111111, F), ("4111111111111111", F), ("-4111111111111111", F),
         ({"exam_id": "7", "label": "'Dupont'", "a b": "1"},
          {"exam_id": "7", "label": "<str len=6>", "<key>": "1"}),
         (["'x@y.fr'", "3"], ["<str len=6>", "3"]),

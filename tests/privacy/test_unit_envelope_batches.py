@@ -94,12 +94,14 @@ def test_the_sdk_s_numbers_are_kept_its_text_is_read() -> None:
 def test_a_segment_s_span_id_links_its_spans_and_the_next_attribute_is_still_read() -> None:
     # A 16-digit hexadecimal string reads as a token anywhere else: here it is the id
     # that groups a segment's streamed spans, and must reach Sentry as it is.
-    attributes = {"sentry.segment.id": _s(SPAN), "password": _s("hunter2"), "n": _i(2)}
+    attributes = {"sentry.segment.id": _s(SPAN), "password": _s("hunter2"), "n": _i(2),
+                  "ref": _s("9f86d081884c7d659a2feaa0c55ad015")}  # fmt: skip
     (entry,) = _one("span", {"items": [{"name": "GET /exams/", "attributes": attributes}]})["items"]
     assert entry["attributes"] == {
         "sentry.segment.id": _s(SPAN),
         "password": {"value": F, "type": "string"},
         "n": _i(2),
+        "ref": _s(F),  # a 32-digit hex value elsewhere than under an id key: a token
     }
 
 
@@ -216,6 +218,7 @@ def test_an_item_without_a_type_is_dropped() -> None:
     [
         ("copie_dupont_marie.pdf", f"{F}.pdf"),
         ("C:\\Users\\marie.dupont\\copie", F),  # a Windows path: only the last part counts
+        ("C:\\Users\\marie\\.gitconfig", F),
         ("scans/marie.dupont/copie", F),
         ("home/eleve/.bashrc", F),  # a hidden file: its name is all there is
         ("copie.dupont.pdf", f"{F}.pdf"),  # the last dot starts the extension

@@ -130,8 +130,9 @@ def test_subclassed_containers_that_hold_themselves_end_the_walk() -> None:
 
 def test_the_smallest_and_largest_card_lengths_are_filtered() -> None:
     # 1000000000009: the smallest 13-digit number passing the Luhn check;
-    # 4111111111111111128: a 19-digit one (the longest card numbers, ISO/IEC 7812).
-    for card in (1000000000009, 4111111111111111128):
+    # 9999999999999999998: the largest 19-digit one (card numbers have 13 to 19 digits,
+    # ISO/IEC 7812); 4111111111111111128 another 19-digit one.
+    for card in (1000000000009, 4111111111111111128, 9999999999999999998):
         assert scrub_node(card) == F
         assert scrub_node({"paid_with": card}, "extra", True) == {"paid_with": F}
         assert scrub_node([card]) == [F]
@@ -140,6 +141,8 @@ def test_the_smallest_and_largest_card_lengths_are_filtered() -> None:
 def test_numbers_that_fail_the_luhn_check_are_kept() -> None:
     assert scrub_node(1000000000000) == 1000000000000
     assert scrub_node(1234567890123) == 1234567890123
+    # 20 digits passing the Luhn check: longer than any card number
+    assert scrub_node(99999999999999999999) == 99999999999999999999
 
 
 # --- tags ------------------------------------------------------------------------------------
