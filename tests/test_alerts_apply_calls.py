@@ -48,8 +48,8 @@ def test_each_request_carries_json_and_the_token_and_a_get_no_body(
         ("POST", 201, {"id": "601"}),
     ]
     requests = loopback.requests(httpserver)
-    assert [(r.method, r.path, r.get_data()) for r in requests] == [
-        ("GET", f"{ORG}/detectors/", b""),
+    assert [(r.method, r.environ["REQUEST_URI"], r.get_data()) for r in requests] == [
+        ("GET", f"{ORG}/detectors/?query=type:error", b""),
         ("POST", f"{ORG}/detectors/", b'{"name": "Slow requests"}'),
     ]
     assert {r.headers["Content-Type"] for r in requests} == {"application/json"}

@@ -432,3 +432,13 @@ def test_a_payload_the_mirror_refuses_is_one_sentence(
     assert err == snapshot(
         "error: monitor 'slow-requests': Sentry would refuse dataSources.0.eventTypes.0: Input should be 'error', 'default' or 'trace_item_span'; fix it in alerts.yaml\n"
     )
+
+
+def test_the_export_names_each_alert_s_runbook_page() -> None:
+    # What `alerts export` prints: a workflow's runbook, the page on-call opens from it.
+    urls = [(c["object"], c["id"], c["runbook_url"]) for c in _calls() if c["runbook_url"]]
+    assert urls == [
+        ("workflow", slug, f"{SITE.removesuffix('/')}/runbooks/{slug}/")
+        for slug in ("critical-errors", "high-error-rate", "performance-degradation",
+                     "korrigo-down")
+    ]  # fmt: skip

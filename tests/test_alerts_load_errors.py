@@ -11,6 +11,8 @@ import pytest
 
 from korrigo_sentry.alerts.rules import (
     AlertRuleError,
+    get_monitor,
+    get_rule,
     load_file,
     load_monitors,
     load_policy,
@@ -90,3 +92,15 @@ def test_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     assert _refusal(tmp_path, "policy: [\n").startswith(
         "<file>: (file), field '(yaml)': is not valid YAML: while parsing a flow node"
     )
+
+
+def test_an_alert_and_a_monitor_are_looked_up_in_the_file_given(tmp_path: Path) -> None:
+    data = shipped()
+    data["alerts"][0]["id"] = "urgent-errors"
+    data["alerts"][0]["runbook"] = None
+    data["monitors"][1]["id"] = "error-burst"
+    for alert in data["alerts"]:
+        alert["monitors"] = ["error-burst" if m == "error-count" else m for m in alert["monitors"]]
+    path = write(tmp_path, data)
+    assert get_rule("urgent-errors", path).id == "urgent-errors"
+    assert get_monitor("error-burst", path).id == "error-burst"

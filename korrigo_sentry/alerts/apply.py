@@ -34,7 +34,7 @@ class ApplyError(RuntimeError):
 
 def describe(call: Call, base_url: str) -> str:
     """`POST https://sentry.io/api/0/organizations/korrigo/detectors/` and its JSON body."""
-    line = f"{call.method} {base_url.rstrip('/')}{call.path}"
+    line = f"{call.method} {base_url.removesuffix('/')}{call.path}"
     if call.provides:
         line += f"    # -> {call.provides}"
     if call.body is None:
@@ -106,7 +106,7 @@ def apply(
         path = _fill(call.path, known)
         body = _fill(call.body, known)  # None stays None
         request = urllib.request.Request(
-            base_url.rstrip("/") + path,
+            base_url.removesuffix("/") + path,
             method=call.method,  # pragma: no mutate (urllib infers GET/POST, the plan's two)
             data=json.dumps(body).encode() if body is not None else None,
             headers={AUTHORIZATION: f"Bearer {token}", CONTENT_TYPE: "application/json"},
