@@ -218,7 +218,7 @@ def test_an_item_without_a_type_is_dropped() -> None:
     [
         ("copie_dupont_marie.pdf", f"{F}.pdf"),
         ("C:\\Users\\marie.dupont\\copie", F),  # a Windows path: only the last part counts
-        ("C:\\Users\\marie\\.gitconfig", F),
+        ("C:\\Users\\marie\\.bashrc", F),  # a Windows hidden file
         ("scans/marie.dupont/copie", F),
         ("home/eleve/.bashrc", F),  # a hidden file: its name is all there is
         ("copie.dupont.pdf", f"{F}.pdf"),  # the last dot starts the extension
