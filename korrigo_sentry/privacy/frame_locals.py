@@ -55,7 +55,7 @@ def shape(value: Any) -> Any:
     if text in _CONSTANTS or text.startswith(FILTERED):
         return text
     if _NUMBER.fullmatch(text):
-        digits = text.lstrip("-")
+        digits = text.removeprefix("-")
         return FILTERED if digits.isdigit() and scrub_number(int(digits)) == FILTERED else text
     if _KORRIGO_REPR.fullmatch(text):
         return text

@@ -153,7 +153,7 @@ def test_a_tag_set_to_a_container_is_sent_as_text_sentry_accepts() -> None:
     # characters. The text keeps accents as they are.
     tags = {
         "classe": {"niveau": "1ère", "groupe": "B"},
-        "seats": {3, 4},  # not JSON: written with str()
+        "seats": {3, 4},  # a set: the walk made it a list
         "long": ["x" * 300],
         "plain": "kept",
         "none": None,
