@@ -64,7 +64,7 @@ check: $(READY)
 		$(CHECK_STAGES) && echo "make check: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 quick: $(READY)
-	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" tests \
+	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" -p no:playwright tests \
 		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # What pip cannot install (Debian's chromium and redis-server): installed when this user may
@@ -89,8 +89,10 @@ lint: $(READY)
 # worker; the tests that only read the site read the one `make build` wrote
 # (KORRIGO_SITE_DIR). -p tests.slow_first: the files of slow tests go to the workers first,
 # so that the run does not end with one worker on a site build and the other idle.
+# -p no:playwright (here and in quick): no unit test drives a browser, and importing
+# pytest-playwright cost each of the three processes 0.3 CPU s.
 unit: $(READY) build
-	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile \
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile -p no:playwright \
 		-p tests.slow_first tests --ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.
