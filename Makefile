@@ -14,6 +14,13 @@ READY  := $(STAMP) $(REPO_PATH)
 SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
+# Compiled modules are kept from one run to the next (`__pycache__`, in .gitignore), also
+# where the environment turns that off (PYTHONDONTWRITEBYTECODE=1, as container images
+# often set, this project's shared machine included): there, every pytest process rewrote
+# and compiled every test module again, 4 of the 7 CPU s it takes to collect the unit
+# tests, and every mkdocs build and command compiled the checkout's code again. (Empty is
+# off: Python reads only a non-empty value.)
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: serve test check quick lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
