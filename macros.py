@@ -29,6 +29,7 @@ from handbook import (
     korrigo_pages,
     oncall_markdown,
     print_contents,
+    render_cache,
     runbook_layout,
 )
 from handbook.page_blocks import python_blocks
@@ -761,6 +762,12 @@ def define_env(env: Any) -> None:
     env.macro(korrigo_pages.adopt_changes)
     env.macro(korrigo_pages.korrigo_names_table)
     define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
+
+
+def on_post_page_macros(env: Any) -> None:
+    """mkdocs-macros, after a page's macros: its conversion to HTML is reused on the next
+    live reload when nothing it depends on changed (handbook/render_cache.py)."""
+    render_cache.attach(env.page)
 
 
 # --- runbook layout (issue 13) ------------------------------------------------------------
