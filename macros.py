@@ -46,6 +46,7 @@ from korrigo_sentry.alerts.rules import (
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.korrigo import korrigo
+from korrigo_sentry.lint import measured as lint_measured
 from korrigo_sentry.oncall import facts as product_facts
 from korrigo_sentry.oncall import front_matter, runbooks, where
 
@@ -302,6 +303,8 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
             import_module("korrigo_sentry.privacy.guard")
         ),
         "walk_max_depth": import_module("korrigo_sentry.privacy.event").MAX_DEPTH,
+        # What the linter finds on the real Korrigo (data/korrigo_lint.yaml, tests/test_lint.py).
+        "korrigo_lint": lint_measured.read(),
         # Frame variables: each policy measured (tests/privacy/measure_locals.py, issue 21.3).
         "frame_locals": json.loads(
             (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(
