@@ -47,7 +47,8 @@ def transcript_block(slug: str) -> str:
     """The transcript as a console fence, for the site (cached across builds)."""
     from handbook.build_cache import cached
 
-    text, status = cached("transcript", lambda: transcript(slug), slug)
+    # `check` reads the runbook pages (the slug's title and checks): an input too.
+    text, status = cached("transcript", lambda: transcript(slug), slug, runbook_pages=True)
     return (
         f"```console\n$ python -m korrigo_sentry check {slug}\n{text.rstrip()}\n"
         f"$ echo $?\n{status}\n```"
