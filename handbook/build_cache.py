@@ -6,11 +6,11 @@ code. `mkdocs serve` rebuilds on every save, so results are kept in `.cache/macr
 keyed on the inputs *and* on a fingerprint of everything that could change them: the
 package's source and data, `macros.py`, mkdocs.yml, the installed versions of the libraries
 that shape an event, and the environment variables the package reads; and, for a value that
-reads them (`runbook_pages=True`: the runbook transcript, whose `check` command reads its
-runbook), the runbook pages. Change any of these and the value is computed again; nothing
-stale can reach a page. (The runbook pages used to be an input of every value: saving a
-runbook under `mkdocs serve` ran every example, the doctor and Relay's comparison again,
-none of which reads them.)
+reads them (`runbook_pages=True`), the runbook pages. Change any of these and the value is
+computed again; nothing stale can reach a page. (The runbook pages used to be an input of
+every value: saving a runbook under `mkdocs serve` ran every example, the doctor, Relay's
+comparison and the runbook transcript's command again, none of which reads a page; the
+transcript's test watches the files its command opens.)
 
 The fingerprint is taken again on every call, because `mkdocs serve` keeps one process
 for many builds: the files are first compared by (path, size, mtime), which costs a `stat`

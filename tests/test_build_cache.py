@@ -333,16 +333,3 @@ def test_the_current_directory_on_sys_path_is_watched_too(
     (here / "new-1.0.dist-info").mkdir()
     build_cache.fingerprint()
     assert looked_up == list(build_cache.LIBRARIES)
-
-
-def test_the_transcript_is_run_again_when_a_runbook_page_changes(
-    root: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`check SLUG` prints from its runbook page: the transcript's key includes the pages."""
-    from handbook import transcript
-
-    runs = iter([("Before the save.\n", 0), ("After the save.\n", 0)])
-    monkeypatch.setattr(transcript, "transcript", lambda slug: next(runs))
-    assert "Before the save." in transcript.transcript_block("quota-exhausted")
-    _edit(root / PAGE)
-    assert "After the save." in transcript.transcript_block("quota-exhausted")
