@@ -13,14 +13,12 @@ one), a fresh warm `mkdocs build` (a new process, the macros' disk cache full) a
 one (cache emptied, as on CI's first build).
 
 Each live reload follows a save, as under `mkdocs serve`: a line is added to one file in
-both copies (SAVES), and the reload's CPU time counts the commands a macro runs. The target
-is on the save of a page (PAGE_SAVE, the largest page of docs/ that no cached value reads).
-The save of a runbook is printed beside it, not targeted: every runbook is an input of the
-macros' disk cache (handbook/build_cache.py fingerprints them all), so saving one computes
-every cached value again, the runbook transcript's command included, and its own page and
-the printable runbooks page are converted again. The real macros reuse the conversion of
-every page whose Markdown did not change (handbook/render_cache.py); the reload with that
-cache off (every page converted again, as MkDocs alone does) is printed too.
+both copies, and the reload's CPU time counts the commands a macro runs. Two saves are
+measured, and the target applies to both: a page of docs/ (PAGE_SAVE, the largest) and a
+runbook (RUNBOOK_SAVE: its page and the printable runbooks page, the largest of the site,
+both change). The real macros reuse the conversion of every page whose Markdown did not
+change (handbook/render_cache.py); the reload with that cache off (every page converted
+again, as MkDocs alone does) is printed too.
 """
 
 from __future__ import annotations
@@ -256,7 +254,7 @@ def main() -> bool:
         f"{own['page, fixed']:.2f}), {extra - own_extra:.2f} converting, indexing and theming"
     )
     runbook, runbook_fixed = cpu["runbook"], cpu["runbook, fixed"]
-    print(f"live reload after saving {RUNBOOK_SAVE} (not targeted, see bench_build's docstring):")
+    print(f"live reload after saving {RUNBOOK_SAVE}:")
     print(f"  fixed values:                      {runbook_fixed:.2f}")
     print(
         f"  real macros:                       {runbook:.2f}  ratio {runbook / runbook_fixed:.2f}"
@@ -266,9 +264,9 @@ def main() -> bool:
     print(f"mkdocs build, real macros, warm:     {warm:.2f} s  ratio {warm / fixed_s:.2f}")
     print(f"mkdocs build, real macros, cold:     {cold:.2f} s  ratio {cold / fixed_s:.2f}")
     print(
-        f"target: live-reload ratio <= {TARGET} (a rebuild under `mkdocs serve` after a page save)"
+        f"target: live-reload ratio <= {TARGET} after either save (a rebuild under `mkdocs serve`)"
     )
-    return live / live_fixed <= TARGET
+    return max(live / live_fixed, runbook / runbook_fixed) <= TARGET
 
 
 if __name__ == "__main__":
