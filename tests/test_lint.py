@@ -134,8 +134,8 @@ def test_korrigo_at_45872b4_has_sixteen_findings(capsys: pytest.CaptureFixture[s
 )
 def test_the_privacy_pages_count_is_what_the_linter_finds_on_korrigo() -> None:
     """data/korrigo_lint.yaml (which the privacy page prints) against a run on the checkout
-    of Korrigo at korrigo.yaml's commit; a different count rewrites the file, dated today,
-    and fails, so the next build prints it."""
+    of Korrigo at korrigo.yaml's commit. A different count fails and prints the file to
+    commit, dated today (a test never rewrites the checkout: `make test` only compares)."""
     findings, _problems = check_tree(RESEARCH_BACKEND)
     written = measured.read()
     found = measured.LintMeasure(
@@ -146,8 +146,10 @@ def test_the_privacy_pages_count_is_what_the_linter_finds_on_korrigo() -> None:
     )
     if found != written:
         today = found.model_copy(update={"measured": datetime.date.today()})
-        measured.KORRIGO_LINT_YAML.write_text(measured.render(today), encoding="utf-8")
-        pytest.fail(f"{measured.KORRIGO_LINT_YAML} said {written}, measured {today}: commit it")
+        pytest.fail(
+            f"{measured.KORRIGO_LINT_YAML} says {written}, the linter finds {today}; "
+            f"write this into it and commit:\n{measured.render(today)}"
+        )
 
 
 def test_the_measure_file_reads_back_what_was_written(tmp_path: Path) -> None:
