@@ -93,3 +93,12 @@ def test_an_address_after_a_long_run_is_still_masked() -> None:
     assert scrub_text(f"{run} then eleve.martin@lycee.fr") == f"{run} then {F}"
     encoded = "%2B" * 3000
     assert scrub_text(f"{encoded}jean%40ecole.fr") == F
+
+
+def test_a_detector_with_starts_replaces_as_re_sub_does() -> None:
+    # A callable replacement and a template with a group, as `re.sub` takes them.
+    upper = text._d("s", "m", "r", r"b+", lambda m: m.group(0).upper(), starts=r"(?<!b)")
+    assert upper.sub("abbcb, b") == "aBBcB, B"
+    template = text._d("s", "m", "r", r"(b+)c", r"<\1>", starts=r"(?<!b)")
+    assert template.sub("abbcxbc") == "a<bb>x<b>"
+    assert template.sub("no match") == "no match"
