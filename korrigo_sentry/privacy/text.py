@@ -114,7 +114,9 @@ def _d(name: str, matches: str, reason: str, pattern: str,
        replace: str | Callable[[re.Match[str]], str] = FILTERED,
        starts: str | None = None) -> Detector:  # fmt: skip
     compiled = re.compile(pattern)
-    at = re.compile(starts + pattern, compiled.flags) if starts is not None else None
+    # No flags argument: a str pattern's flags are written inline, and `starts + pattern`
+    # is compiled from the same text (passing `compiled.flags` changed nothing).
+    at = re.compile(starts + pattern) if starts is not None else None
     return Detector(Rule(name, "value", matches, reason), compiled, replace, at)
 
 

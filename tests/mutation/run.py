@@ -101,7 +101,9 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             # Not test_fuzz.py, test_project_scrubbing.py: their session fixture plants every
             # fuzz place through the SDK (about 5 s) and reaches every function, so each
             # surviving mutant would pay it; test_unit_* check the same places one by one.
-            # Not test_property_any_value.py: Hypothesis, as test_scrubbing_property below.
+            # Not test_property_any_value.py: Hypothesis, as test_scrubbing_property below;
+            # nor test_email_starts_property.py (400 drawn texts a run, paid by each surviving
+            # mutant; test_unit_email_starts.py holds the written-out cases that kill them).
             # Not tests/test_scrubbing_property.py: Hypothesis draws string constants from the
             # local sources, which in the mutated copy include mutmut's own names
             # (`x_install__mutmut_1`); the SDK sends the mutated file's source lines, so the
