@@ -248,6 +248,21 @@ def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
     )
 
 
+def test_a_plain_http_ingest_is_reached_without_loading_any_certificate(
+    ingest: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `http://` DSN (a local Sentry, Bugsink) has no use for the CA bundle: parsing it
+    cost about 40 ms of CPU per probe, more than the POST itself."""
+
+    def no_tls(*args: object, **kwargs: object) -> ssl.SSLContext:
+        raise AssertionError("an SSL context was built for a plain-HTTP request")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_tls)
+    outcome = delivery.deliver(b"envelope", _local(f"{ingest}/api/1/envelope/"), timeout=5)
+    assert outcome.status == 418
+    assert len(loopback.requests(httpserver)) == 1
+
+
 def test_a_long_answer_is_cut_at_160_characters(ingest: str) -> None:
     outcome = delivery.deliver(b"e", _local(f"{ingest}/long/"), timeout=5)
     assert (

@@ -150,10 +150,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _next_step(outcome: Any) -> str | None:
+    link = outcome.kind.next_step
+    if not link:  # an accepted event: the runbook pages (and their parser) are not read
+        return None
     from korrigo_sentry.oncall import runbooks
 
-    link = outcome.kind.next_step
-    return runbooks.link_url("", link) if link else None
+    return runbooks.link_url("", link)
 
 
 def send_test_events(

@@ -284,12 +284,19 @@ def _opener(where: Target) -> urllib.request.OpenerDirector:
     import ssl
     import urllib.request
 
-    context = ssl.create_default_context()
-    context.load_verify_locations(where.ca_file)
+    from korrigo_sentry.oncall.tls import LazyHTTPSHandler
+
+    def trusted() -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        context.load_verify_locations(where.ca_file)
+        return context
+
+    tls = LazyHTTPSHandler(trusted)
+    if where.scheme == "https":
+        tls.context()  # before the request, as before: a CA file that cannot be read is not
+        # reported as a network failure
     proxies = {where.scheme: where.proxy} if where.proxy else {}
-    return urllib.request.build_opener(
-        urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=context)
-    )
+    return urllib.request.build_opener(urllib.request.ProxyHandler(proxies), tls)
 
 
 def key_probe() -> bytes:
