@@ -7,8 +7,8 @@ created object, a list for the detector search); nothing leaves the machine.
 from __future__ import annotations
 
 import json
-from http import HTTPStatus
 import re
+from http import HTTPStatus
 from typing import Any
 
 import pytest
