@@ -111,6 +111,13 @@ def test_a_429_reads_sentrys_header_and_retry_after() -> None:
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("value", ["inf", "1e999", "nan", "-5"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_left_out(value: str) -> None:
+    outcome = classify_response(429, headers(Retry_After=value), WHERE)
+    assert (outcome.kind.name, outcome.retry_after) == ("rate_limited", None)
+    assert value not in outcome.sentence
+
+
 def test_a_429_without_headers_says_the_sdk_waits_60_s() -> None:
     outcome = classify_response(429, headers(), WHERE)
     assert outcome.sentence == snapshot(

@@ -57,8 +57,10 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds") from None
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        value = math.nan
+    if math.isnan(value):  # float() reads "nan" (any case, any sign) as a number: it is not one
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds")
+    if not 0 < value <= MAX_TIMEOUT:  # infinity too ("inf", "1e999")
         raise argparse.ArgumentTypeError(
             f"{text[:20]} is out of range: give seconds above 0, at most {MAX_TIMEOUT:g}"
         )

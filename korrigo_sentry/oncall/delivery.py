@@ -428,11 +428,16 @@ def classify_response(status: int, headers: Message, where: Target, body: str = 
 
 
 def _retry_after(value: str | None) -> int | None:
-    """`Retry-After` in seconds (Sentry sends a number; an HTTP date is not expected)."""
+    """`Retry-After` in seconds (Sentry sends a number; an HTTP date is not expected).
+    `inf`, `1e999`, `nan` and a negative number are no wait: None (`int()` of an infinite
+    float raised OverflowError, which stopped send-test)."""
+    import math
+
     try:
-        return int(float(value)) if value else None
+        seconds = float(value) if value else math.nan
     except ValueError:
         return None
+    return int(seconds) if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def classify_error(error: BaseException, where: Target, timeout: float) -> Outcome:
