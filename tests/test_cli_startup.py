@@ -76,3 +76,29 @@ def test_a_command_that_does_not_initialise_the_sdk_imports_none_of_its_integrat
     got_status, modules = json.loads(run.stdout.splitlines()[-1])
     assert got_status == status, run.stderr
     assert sorted(INTEGRATION_MODULES & set(modules)) == []
+
+
+GC_PROBE = """
+import atexit, gc, runpy, sys
+atexit.register(lambda: print("collector on:", gc.isenabled(), file=sys.stderr))
+sys.argv = ["korrigo_sentry", *sys.argv[1:]]
+runpy.run_module("korrigo_sentry", run_name="__main__")
+"""
+
+
+def test_a_command_runs_with_the_garbage_collector_off_in_its_own_process_only() -> None:
+    """`python -m korrigo_sentry` turns the collector off (its imports made ~200 useless
+    collections); `main()`, called inside other processes (Korrigo's, pytest's), does not."""
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, "runbook", "--list"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[-1] == "collector on: False"
+
+    import gc
+
+    from korrigo_sentry.cli import main
+
+    assert main(["runbook", "--list"]) == 0
+    assert gc.isenabled()
