@@ -2,6 +2,6 @@
 
 import sys
 
-from korrigo_sentry.cli import main
+from korrigo_sentry.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -430,7 +430,7 @@ def _rate(env: Mapping[str, str], variable: str, default: float | None) -> float
             default,
             f"using the default ({'per environment' if default is None else default})",
         )
-    return rate
+    return abs(rate)  # "-0" is 0.0, not the -0.0 float() reads
 
 
 def _debug(env: Mapping[str, str]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -90,11 +91,12 @@ def test_apply_without_an_org_or_ids_says_which_to_pass(
 
 class FakeSentry:
     """Sentry's API on `httpserver`: answers ids the way its endpoints do; `refuse`: a POST
-    whose body holds that text answers 400."""
+    whose body holds that text gets `refusal` (by default 400 with a `detail`)."""
 
     def __init__(self, httpserver: HTTPServer) -> None:
         self.httpserver = httpserver
         self.refuse: str | None = None
+        self.refusal: Response = loopback.answer(400, {"detail": "refused"})
         self.url = f"http://127.0.0.1:{httpserver.port}"
         projects = re.compile("/api/0/projects/")  # a pattern matches a path's start
         httpserver.expect_request(projects, method="GET").respond_with_json(
@@ -108,7 +110,7 @@ class FakeSentry:
 
     def post(self, request: Request) -> Response:
         if self.refuse and self.refuse in request.get_data(as_text=True):
-            return loopback.answer(400, {"detail": "refused"})
+            return self.refusal
         return loopback.answer(201, {"id": str(600 + len(self.httpserver.log) + 1)})
 
     @property
@@ -157,12 +159,94 @@ def test_a_refusal_stops_the_run_and_names_the_call(sentry: FakeSentry) -> None:
     message = str(caught.value)
     assert TOKEN not in message
     assert placeholders(message) == snapshot(
-        "POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400: Bad Request; nothing after it was sent, fix this one and run again"
+        "POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400 Bad Request, Sentry saying \"refused\"; nothing after it was sent: fix what Sentry names (in the alerts file, or an id given with --team or --slack-integration) and run again"
     )
     assert not any(e["path"].endswith("/workflows/") for e in sentry.seen)
+
+
+def _refused(sentry: FakeSentry, status: int, body: Any, content_type: str = "") -> str:
+    """The sentence `apply` stops with when the first detector's POST gets this answer."""
+    sentry.refuse = "Performance degradation"
+    if content_type:
+        line = f"{status} {HTTPStatus(status).phrase}"  # as Sentry writes it (loopback.answer)
+        sentry.refusal = Response(body, line, content_type=content_type)
+    else:
+        sentry.refusal = loopback.answer(status, body)
+    with pytest.raises(apply.ApplyError) as caught:
+        apply.apply(plan(load_file(), _dest()), sentry.url, environ={apply.TOKEN_VAR: TOKEN})
+    message = str(caught.value)
+    assert TOKEN not in message
+    assert "\n" not in message
+    return message.split("; nothing after it was sent: ")[0].split(") answered ")[1]
+
+
+def test_a_refusal_quotes_each_field_sentry_names(sentry: FakeSentry) -> None:
+    # Django REST framework's shape for invalid data: each field's messages, nested.
+    body = {
+        "name": ["This field is required."],
+        "conditionGroup": {"conditions": [{"comparison": ["A valid integer is required."]}]},
+        "non_field_errors": ["Too many conditions"],
+    }
+    assert _refused(sentry, 400, body) == snapshot(
+        '400 Bad Request, Sentry saying "name: This field is required. conditionGroup.conditions.0.comparison: A valid integer is required. Too many conditions"'
+    )
+
+
+def test_a_refusal_never_quotes_the_token(sentry: FakeSentry) -> None:
+    said = _refused(sentry, 401, {"detail": f"Invalid token {TOKEN}"})
+    assert said == snapshot('401 Unauthorized, Sentry saying "Invalid token <token>"')
+
+
+def test_a_refusal_that_is_not_json_is_quoted_unless_it_is_markup(sentry: FakeSentry) -> None:
+    assert _refused(sentry, 502, "upstream timed out", "text/plain") == snapshot(
+        '502 Bad Gateway, Sentry saying "upstream timed out"'
+    )
+    page = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+    assert _refused(sentry, 502, page, "text/html") == snapshot("502 Bad Gateway")
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 503])
+def test_each_refusal_names_its_next_step(sentry: FakeSentry, status: int) -> None:
+    sentry.refuse = "Performance degradation"
+    sentry.refusal = loopback.answer(status, {"detail": "no"})
+    with pytest.raises(apply.ApplyError) as caught:
+        apply.apply(plan(load_file(), _dest()), sentry.url, environ={apply.TOKEN_VAR: TOKEN})
+    steps = {
+        400: snapshot(
+            "fix what Sentry names (in the alerts file, or an id given with --team or --slack-integration) and run again"
+        ),
+        401: snapshot(
+            "Sentry did not accept the token in SENTRY_AUTH_TOKEN; export a valid user auth token"
+        ),
+        403: snapshot(
+            "the token in SENTRY_AUTH_TOKEN may not do this; use a user auth token with alerts:write of a member of the organization"
+        ),
+        404: snapshot(
+            "check --org and --project (and --url for a self-hosted Sentry), then run again"
+        ),
+        503: snapshot("Sentry failed on its side; run again later"),
+    }
+    assert str(caught.value).split("; nothing after it was sent: ")[1] == steps[status]
 
 
 def test_an_unreachable_sentry_is_one_sentence() -> None:
     with pytest.raises(apply.ApplyError, match=r"cannot reach http://127\.0\.0\.1:9"):
         apply.apply(plan(load_file(), _dest()), "http://127.0.0.1:9",
                     environ={apply.TOKEN_VAR: TOKEN})  # fmt: skip
+
+
+def test_the_command_prints_sentrys_words_in_one_line(
+    sentry: FakeSentry, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sentry.refuse = "Performance degradation"
+    sentry.refusal = loopback.answer(
+        400, {"name": ["Ensure this field has no more than 200 characters."]}
+    )
+    monkeypatch.setenv(apply.TOKEN_VAR, TOKEN)
+    assert cli.main(["alerts", "apply", "--url", sentry.url, *MAPPED]) == 1
+    out, err = capsys.readouterr()
+    assert TOKEN not in out + err
+    assert len(err.splitlines()) == 1
+    assert err == snapshot(
+        "error: POST /api/0/organizations/korrigo-org/detectors/ (detector 'slow-requests') answered 400 Bad Request, Sentry saying \"name: Ensure this field has no more than 200 characters.\"; nothing after it was sent: fix what Sentry names (in the alerts file, or an id given with --team or --slack-integration) and run again\n"
+    )

@@ -126,6 +126,11 @@ def test_a_throttle_of_zero_is_every_trigger_and_allowed(tmp_path: Path) -> None
     [
         ("error-count", "window_seconds", 5, "Input should be 60, 300, 600"),  # minutes given
         ("error-count", "above", -1, "greater than or equal to 0"),
+        # YAML's .inf was exported as `Infinity` (not JSON); .nan was "not >= 0"
+        ("error-count", "above", float("inf"), "Input should be a finite number"),
+        ("error-count", "above", "1e999", "Input should be a finite number"),
+        ("error-count", "above", float("nan"), "Input should be a finite number"),
+        ("slow-requests", "resolve_at_or_below", float("inf"), "Input should be a finite number"),
         ("error-count", "priority", "low", "Input should be 'high' or 'medium'"),
         ("error-count", "aggregate", "p95(span.duration)", "computed on dataset 'spans'"),
         ("slow-requests", "resolve_at_or_below", 2500, "must not exceed `above`"),

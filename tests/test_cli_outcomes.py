@@ -65,8 +65,8 @@ def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "abc", "1e9"])
-def test_a_timeout_out_of_range_is_a_usage_error_and_nothing_is_sent(
+@pytest.mark.parametrize("value", ["0", "-0", "-1", "nan", "-NaN", "inf", "1e999", "abc", "1e9"])
+def test_a_bad_timeout_is_a_usage_error_and_nothing_is_sent(
     value: str, capsys: Capture, monkeypatch: pytest.MonkeyPatch, echo: Echo
 ) -> None:
     monkeypatch.setenv("SENTRY_DSN", f"http://{KEY}@127.0.0.1:{echo.port}/1")
@@ -82,7 +82,10 @@ def test_a_timeout_out_of_range_is_a_usage_error_and_nothing_is_sent(
             {
                 "0": "error: python -m korrigo_sentry send-test: argument --timeout: 0 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
                 "-1": "error: python -m korrigo_sentry send-test: argument --timeout: -1 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
-                "nan": "error: python -m korrigo_sentry send-test: argument --timeout: nan is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "-0": "error: python -m korrigo_sentry send-test: argument --timeout: -0 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
+                "nan": "error: python -m korrigo_sentry send-test: argument --timeout: 'nan' is not a number of seconds (see python -m korrigo_sentry send-test --help)",
+                "-NaN": "error: python -m korrigo_sentry send-test: argument --timeout: '-NaN' is not a number of seconds (see python -m korrigo_sentry send-test --help)",
+                "1e999": "error: python -m korrigo_sentry send-test: argument --timeout: 1e999 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
                 "inf": "error: python -m korrigo_sentry send-test: argument --timeout: inf is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",
                 "abc": "error: python -m korrigo_sentry send-test: argument --timeout: 'abc' is not a number of seconds (see python -m korrigo_sentry send-test --help)",
                 "1e9": "error: python -m korrigo_sentry send-test: argument --timeout: 1e9 is out of range: give seconds above 0, at most 300 (see python -m korrigo_sentry send-test --help)",

@@ -67,7 +67,7 @@ def test_malformed_dsn_raises_when_strict(dsn: str) -> None:
     assert SECRET_KEY not in str(info.value)
 
 
-@pytest.mark.parametrize("raw", ["abc", "1.5", "-0.1", "nan", "inf", "0,5"])
+@pytest.mark.parametrize("raw", ["abc", "1.5", "-0.1", "nan", "-nan", "inf", "1e999", "0,5"])
 @pytest.mark.parametrize("variable", ["SENTRY_TRACES_SAMPLE_RATE", "SENTRY_SAMPLE_RATE"])
 def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="korrigo_sentry"):
@@ -87,6 +87,12 @@ def test_bad_rate_falls_back(raw: str, variable: str, caplog: pytest.LogCaptureF
 def test_good_rate_overrides(raw: str) -> None:
     config = load_config({"SENTRY_TRACES_SAMPLE_RATE": raw})
     assert config.traces_sample_rate == float(raw)
+
+
+def test_a_rate_of_minus_zero_is_zero_not_minus_zero() -> None:
+    """float("-0") is -0.0, which doctor printed as `traces -0.0`."""
+    rate = load_config({"SENTRY_TRACES_SAMPLE_RATE": "-0"}).traces_sample_rate
+    assert str(rate) == "0.0"
 
 
 def test_unknown_environment_falls_back_to_production(caplog: pytest.LogCaptureFixture) -> None:

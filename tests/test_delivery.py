@@ -122,6 +122,13 @@ def test_a_429_reads_sentrys_header_and_retry_after() -> None:
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("value", ["inf", "1e999", "nan", "-5"])
+def test_a_retry_after_that_is_no_number_of_seconds_is_left_out(value: str) -> None:
+    outcome = classify_response(429, headers(Retry_After=value), WHERE)
+    assert (outcome.kind.name, outcome.retry_after) == ("rate_limited", None)
+    assert value not in outcome.sentence
+
+
 def test_a_429_without_headers_says_the_sdk_waits_60_s() -> None:
     outcome = classify_response(429, headers(), WHERE)
     assert outcome.sentence == snapshot(
@@ -257,6 +264,21 @@ def test_an_envelope_is_posted_with_sentrys_headers_and_the_answer_read(
         outcome.sentence
         == "Sentry answered HTTP 418: caf\ufffd \ufffd: the event was not accepted."
     )
+
+
+def test_a_plain_http_ingest_is_reached_without_loading_any_certificate(
+    ingest: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An `http://` DSN (a local Sentry, Bugsink) has no use for the CA bundle: parsing it
+    cost about 40 ms of CPU per probe, more than the POST itself."""
+
+    def no_tls(*args: object, **kwargs: object) -> ssl.SSLContext:
+        raise AssertionError("an SSL context was built for a plain-HTTP request")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_tls)
+    outcome = delivery.deliver(b"envelope", _local(f"{ingest}/api/1/envelope/"), timeout=5)
+    assert outcome.status == 418
+    assert len(loopback.requests(httpserver)) == 1
 
 
 def test_a_long_answer_is_cut_at_160_characters(ingest: str) -> None:

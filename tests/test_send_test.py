@@ -441,6 +441,20 @@ def test_a_certificate_for_another_name_is_a_tls_hostname_error(
     )
 
 
+def test_a_ca_named_by_requests_ca_bundle_is_the_one_trusted(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, tls_receiver: Any
+) -> None:
+    """sentry-sdk trusts REQUESTS_CA_BUNDLE's file, which OpenSSL itself never reads (unlike
+    SSL_CERT_FILE): trusted, the certificate gets as far as its name."""
+    port, cert = tls_receiver("DNS:ingest.example.org")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+
+    code, out, _ = send_test(monkeypatch, capsys, f"https://{KEY}@127.0.0.1:{port}/{PROJECT}")
+
+    assert code == 6, out
+    assert "is not valid for 127.0.0.1 (IP address mismatch" in out
+
+
 @pytest.fixture
 def refusing_proxy() -> Iterator[int]:
     """An HTTP proxy that answers every CONNECT with 403, as a locked-down proxy does."""

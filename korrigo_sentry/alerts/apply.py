@@ -72,6 +72,67 @@ def unresolved(calls: list[Call]) -> list[str]:
 
 Opener = Callable[[urllib.request.Request], Any]
 
+#: The longest quote of Sentry's answer a refusal prints.
+SAID_LIMIT = 300
+
+
+def sentry_says(body: bytes, *secrets: str) -> str:
+    """What a refusal's body says, on one line, never holding any of `secrets`.
+
+    Sentry's API is written with Django REST framework, whose error bodies are
+    `{"detail": "..."}` for a refused request and, for invalid data, each field's messages:
+    `{"name": ["This field is required."]}`, nested for nested objects, a list for errors
+    of the whole object (DRF's API guide, "Exceptions" and "Serializers: Validation").
+    So `detail` is quoted alone, and field messages as `path.to.field: message`; a body
+    that is not JSON is quoted as text unless it is markup (a proxy's HTML error page).
+    """
+    text = body.decode("utf-8", "replace").strip()
+    try:
+        parts = list(_messages(json.loads(text), ""))
+    except ValueError:
+        parts = [] if text.startswith("<") else [text]
+    said = " ".join(" ".join(parts).split())
+    for secret in secrets:
+        if secret:
+            said = said.replace(secret, "<token>")
+    return said if len(said) <= SAID_LIMIT else said[:SAID_LIMIT] + "..."
+
+
+def _messages(node: Any, where: str) -> Iterable[str]:
+    """`where: message` for each message of a DRF error body (`where` empty at the top)."""
+    if isinstance(node, dict):
+        if isinstance(node.get("detail"), str):
+            yield f"{where}: {node['detail']}" if where else node["detail"]
+            return
+        for key, value in node.items():
+            inner = where if key == "non_field_errors" else ".".join(filter(None, (where, key)))
+            yield from _messages(value, inner)
+    elif isinstance(node, list):
+        for number, item in enumerate(node):
+            nested = isinstance(item, dict | list)
+            yield from _messages(item, f"{where}.{number}" if nested and where else where)
+    elif node is not None and str(node).strip():
+        yield f"{where}: {node}" if where else str(node)
+
+
+def _next_step(status: int) -> str:
+    """What to do after Sentry refused a call with `status`."""
+    if status == 401:
+        return f"Sentry did not accept the token in {TOKEN_VAR}; export a valid user auth token"
+    if status == 403:
+        return (
+            f"the token in {TOKEN_VAR} may not do this; use a user auth token with alerts:write "
+            "of a member of the organization"
+        )
+    if status == 404:
+        return "check --org and --project (and --url for a self-hosted Sentry), then run again"
+    if status >= 500:
+        return "Sentry failed on its side; run again later"
+    return (
+        "fix what Sentry names (in the alerts file, or an id given with --team or "
+        "--slack-integration) and run again"
+    )
+
 
 def apply(
     calls: list[Call],
@@ -115,9 +176,12 @@ def apply(
             with send(request) as response:
                 status, answer = response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
+            with exc:
+                said = sentry_says(exc.read(), token)
+            quoted = f', Sentry saying "{said}"' if said else ""
             raise ApplyError(
-                f"{call.method} {path} ({call.object} {call.id!r}) answered {exc.code}: "
-                f"{exc.reason}; nothing after it was sent, fix this one and run again"
+                f"{call.method} {path} ({call.object} {call.id!r}) answered {exc.code} "
+                f"{exc.reason}{quoted}; nothing after it was sent: {_next_step(exc.code)}"
             ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

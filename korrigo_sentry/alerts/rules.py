@@ -57,7 +57,10 @@ class AlertRuleError(ValueError):
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No infinity or NaN (YAML's `.inf`, `.nan`, or `1e999`): JSON has neither, so an
+    # infinite threshold was exported as `Infinity`, a body Sentry cannot parse, and NaN
+    # was refused as "not greater than or equal to 0" instead of as not a number.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --- monitors ------------------------------------------------------------------------------

@@ -58,6 +58,22 @@ def command_name(argv: Sequence[str]) -> str:
     return words[0] if words else ""
 
 
+def run() -> int:
+    """`main()` as the process of one command (`python -m korrigo_sentry`, the
+    `korrigo-sentry` script): with the cyclic garbage collector off.
+
+    Importing Django, Celery and the SDK's integrations makes about 200 collections, each
+    scanning the young objects, for almost no garbage (about 1,300 objects in all in a
+    `doctor` run): 0.07 to 0.1 CPU s of a 0.7 s command. A command ends within seconds, so
+    nothing piles up; reference counting still frees everything else. Never done in
+    `main()`, which tests and other programs call in their own long-lived processes.
+    """
+    import gc
+
+    gc.disable()
+    return main()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one subcommand and return its exit status. Every outcome is one sentence (or,
     with `--json`, one JSON object); never a traceback."""

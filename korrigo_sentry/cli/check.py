@@ -99,10 +99,8 @@ def run_checks(
     command: str = "check",
 ) -> int:
     """Initialise Sentry as Korrigo does, run the steps, print the verdicts; the exit status."""
-    from korrigo_sentry import init_sentry
     from korrigo_sentry.cli import output
     from korrigo_sentry.oncall import checks
-    from korrigo_sentry.oncall.doctor import isolated_sdk
 
     try:
         book = checks.get(slug)
@@ -110,6 +108,11 @@ def run_checks(
             book.step(step)
     except LookupError as error:
         return output.fail(command, exits.USAGE, "usage", str(error.args[0]), as_json=as_json)
+    # Imported once the runbook and step are known: the SDK's integrations load Django and
+    # Celery (about 0.3 CPU s), which a mistyped name has no use for.
+    from korrigo_sentry import init_sentry
+    from korrigo_sentry.oncall.doctor import isolated_sdk
+
     here = checks.Here(environ, dotenv_path, network=network, timeout=timeout)
     with _log_to_stderr(), isolated_sdk():
         init_sentry(environ=environ, dotenv_path=dotenv_path)

@@ -57,8 +57,10 @@ def seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds") from None
-    if not (math.isfinite(value) and 0 < value <= MAX_TIMEOUT):
+        value = math.nan
+    if math.isnan(value):  # float() reads "nan" (any case, any sign) as a number: it is not one
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds")
+    if not 0 < value <= MAX_TIMEOUT:  # infinity too ("inf", "1e999")
         raise argparse.ArgumentTypeError(
             f"{text[:20]} is out of range: give seconds above 0, at most {MAX_TIMEOUT:g}"
         )
@@ -150,10 +152,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _next_step(outcome: Any) -> str | None:
+    link = outcome.kind.next_step
+    if not link:  # an accepted event: the runbook pages (and their parser) are not read
+        return None
     from korrigo_sentry.oncall import runbooks
 
-    link = outcome.kind.next_step
-    return runbooks.link_url("", link) if link else None
+    return runbooks.link_url("", link)
 
 
 def send_test_events(

@@ -284,12 +284,19 @@ def _opener(where: Target) -> urllib.request.OpenerDirector:
     import ssl
     import urllib.request
 
-    context = ssl.create_default_context()
-    context.load_verify_locations(where.ca_file)
+    from korrigo_sentry.oncall.tls import LazyHTTPSHandler
+
+    def trusted() -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        context.load_verify_locations(where.ca_file)
+        return context
+
+    tls = LazyHTTPSHandler(trusted)
+    if where.scheme == "https":
+        tls.context()  # before the request, as before: a CA file that cannot be read is not
+        # reported as a network failure
     proxies = {where.scheme: where.proxy} if where.proxy else {}
-    return urllib.request.build_opener(
-        urllib.request.ProxyHandler(proxies), urllib.request.HTTPSHandler(context=context)
-    )
+    return urllib.request.build_opener(urllib.request.ProxyHandler(proxies), tls)
 
 
 def key_probe() -> bytes:
@@ -421,11 +428,16 @@ def classify_response(status: int, headers: Message, where: Target, body: str = 
 
 
 def _retry_after(value: str | None) -> int | None:
-    """`Retry-After` in seconds (Sentry sends a number; an HTTP date is not expected)."""
+    """`Retry-After` in seconds (Sentry sends a number; an HTTP date is not expected).
+    `inf`, `1e999`, `nan` and a negative number are no wait: None (`int()` of an infinite
+    float raised OverflowError, which stopped send-test)."""
+    import math
+
     try:
-        return int(float(value)) if value else None
+        seconds = float(value) if value else math.nan
     except ValueError:
         return None
+    return int(seconds) if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def classify_error(error: BaseException, where: Target, timeout: float) -> Outcome:

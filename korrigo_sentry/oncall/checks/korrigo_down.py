@@ -63,8 +63,10 @@ def get(url: str, timeout: float, *, local: bool = False) -> Answer:
     """GET `url`; redirects followed (as Sentry's checks do). `local`: no proxy, ever."""
     import certifi
 
-    context = ssl.create_default_context(cafile=certifi.where())
-    handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPSHandler(context=context)]
+    from korrigo_sentry.oncall.tls import LazyHTTPSHandler
+
+    tls = LazyHTTPSHandler(lambda: ssl.create_default_context(cafile=certifi.where()))
+    handlers: list[urllib.request.BaseHandler] = [tls]
     if local:  # a proxy of the container's environment must not answer for localhost
         handlers.append(urllib.request.ProxyHandler({}))
     opener = urllib.request.build_opener(*handlers)
