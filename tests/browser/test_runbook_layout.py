@@ -8,13 +8,11 @@ artifacts/runbook-layout/ for the CI artifact.
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
-from pypdf import PdfReader
 
 from korrigo_sentry.oncall import runbooks
 from tests.browser import built_site, chromium
@@ -127,8 +125,8 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_the_page_lim
     commands = page.locator(".korrigo-print pre").all_inner_texts()
     pdf, starts = runbooks_pdf.print_runbooks(page)
     context.close()
-    pages = count_pdf_pages(pdf)
     sheets = runbooks_pdf.page_texts(pdf)
+    pages = runbooks_pdf.page_count(pdf)
     printed = " ".join(sheets)
     for slug in SLUGS:
         assert runbooks.get_runbook(slug).title in printed, f"{slug} is not in the PDF"
@@ -201,17 +199,6 @@ def test_on_a_phone_commands_wrap_and_copy_buttons_are_44_px(
     report("phone", f"Phone ({chromium.PHONE['width']}x{chromium.PHONE['height']})", lines)
     assert problems == {}
     assert traffic.problems() == []
-
-
-def count_pdf_pages(pdf: bytes) -> int:
-    """Pages of a PDF, read with pypdf."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text, lines joined by spaces."""
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return " ".join(text.split())
 
 
 def test_a_missing_file_is_still_a_problem_when_cancellations_are_not(
