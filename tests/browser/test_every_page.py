@@ -9,8 +9,12 @@ during that visit.
   (full default ruleset) and the dark one (the colour rules: Material's `slate` changes
   colours only), each runbook's header with its first command in the first screen, and the
   home page's "Paged? Start here".
-- On a phone (390x844), the pages where the narrow screen matters: those with a table, the
-  runbooks and the home page; the same checks but axe.
+- On a phone (390x844, two screen pixels per CSS pixel), the pages where the narrow screen
+  matters: those with a table, the runbooks and the home page; the same checks but axe, and
+  on each runbook: no code block scrolls sideways, every copy button is 44 px or more.
+
+Material's search index is requested and parsed on every visit but not built (NO_INDEX_BUILD):
+these checks never search, and building it was a third of each load's CPU.
 
 The pages are split into parts that xdist workers share; each part is one test that reports
 every failed check, by check and page. The figures (first command offsets, where the home
@@ -32,6 +36,7 @@ from korrigo_sentry.oncall import runbooks
 from tests.browser import axe, built_site, chromium
 from tests.browser.page_scripts import (
     COPY_BUTTONS,
+    PHONE_CODE,
     RUNBOOK_HEADER,
     SIDEWAYS,
     START_HERE,
@@ -41,6 +46,8 @@ from tests.browser.page_scripts import (
 from tests.browser.test_runbook_layout import report
 
 DEVICES = {"desktop": chromium.DESKTOP, "phone": chromium.PHONE}
+#: CSS pixels per screen pixel: a phone's screen is dense (the layout, in CSS px, is the same).
+SCALE = {"desktop": 1, "phone": 2}
 PARTS = {"desktop": 4, "phone": 2}
 BOOKS = runbooks.load_runbooks()
 RUNBOOK_PAGES = {f"runbooks/{book.slug}/": book.slug for book in BOOKS}
@@ -49,6 +56,24 @@ HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
 #: On a phone the search phrases give way to the page (runbooks.css hides them there), so
 #: an urgent runbook's containment box comes a screen sooner.
 PHONE_HEADER_LABELS = ("Severity", "Owner", "Last reviewed")
+MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidelines
+#: Material's search fetches search/search_index.json on every full page load and posts it
+#: to its worker (message type 0, SETUP), which builds a lunr index of every page: about a
+#: third of the CPU of a load here, for a search these visits never use. The index is still
+#: requested and parsed on each visit (a 404, a failed request or unparsable JSON is still
+#: reported), only its documents are withheld from the worker. The index that is built, from
+#: that same file, is searched in test_search.py, test_accessibility.py and
+#: test_runbook_layout.py.
+NO_INDEX_BUILD = """
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.type === 0 && message.data && Array.isArray(message.data.docs)) {
+    window.__korrigoIndexWithheld = message.data.docs.length;
+    message = {...message, data: {...message.data, docs: []}};
+  }
+  return post.call(this, message, ...rest);
+};
+"""
 
 
 @dataclass(frozen=True)
@@ -67,6 +92,8 @@ class Visit:
     has_table: bool  # the built HTML has a <table>: the visit must have measured one
     axe: dict[str, dict]  # "light" / "dark" -> axe's raw results (desktop only)
     runbook: dict | None  # RUNBOOK_HEADER's reading
+    index_docs: int | None  # documents of the search index the page handed its worker (desktop)
+    phone_code: dict | None  # PHONE_CODE's reading, on a runbook on a phone
     start_here: dict | None  # START_HERE's reading, on the home page
 
 
@@ -82,7 +109,10 @@ def _visit_part(
     browser: Browser, base_url: str, site_dir: Path, device: str, paths: list[str]
 ) -> list[Visit]:
     viewport = DEVICES[device]
-    context = browser.new_context(viewport=viewport, color_scheme="light", device_scale_factor=1)
+    context = browser.new_context(
+        viewport=viewport, color_scheme="light", device_scale_factor=SCALE[device]
+    )
+    context.add_init_script(NO_INDEX_BUILD)
     traffic = chromium.guard(context)
     page = context.new_page()
     visits = []
@@ -106,11 +136,14 @@ def _visit_part(
         copy_buttons = page.evaluate(COPY_BUTTONS)
         tables = page.evaluate(TABLE_WIDTHS)
         sideways = page.evaluate(SIDEWAYS)
+        on_phone = device == "phone" and path in RUNBOOK_PAGES
+        phone_code = page.evaluate(PHONE_CODE) if on_phone else None
         audits = axe.audit_in_each_scheme(page, path) if device == "desktop" else {}
         if device == "desktop":
             # A late request to another host is still seen: the traffic is read once the
             # network has been idle for 500 ms, which the audits above mostly waited out.
             page.wait_for_load_state("networkidle")
+        index_docs = page.evaluate("window.__korrigoIndexWithheld ?? null")
         visits.append(
             Visit(
                 path=path,
@@ -126,6 +159,8 @@ def _visit_part(
                 axe=audits,
                 runbook=runbook,
                 start_here=start_here,
+                index_docs=index_docs if device == "desktop" else None,
+                phone_code=phone_code,
             )
         )
     context.close()
@@ -133,7 +168,11 @@ def _visit_part(
 
 
 def _load_problems(v: Visit) -> list[str]:
-    return [*v.problems, *([f"page answered HTTP {v.status}"] if v.status >= 400 else [])]
+    found = [*v.problems, *([f"page answered HTTP {v.status}"] if v.status >= 400 else [])]
+    # on a desktop the visit lasts until the network is idle: the index has arrived by then
+    if v.device == "desktop" and not v.index_docs:
+        found.append(f"the search index reached the page with {v.index_docs} documents")
+    return found
 
 
 def _copy_problems(v: Visit) -> list[str]:
@@ -184,6 +223,23 @@ def _runbook_header_problems(v: Visit) -> list[str]:
     return found
 
 
+def _small_buttons(code: dict) -> list[list[float]]:
+    return [size for size in code["buttons"] if min(size) < MIN_TARGET]
+
+
+def _phone_code_problems(v: Visit) -> list[str]:
+    if v.device != "phone" or v.path not in RUNBOOK_PAGES:
+        return []
+    code = v.phone_code
+    if code is None:
+        return ["its code blocks were not read"]
+    found = [f"a code block scrolls sideways: {line!r}" for line in code["sideways"]]
+    found += [f"a copy button of {w:.0f}x{h:.0f} px" for w, h in _small_buttons(code)]
+    if not code["buttons"]:
+        found.append("no copy button is shown")
+    return found
+
+
 def _start_here_problems(v: Visit) -> list[str]:
     if v.path != "":
         return []
@@ -210,6 +266,9 @@ CHECKS: dict[str, Callable[[Visit], list[str]]] = {
     "nothing is wider than the screen": _sideways_problems,
     "no serious or critical axe-core violation, light and dark (desktop)": _axe_problems,
     "a runbook's header and first command are in the first screen": _runbook_header_problems,
+    f"on a phone, a runbook's commands wrap and its copy buttons are {MIN_TARGET} px": (
+        _phone_code_problems
+    ),
     "the home page starts with 'Paged? Start here' in the first screen": _start_here_problems,
 }
 
@@ -222,6 +281,11 @@ def report_figures(device: str, part: int, visits: list[Visit]) -> None:
         if v.path in RUNBOOK_PAGES and v.runbook and v.runbook["top"] is not None:
             top, bottom = round(v.runbook["top"]), round(v.runbook["bottom"])
             lines.append(f"- {v.path}: first command from {top} to {bottom} px")
+        if v.phone_code:
+            code, small = v.phone_code, _small_buttons(v.phone_code)
+            lines.append(f"- {v.path}: {len(code['sideways'])} of {code['blocks']} code blocks "
+                         f"scroll sideways; {len(code['buttons'])} copy buttons, "
+                         f"{len(small)} under {MIN_TARGET} px")  # fmt: skip
         if v.start_here:
             bottom = round(v.start_here["bottom"])
             lines.append(f"- home: 'Paged? Start here' table ends at {bottom} px")
