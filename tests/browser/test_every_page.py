@@ -8,7 +8,8 @@ during that visit.
   tables' widths, whether anything is wider than the screen, axe-core in the light scheme
   (full default ruleset) and the dark one (the colour rules: Material's `slate` changes
   colours only), each runbook's header with its first command in the first screen, and the
-  home page's "Paged? Start here".
+  home page's "Paged? Start here". The home page and a runbook are photographed on both
+  devices (artifacts/screenshots/, for the CI artifact).
 - On a phone (390x844, two screen pixels per CSS pixel), the pages where the narrow screen
   matters: those with a table, the runbooks and the home page; the same checks but axe, and
   on each runbook: no code block scrolls sideways, every copy button is 44 px or more.
@@ -57,6 +58,9 @@ HEADER_LABELS = ("Severity", "Owner", "Last reviewed", "Also known as")
 #: an urgent runbook's containment box comes a screen sooner.
 PHONE_HEADER_LABELS = ("Severity", "Owner", "Last reviewed")
 MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidelines
+#: Pages photographed on each device during their visit (artifacts/screenshots/, kept by CI).
+SHOTS = {"": "home", next(p for p in RUNBOOK_PAGES if "quota" in p): "runbook"}
+PNG = b"\x89PNG\r\n\x1a\n"
 #: Material's search fetches search/search_index.json on every full page load and posts it
 #: to its worker (message type 0, SETUP), which builds a lunr index of every page: about a
 #: third of the CPU of a load here, for a search these visits never use. The index is still
@@ -94,6 +98,7 @@ class Visit:
     runbook: dict | None  # RUNBOOK_HEADER's reading
     index_docs: int | None  # documents of the search index the page handed its worker (desktop)
     phone_code: dict | None  # PHONE_CODE's reading, on a runbook on a phone
+    screenshot: bytes | None  # the whole page, one pixel per CSS pixel (pages of SHOTS)
     start_here: dict | None  # START_HERE's reading, on the home page
 
 
@@ -106,7 +111,7 @@ def pages_for(device: str, site_dir: Path, all_pages: list[str]) -> list[str]:
 
 
 def _visit_part(
-    browser: Browser, base_url: str, site_dir: Path, device: str, paths: list[str]
+    browser: Browser, base_url: str, site_dir: Path, device: str, paths: list[str], shots: Path
 ) -> list[Visit]:
     viewport = DEVICES[device]
     context = browser.new_context(
@@ -138,6 +143,10 @@ def _visit_part(
         sideways = page.evaluate(SIDEWAYS)
         on_phone = device == "phone" and path in RUNBOOK_PAGES
         phone_code = page.evaluate(PHONE_CODE) if on_phone else None
+        screenshot = None
+        if path in SHOTS:  # the page as it loaded, light, before any audit
+            file = shots / f"{SHOTS[path]}-{device}.png"
+            screenshot = page.screenshot(path=file, full_page=True, scale="css")
         audits = axe.audit_in_each_scheme(page, path) if device == "desktop" else {}
         if device == "desktop":
             # A late request to another host is still seen: the traffic is read once the
@@ -161,6 +170,7 @@ def _visit_part(
                 start_here=start_here,
                 index_docs=index_docs if device == "desktop" else None,
                 phone_code=phone_code,
+                screenshot=screenshot,
             )
         )
     context.close()
@@ -240,6 +250,20 @@ def _phone_code_problems(v: Visit) -> list[str]:
     return found
 
 
+def _screenshot_problems(v: Visit) -> list[str]:
+    if v.path not in SHOTS:
+        return []
+    png, size = v.screenshot, DEVICES[v.device]
+    if png is None or png[:8] != PNG:
+        return ["no PNG was taken"]
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    if width != size["width"] or height < size["height"]:
+        return [
+            f"the screenshot is {width}x{height} px on a {size['width']}x{size['height']} screen"
+        ]
+    return []
+
+
 def _start_here_problems(v: Visit) -> list[str]:
     if v.path != "":
         return []
@@ -270,6 +294,7 @@ CHECKS: dict[str, Callable[[Visit], list[str]]] = {
         _phone_code_problems
     ),
     "the home page starts with 'Paged? Start here' in the first screen": _start_here_problems,
+    "a screenshot of the whole page is kept (home and a runbook)": _screenshot_problems,
 }
 
 
@@ -298,10 +323,16 @@ def report_figures(device: str, part: int, visits: list[Visit]) -> None:
     ids=lambda value: value if isinstance(value, str) else f"part{value}",
 )
 def test_every_page(
-    browser: Browser, base_url: str, site_dir: Path, all_pages: list[str], device: str, part: int
+    browser: Browser,
+    base_url: str,
+    site_dir: Path,
+    all_pages: list[str],
+    screenshots_dir: Path,
+    device: str,
+    part: int,
 ) -> None:
     paths = pages_for(device, site_dir, all_pages)[part :: PARTS[device]]
-    visits = _visit_part(browser, base_url, site_dir, device, paths)
+    visits = _visit_part(browser, base_url, site_dir, device, paths, screenshots_dir)
     report_figures(device, part, visits)
     assert visits
     assert all(v.requests >= 1 for v in visits)  # the request listener did see the traffic
