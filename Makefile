@@ -14,6 +14,13 @@ READY  := $(STAMP) $(REPO_PATH)
 SERVE_ADDR ?= 127.0.0.1:8000
 # Material for MkDocs prints an end-of-life banner on every build; we know (README: Zensical).
 export NO_MKDOCS_2_WARNING := 1
+# Compiled modules are kept from one run to the next (`__pycache__`, in .gitignore), also
+# where the environment turns that off (PYTHONDONTWRITEBYTECODE=1, as container images
+# often set, this project's shared machine included): there, every pytest process rewrote
+# and compiled every test module again, 4 of the 7 CPU s it takes to collect the unit
+# tests, and every mkdocs build and command compiled the checkout's code again. (Empty is
+# off: Python reads only a non-empty value.)
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: serve test check quick lint unit doctest build browser pdf bench zensical clean field
 .PHONY: drill drills drills-full drill-screenshots
@@ -64,7 +71,7 @@ check: $(READY)
 		$(CHECK_STAGES) && echo "make check: all checks passed in $$(( $$(date +%s) - t0 )) s"
 
 quick: $(READY)
-	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" tests \
+	$(call timed,$(BIN)/pytest -q -n 2 -m "not slow" -p no:playwright tests \
 		--ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # What pip cannot install (Debian's chromium and redis-server): installed when this user may
@@ -89,8 +96,10 @@ lint: $(READY)
 # worker; the tests that only read the site read the one `make build` wrote
 # (KORRIGO_SITE_DIR). -p tests.slow_first: the files of slow tests go to the workers first,
 # so that the run does not end with one worker on a site build and the other idle.
+# -p no:playwright (here and in quick): no unit test drives a browser, and importing
+# pytest-playwright cost each of the three processes 0.3 CPU s.
 unit: $(READY) build
-	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile \
+	$(call timed,KORRIGO_SITE_DIR=$(SITE) $(BIN)/pytest -q -n 2 --dist loadfile -p no:playwright \
 		-p tests.slow_first tests --ignore=tests/browser --ignore=tests/field --ignore=tests/drills)
 
 # The commands from the built wheel, installed in a fresh virtualenv outside the checkout.

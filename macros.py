@@ -29,6 +29,7 @@ from handbook import (
     korrigo_pages,
     oncall_markdown,
     print_contents,
+    render_cache,
     runbook_layout,
 )
 from handbook.page_blocks import python_blocks
@@ -45,6 +46,7 @@ from korrigo_sentry.alerts.rules import (
 from korrigo_sentry.cli.output import schema_table
 from korrigo_sentry.dsn import mask_dsn
 from korrigo_sentry.korrigo import korrigo
+from korrigo_sentry.lint import measured as lint_measured
 from korrigo_sentry.oncall import facts as product_facts
 from korrigo_sentry.oncall import front_matter, runbooks, where
 
@@ -301,6 +303,8 @@ def variables(root: Path = ROOT) -> dict[str, Any]:
             import_module("korrigo_sentry.privacy.guard")
         ),
         "walk_max_depth": import_module("korrigo_sentry.privacy.event").MAX_DEPTH,
+        # What the linter finds on the real Korrigo (data/korrigo_lint.yaml, tests/test_lint.py).
+        "korrigo_lint": lint_measured.read(),
         # Frame variables: each policy measured (tests/privacy/measure_locals.py, issue 21.3).
         "frame_locals": json.loads(
             (PRIVACY_FUZZ_PATH.parent / "frame_locals.json").read_text(
@@ -761,6 +765,12 @@ def define_env(env: Any) -> None:
     env.macro(korrigo_pages.adopt_changes)
     env.macro(korrigo_pages.korrigo_names_table)
     define_layout_macros(env)  # issue 13: runbook header, home page's "Paged? Start here"
+
+
+def on_post_page_macros(env: Any) -> None:
+    """mkdocs-macros, after a page's macros: its conversion to HTML is reused on the next
+    live reload when nothing it depends on changed (handbook/render_cache.py)."""
+    render_cache.attach(env.page)
 
 
 # --- runbook layout (issue 13) ------------------------------------------------------------

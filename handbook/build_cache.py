@@ -4,9 +4,13 @@ The pages show payloads captured by running examples, the doctor's checks and a 
 transcript; computing them means importing Django, Celery and the SDK and running the
 code. `mkdocs serve` rebuilds on every save, so results are kept in `.cache/macros/`,
 keyed on the inputs *and* on a fingerprint of everything that could change them: the
-package's source and data, `macros.py`, the runbook pages, mkdocs.yml, the installed
-versions of the libraries that shape an event, and the environment variables the package
-reads. Change any of these and the value is computed again; nothing stale can reach a page.
+package's source and data, `macros.py`, mkdocs.yml, the installed versions of the libraries
+that shape an event, and the environment variables the package reads; and, for a value that
+reads them (`runbook_pages=True`), the runbook pages. Change any of these and the value is
+computed again; nothing stale can reach a page. (The runbook pages used to be an input of
+every value: saving a runbook under `mkdocs serve` ran every example, the doctor, Relay's
+comparison and the runbook transcript's command again, none of which reads a page; the
+transcript's test watches the files its command opens.)
 
 The fingerprint is taken again on every call, because `mkdocs serve` keeps one process
 for many builds: the files are first compared by (path, size, mtime), which costs a `stat`
@@ -50,8 +54,9 @@ RACY_NS = 2_000_000_000
 #: The step between two recency stamps in one clock tick (any positive step orders them alike).
 STEP_NS = 1
 
-#: Per root: the last file signature seen, when its files were hashed, and the digest.
-_last_files: dict[Path, tuple[tuple[tuple[str, int, int], ...], int, str]] = {}
+#: Per (root, runbook pages or code): the last file signature seen, when its files were
+#: hashed, and the digest.
+_last_files: dict[tuple[Path, bool], tuple[tuple[tuple[str, int, int], ...], int, str]] = {}
 #: The last recency stamp given to an entry (strictly increasing within a process).
 _last_used_ns = 0
 
@@ -60,13 +65,15 @@ _last_used_ns = 0
 SOURCE_FOLDERS = ("korrigo_sentry", "handbook", "demo")
 
 
-def input_files(root: Path) -> list[Path]:
-    """Every file below `root` a cached value can depend on, sorted."""
-    return sorted(root / name for name, _, _ in _signature(root))
+def input_files(root: Path, runbook_pages: bool = False) -> list[Path]:
+    """Every file below `root` a cached value can depend on (with `runbook_pages`: the
+    runbook pages instead), sorted."""
+    return sorted(root / name for name, _, _ in _signature(root, runbook_pages))
 
 
-def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
-    """(path relative to `root`, size, mtime in ns) of every input file, sorted by path.
+def _signature(root: Path, runbook_pages: bool = False) -> tuple[tuple[str, int, int], ...]:
+    """(path relative to `root`, size, mtime in ns) of every input file, sorted by path;
+    with `runbook_pages`, of the runbook pages (`runbooks/*.md`) instead.
 
     Taken on every cached call of every build (a live reload makes about 17), so it walks
     with `os.scandir`, whose entries carry their type, and skips `__pycache__` (only
@@ -91,15 +98,17 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
             elif entry.name.endswith((".py", ".yaml")) and entry.is_file():
                 add(entry, name)
 
+    if runbook_pages:
+        try:
+            runbooks = list(os.scandir(root / "runbooks"))
+        except OSError:
+            runbooks = []
+        for entry in runbooks:
+            if entry.name.endswith(".md") and entry.is_file():
+                add(entry, f"runbooks/{entry.name}")
+        return tuple(sorted(found))
     for folder in SOURCE_FOLDERS:
         walk(folder)
-    try:
-        runbooks = list(os.scandir(root / "runbooks"))
-    except OSError:
-        runbooks = []
-    for entry in runbooks:
-        if entry.name.endswith(".md") and entry.is_file():
-            add(entry, f"runbooks/{entry.name}")
     for name in ("mkdocs.yml", "macros.py"):
         with contextlib.suppress(OSError):
             stat = (root / name).stat()
@@ -107,10 +116,10 @@ def _signature(root: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(sorted(found))
 
 
-def _files_digest(root: Path) -> str:
+def _files_digest(root: Path, runbook_pages: bool = False) -> str:
     """The hash of the input files' names and contents; re-read only when a stat differs."""
-    signature = _signature(root)
-    last = _last_files.get(root)
+    signature = _signature(root, runbook_pages)
+    last = _last_files.get((root, runbook_pages))
     if last is not None and last[0] == signature:
         hashed_at = last[1]
         if all(
@@ -124,7 +133,7 @@ def _files_digest(root: Path) -> str:
         (name, hashlib.sha256((root / name).read_bytes()).hexdigest()) for name, _, _ in signature
     ]
     digest = hashlib.sha256(json.dumps(contents).encode()).hexdigest()
-    _last_files[root] = (signature, hashed_at, digest)
+    _last_files[(root, runbook_pages)] = (signature, hashed_at, digest)
     return digest
 
 
@@ -160,22 +169,26 @@ def _mtime_ns(entry: str) -> int:
 _last_versions: list[Any] = []
 
 
-def fingerprint() -> str:
-    """A hash of every input, beyond its arguments, that a cached value depends on."""
+def fingerprint(runbook_pages: bool = False) -> str:
+    """A hash of every input, beyond its arguments, that a cached value depends on (the
+    runbook pages too for a value that reads them)."""
     environment = {name: os.environ.get(name) for name in sorted(settings.ENV_VARS)}
     material = [_files_digest(ROOT), library_versions(), environment]
+    if runbook_pages:
+        material.append(_files_digest(ROOT, runbook_pages=True))
     return hashlib.sha256(json.dumps(material).encode()).hexdigest()
 
 
-def entry_path(name: str, *key: Any) -> Path:
+def entry_path(name: str, *key: Any, runbook_pages: bool = False) -> Path:
     """Where the value of `name` for `key` and the current inputs is kept."""
-    material = json.dumps([name, key, fingerprint()], default=str)
+    material = json.dumps([name, key, fingerprint(runbook_pages)], default=str)
     return CACHE_DIR / f"{name}-{hashlib.sha256(material.encode()).hexdigest()}.json"
 
 
-def cached(name: str, compute: Callable[[], T], *key: Any) -> T:
-    """`compute()`, or its JSON result from an earlier build with the same inputs."""
-    path = entry_path(name, *key)
+def cached(name: str, compute: Callable[[], T], *key: Any, runbook_pages: bool = False) -> T:
+    """`compute()`, or its JSON result from an earlier build with the same inputs;
+    `runbook_pages=True` for a value that reads the runbook pages."""
+    path = entry_path(name, *key, runbook_pages=runbook_pages)
     try:
         value = json.loads(path.read_bytes())
     except (OSError, ValueError):

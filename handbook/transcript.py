@@ -47,6 +47,8 @@ def transcript_block(slug: str) -> str:
     """The transcript as a console fence, for the site (cached across builds)."""
     from handbook.build_cache import cached
 
+    # Not keyed on the runbook pages: `check` prints from the checks' code and reads no page
+    # (tests/test_runbook_command.py watches it), so saving a runbook does not run it again.
     text, status = cached("transcript", lambda: transcript(slug), slug)
     return (
         f"```console\n$ python -m korrigo_sentry check {slug}\n{text.rstrip()}\n"

@@ -12,11 +12,12 @@ from typing import Any
 import yaml
 
 from korrigo_sentry.alerts.rules import DEFAULT_PATH, AlertRule, AlertsFile
+from korrigo_sentry.yaml_model import read_yaml
 
 
 def shipped() -> dict[str, Any]:
     """alerts.yaml as plain data (a fresh copy each call)."""
-    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    return read_yaml(DEFAULT_PATH.read_text(encoding="utf-8"))
 
 
 def variant(alert_id: str, monitor: dict[str, Any] | None = None, **changes: Any) -> AlertRule:

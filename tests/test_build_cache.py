@@ -51,17 +51,32 @@ def _edit(path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", list(TREE))
+#: The runbook pages: an input only of a value that reads them (the transcript).
+PAGE = "runbooks/quota-exhausted.md"
+
+
+@pytest.mark.parametrize("name", [name for name in TREE if name != PAGE])
 def test_editing_an_input_file_changes_the_key(root: Path, name: str) -> None:
     before = build_cache.entry_path("example", "code")
+    pages_before = build_cache.entry_path("transcript", "slug", runbook_pages=True)
     _edit(root / name)
     assert build_cache.entry_path("example", "code") != before
+    assert build_cache.entry_path("transcript", "slug", runbook_pages=True) != pages_before
+
+
+def test_a_runbook_page_changes_only_the_keys_of_values_that_read_them(root: Path) -> None:
+    """Saving a runbook under `mkdocs serve` runs the transcript again, not every example."""
+    example = build_cache.entry_path("example", "code")
+    transcript = build_cache.entry_path("transcript", "slug", runbook_pages=True)
+    _edit(root / PAGE)
+    assert build_cache.entry_path("transcript", "slug", runbook_pages=True) != transcript
+    assert build_cache.entry_path("example", "code") == example
 
 
 def test_a_new_runbook_changes_the_key(root: Path) -> None:
-    before = build_cache.fingerprint()
+    before = build_cache.fingerprint(runbook_pages=True)
     (root / "runbooks" / "new-problem.md").write_text("# New\n", encoding="utf-8")
-    assert build_cache.fingerprint() != before
+    assert build_cache.fingerprint(runbook_pages=True) != before
 
 
 def test_files_the_values_do_not_read_keep_the_key(root: Path) -> None:
@@ -141,17 +156,19 @@ def test_the_same_inputs_are_computed_once(root: Path) -> None:
 def test_an_edit_in_the_same_process_is_computed_again(root: Path) -> None:
     """`mkdocs serve` keeps one process: the fingerprint is taken again at each call."""
     compute = _counting(["before the edit", "after the edit"])
-    assert build_cache.cached("transcript", compute, "slug") == "before the edit"
+    assert (
+        build_cache.cached("transcript", compute, "slug", runbook_pages=True) == "before the edit"
+    )
     _edit(root / "runbooks" / "quota-exhausted.md")
-    assert build_cache.cached("transcript", compute, "slug") == "after the edit"
+    assert build_cache.cached("transcript", compute, "slug", runbook_pages=True) == "after the edit"
 
 
 def test_an_edit_that_keeps_the_size_is_seen(root: Path) -> None:
     """Same length, new content: the modification time tells the files apart."""
     page = root / "runbooks" / "quota-exhausted.md"
-    before = build_cache.fingerprint()
+    before = build_cache.fingerprint(runbook_pages=True)
     page.write_text("# Quota exhaustef\n", encoding="utf-8")
-    assert build_cache.fingerprint() != before
+    assert build_cache.fingerprint(runbook_pages=True) != before
 
 
 def test_the_arguments_are_part_of_the_key(root: Path) -> None:
@@ -205,30 +222,30 @@ def test_settled_files_with_the_same_stat_are_not_read_again(root: Path) -> None
     """What makes a fingerprint per call cheap: no change of size or time, no reading."""
     _age(root, 60)
     page = root / "runbooks" / "quota-exhausted.md"
-    before = build_cache.fingerprint()
+    before = build_cache.fingerprint(runbook_pages=True)
     stat = page.stat()
     page.write_text("# Quota exhaustef\n", encoding="utf-8")  # same size
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same time
-    assert build_cache.fingerprint() == before
+    assert build_cache.fingerprint(runbook_pages=True) == before
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-    assert build_cache.fingerprint() != before
+    assert build_cache.fingerprint(runbook_pages=True) != before
 
 
 def test_a_file_written_just_before_hashing_is_read_again(root: Path) -> None:
     """An edit in the same clock tick as the last hash keeps size and time: read anyway."""
     page = root / "runbooks" / "quota-exhausted.md"
-    before = build_cache.fingerprint()
+    before = build_cache.fingerprint(runbook_pages=True)
     stat = page.stat()
     page.write_text("# Quota exhaustef\n", encoding="utf-8")
     os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert build_cache.fingerprint() != before
+    assert build_cache.fingerprint(runbook_pages=True) != before
 
 
 def test_a_renamed_input_changes_the_key(root: Path) -> None:
     _age(root, 60)
-    before = build_cache.fingerprint()
+    before = build_cache.fingerprint(runbook_pages=True)
     (root / "runbooks" / "quota-exhausted.md").rename(root / "runbooks" / "quota.md")
-    assert build_cache.fingerprint() != before
+    assert build_cache.fingerprint(runbook_pages=True) != before
 
 
 def test_optional_files_may_be_missing(root: Path) -> None:

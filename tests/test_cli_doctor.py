@@ -297,20 +297,31 @@ def test_junk_lines_in_dotenv_are_named_with_the_file(
 
 
 @pytest.mark.parametrize(
-    ("dsn", "line"),
+    ("case", "dsn", "status"),
     [
-        (f'"{DSN}"', "✗ dsn: SENTRY_DSN is wrapped in quotes: remove them"),
-        (f"{DSN[:20]} {DSN[20:]}", "✗ dsn: SENTRY_DSN contains a space or a line break"),
-        (f" {DSN} ", "! dsn: https://***@o0.ingest.sentry.io/0, with spaces around it (ignored)"),
+        ("quotes", f'"{DSN}"', "fail"),
+        ("inner space", f"{DSN[:20]} {DSN[20:]}", "fail"),
+        ("spaces around", f" {DSN} ", "warn"),
     ],
     ids=["quotes", "inner space", "spaces around"],
 )
 def test_a_pasted_dsn_is_spotted(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture, dsn: str, line: str
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, case: str, dsn: str, status: str
 ) -> None:
-    _, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn})
+    _, out, _ = doctor(monkeypatch, capsys, {**GOOD, "SENTRY_DSN": dsn})  # asserts no key
 
-    assert lines_by_check(out)["dsn"].startswith(line)
+    line = lines_by_check(out)["dsn"]
+    assert line.startswith(mark(status))
+    assert (
+        line
+        == snapshot(
+            {
+                "quotes": "✗ dsn: SENTRY_DSN is wrapped in quotes: remove them (a compose `environment:` list or a `docker run -e` keeps quotes as part of the value); Sentry is disabled (SENTRY_DSN from environment)",
+                "inner space": "✗ dsn: SENTRY_DSN contains a space or a line break: paste it again in one piece; Sentry is disabled (SENTRY_DSN from environment)",
+                "spaces around": "! dsn: https://***@o0.ingest.sentry.io/0, with spaces around it (ignored): remove them (SENTRY_DSN from environment)",
+            }
+        )[case]
+    )
 
 
 # --- issue 15: branches that must be able to fail ---------------------------------------------
@@ -477,48 +488,36 @@ def test_a_laptop_without_dsn_reads_line_by_line(
 
 
 @pytest.mark.parametrize(
-    ("env", "check", "line"),
+    ("env", "check"),
     [
-        (
-            {"SENTRY_DSN": "https://o0.ingest.sentry.io/0"},
-            "dsn",
-            "✗ dsn: SENTRY_DSN is malformed (Missing public key); expected "
-            "https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled",
-        ),
-        (
-            {"SENTRY_ENVIRONMENT": "prod"},
-            "environment",
-            "✗ environment: SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, "
-            "production; using 'production'",
-        ),
-        (
-            {"GIT_COMMIT_SHA": "main"},
-            "release",
-            "✗ release: GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); "
-            "release left to sentry-sdk's guess",
-        ),
-        (
-            {"SENTRY_TRACES_SAMPLE_RATE": "2", "SENTRY_SAMPLE_RATE": "-1"},
-            "sample_rates",
-            "✗ sample_rates: SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got '2'; "
-            "SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '-1'; "
-            "using traces 0.1 (production), errors 1.0",
-        ),
-        (
-            {"SENTRY_DEBUG": "verbose"},
-            "debug",
-            "✗ debug: SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off",
-        ),
+        ({"SENTRY_DSN": "https://o0.ingest.sentry.io/0"}, "dsn"),
+        ({"SENTRY_ENVIRONMENT": "prod"}, "environment"),
+        ({"GIT_COMMIT_SHA": "main"}, "release"),
+        ({"SENTRY_TRACES_SAMPLE_RATE": "2", "SENTRY_SAMPLE_RATE": "-1"}, "sample_rates"),
+        ({"SENTRY_DEBUG": "verbose"}, "debug"),
     ],
     ids=["dsn", "environment", "release", "rates", "debug"],
 )
 def test_each_failure_says_the_problem_and_what_happens_instead(
-    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], check: str, line: str
+    monkeypatch: pytest.MonkeyPatch, capsys: Capture, env: dict[str, str], check: str
 ) -> None:
-    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, **env})
+    status, out, _ = doctor(monkeypatch, capsys, {**GOOD, **env})  # asserts no key
 
     assert status == 1
-    assert lines_by_check(out)[check].startswith(line)
+    line = lines_by_check(out)[check]
+    assert line.startswith(mark("fail"))
+    assert (
+        line
+        == snapshot(
+            {
+                "dsn": "✗ dsn: SENTRY_DSN is malformed (Missing public key); expected https://<public key>@<org>.ingest.sentry.io/<project id>; Sentry is disabled (SENTRY_DSN from environment)",
+                "environment": "✗ environment: SENTRY_ENVIRONMENT is 'prod', not one of development, test, staging, production; using 'production' (SENTRY_ENVIRONMENT from environment)",
+                "release": "✗ release: GIT_COMMIT_SHA must be a git commit SHA (7 to 40 hex digits); release left to sentry-sdk's guess (GIT_COMMIT_SHA from environment)",
+                "sample_rates": "✗ sample_rates: SENTRY_TRACES_SAMPLE_RATE must be a number from 0 to 1, got '2'; SENTRY_SAMPLE_RATE must be a number from 0 to 1, got '-1'; using traces 0.1 (production), errors 1.0 (SENTRY_TRACES_SAMPLE_RATE from environment; SENTRY_SAMPLE_RATE from environment)",
+                "debug": "✗ debug: SENTRY_DEBUG must be 1 or 0 (or true/false, yes/no, on/off); debug is off (SENTRY_DEBUG from environment)",
+            }
+        )[check]
+    )
 
 
 def test_a_dotenv_one_folder_up_is_named_in_the_singular(

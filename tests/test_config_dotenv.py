@@ -176,9 +176,7 @@ DOTENV_BYTES = st.one_of(
 )
 
 
-@settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=DOTENV_BYTES)
 def test_any_dotenv_bytes_never_raise_and_never_log_the_key(
     data: bytes, tmp_path: Path, caplog: pytest.LogCaptureFixture

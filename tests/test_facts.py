@@ -26,6 +26,7 @@ from korrigo_sentry.oncall.facts import (
     source_parts,
     stale_facts,
 )
+from korrigo_sentry.yaml_model import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = load_facts()
@@ -33,7 +34,7 @@ SDK_ROOT = Path(sentry_sdk.__file__).resolve().parent.parent
 
 
 def _raw() -> list[dict]:
-    return yaml.safe_load(facts_module.DEFAULT_PATH.read_text(encoding="utf-8"))["facts"]
+    return read_yaml(facts_module.DEFAULT_PATH.read_text(encoding="utf-8"))["facts"]
 
 
 # --- every fact: source, excerpt, date, plans, review period ---------------------------------

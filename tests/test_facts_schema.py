@@ -26,6 +26,7 @@ from korrigo_sentry.oncall.facts import (
     source_parts,
     stale_facts,
 )
+from korrigo_sentry.yaml_model import read_yaml
 
 SOURCE = (
     "https://github.com/getsentry/sentry-docs/blob/0123456789abcdef0123456789abcdef01234567"
@@ -203,7 +204,7 @@ def test_a_fact_without_id_in_a_file_is_named_by_its_position(tmp_path: Path) ->
 
 
 def _package_file() -> dict[str, Any]:
-    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    return read_yaml(DEFAULT_PATH.read_text(encoding="utf-8"))
 
 
 def test_the_package_file_is_read_by_default() -> None:

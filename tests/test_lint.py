@@ -6,12 +6,15 @@ with the finding a reader should see.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pytest
 from inline_snapshot import snapshot
 
 from korrigo_sentry.cli import main
+from korrigo_sentry.korrigo import korrigo
+from korrigo_sentry.lint import measured
 from korrigo_sentry.lint.fields import read
 from korrigo_sentry.lint.messages import check_source, check_tree
 from korrigo_sentry.yaml_model import DataFileError
@@ -124,6 +127,50 @@ def test_korrigo_at_45872b4_has_sixteen_findings(capsys: pytest.CaptureFixture[s
         "lint: 16 personal value(s) formatted into messages in 6 file(s)"
     )
     assert f"{RESEARCH_BACKEND}/exams/views.py:62: request.user.username" in out
+
+
+@pytest.mark.skipif(
+    not RESEARCH_BACKEND.is_dir(), reason=f"no Korrigo checkout at {RESEARCH_BACKEND}"
+)
+def test_the_privacy_pages_count_is_what_the_linter_finds_on_korrigo() -> None:
+    """data/korrigo_lint.yaml (which the privacy page prints) against a run on the checkout
+    of Korrigo at korrigo.yaml's commit. A different count fails and prints the file to
+    commit, dated today (a test never rewrites the checkout: `make test` only compares)."""
+    findings, _problems = check_tree(RESEARCH_BACKEND)
+    written = measured.read()
+    found = measured.LintMeasure(
+        commit=korrigo().commit,
+        measured=written.measured,
+        findings=len(findings),
+        files=len({f.path for f in findings}),
+    )
+    if found != written:
+        today = found.model_copy(update={"measured": datetime.date.today()})
+        pytest.fail(
+            f"{measured.KORRIGO_LINT_YAML} says {written}, the linter finds {today}; "
+            f"write this into it and commit:\n{measured.render(today)}"
+        )
+
+
+def test_the_measure_file_reads_back_what_was_written(tmp_path: Path) -> None:
+    measure = measured.LintMeasure(
+        commit="45872b49ce95878f8150be898733afa37335c919",
+        measured=datetime.date(2026, 12, 6),
+        findings=16,
+        files=6,
+    )
+    path = tmp_path / "korrigo_lint.yaml"
+    path.write_text(measured.render(measure), encoding="utf-8")
+    assert measured.read(path) == measure
+
+
+def test_a_bad_measure_file_names_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "korrigo_lint.yaml"
+    path.write_text(
+        "commit: 45872b4\nmeasured: 2026-12-06\nfindings: 16\nfiles: 6\n", encoding="utf-8"
+    )
+    with pytest.raises(DataFileError, match=r"line 1, field commit: String should match"):
+        measured.read(path)
 
 
 # --- what the key rules deny, and the other messages people read (was privacy.message_check) --

@@ -408,9 +408,11 @@ def test_variables_are_named_as_the_readme_lists_them(
              "logging_levels", "test_release", "pricing_page",
              # read by docs/reference/privacy.md and docs/getting-started/*.md
              "korrigo", "korrigo_short", "oncall_services", "project_scrubbing",
-             "walk_max_depth", "frame_locals", "scrubbing_failed_tag"}  # fmt: skip
+             "walk_max_depth", "frame_locals", "scrubbing_failed_tag", "korrigo_lint"}  # fmt: skip
     assert names <= set(values)
     assert len(values["korrigo_short"]) == 7  # git's short SHA
+    # The linter's findings on Korrigo 45872b4 (tests/test_lint.py runs it there).
+    assert (values["korrigo_lint"].commit[:7], values["korrigo_lint"].findings) == ("45872b4", 16)
     assert values["scrubbing_failed_tag"] == "korrigo.scrubbing: failed"  # as Sentry lists tags
     # The logging integration's thresholds as the pages name them (Python's level names).
     assert values["logging_levels"] == {"breadcrumbs": "DEBUG", "events": "CRITICAL"}

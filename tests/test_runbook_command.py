@@ -165,6 +165,52 @@ def test_no_code_of_the_package_executes_text() -> None:
     assert calls == []
 
 
+#: Installed in a command's process (sitecustomize): every file it opens, one per line.
+WATCH_OPENS = """\
+import os, sys
+
+_log = open(os.environ["OPENED_LOG"], "a", encoding="utf-8", buffering=1)
+
+def _watch(event, args):
+    if event == "open" and isinstance(args[0], str):
+        _log.write(args[0] + "\\n")
+
+sys.addaudithook(_watch)
+"""
+
+
+@pytest.mark.slow  # make check leaves it to make test
+def test_the_transcripts_command_reads_no_runbook_page(tmp_path: Path) -> None:
+    """The site caches the transcript without the runbook pages among its inputs
+    (handbook/transcript.py: a runbook saved under `mkdocs serve` does not run the command
+    again); that holds only while the command opens no page. `runbook SLUG --read` does
+    open its page: the watch sees it there."""
+    if os.environ.get("MUTANT_UNDER_TEST"):  # set by mutmut (make mutate) in its runs
+        pytest.skip("under make mutate the new process would run mutmut's trampolines alone")
+    slug = "sentry-not-capturing-errors"
+    (tmp_path / "watch").mkdir()
+    (tmp_path / "watch" / "sitecustomize.py").write_text(WATCH_OPENS, encoding="utf-8")
+    log = tmp_path / "opened.txt"
+    watched = {
+        "PYTHONPATH": f"{tmp_path / 'watch'}{os.pathsep}{runbooks.REPO_ROOT}",
+        "OPENED_LOG": str(log),
+    }
+
+    def pages_opened() -> list[str]:
+        opened = log.read_text(encoding="utf-8").splitlines()
+        log.unlink()
+        return [name for name in opened if name.endswith(".md")]
+
+    transcript(slug, watched)
+    assert pages_opened() == []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTRY_")}
+    subprocess.run(
+        [sys.executable, "-m", "korrigo_sentry", "runbook", slug, "--read"],
+        cwd=tmp_path, env={**env, **watched}, capture_output=True, check=False,
+    )  # fmt: skip
+    assert str(runbooks.RUNBOOK_DIR / f"{slug}.md") in pages_opened()
+
+
 @pytest.mark.slow  # make check leaves it to make test
 def test_the_sites_transcript_is_what_the_terminal_prints(tmp_path: Path) -> None:
     if os.environ.get("MUTANT_UNDER_TEST"):  # set by mutmut (make mutate) in its runs

@@ -140,3 +140,15 @@ def test_a_runbook_edit_updates_the_command_line_transcript(served: str, project
     assert title in text
     page.write_text(text.replace(title, edited, 1), encoding="utf-8")
     assert f"{edited}." in _served_after_edit(url, f"{edited}.")
+
+
+def test_a_runbook_edit_reaches_the_printable_page(served: str, project: Path) -> None:
+    """The printable page's own file does not change, only what its macro writes: the
+    conversion kept from the previous build (handbook/render_cache.py) must not be served."""
+    marker = "Edited in a runbook while make serve was running."
+    url = served + "runbooks/print/"
+    _, before = _get(url)
+    assert marker not in before
+    page = project / "runbooks" / "critical-errors.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+    assert marker in _served_after_edit(url, marker)

@@ -1,23 +1,31 @@
-"""Values on the pages follow the code: change one in a copy, rebuild, and look.
+"""The pages follow what they are built from: change it in a copy, rebuild, and look.
 
 The production traces rate is changed in the copy's `korrigo_sentry/settings.py` and one
 alert threshold in its `korrigo_sentry/data/alerts.yaml`; the copy is built with its own
 package first on PYTHONPATH. Every page that stated an old value must state the new one,
 and no page may still state an old one.
+
+The same build runs with a canary `SENTRY_DSN` in the environment (no built file may hold
+its key) and a build day past every fact's review date (stale facts are flagged, and the
+strict build still passes). One build for all: a build is 3 CPU s, and no change touches
+what another test reads (a rate, a threshold, the DSN's key, a fact's review note).
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
 import yaml
 
 import macros
+from handbook.facts_markdown import TODAY_ENV
 from korrigo_sentry import settings
 from korrigo_sentry.alerts import load_rules
+from korrigo_sentry.dsn import mask_dsn
+from korrigo_sentry.oncall.facts import load_facts
 from tests.alerts_support import variant
 from tests.test_site_support import Build, build, copy_repo, page_text, unchanged_site
 
@@ -29,6 +37,11 @@ assert NEW_RATE not in settings.TRACES_SAMPLE_RATES.values()
 
 RULE = next(rule for rule in load_rules() if rule.threshold is not None)
 NEW_THRESHOLD = int(RULE.threshold or 0) * 3 + 7
+
+CANARY_KEY = "canary5f0e1d2c3b4a59687766554433221100"
+CANARY_DSN = f"https://{CANARY_KEY}@o4242.ingest.sentry.io/4242"
+#: The day after the last fact's review is due: every fact is stale.
+LATE = max(fact.due for fact in load_facts().values()) + timedelta(days=1)
 
 
 def _rate_patterns(rate: float) -> list[re.Pattern[str]]:
@@ -78,7 +91,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Build]:
             raw["above"] = NEW_THRESHOLD
     alerts_yaml.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
 
-    result = build(changed)
+    result = build(changed, {"SENTRY_DSN": CANARY_DSN, TODAY_ENV: LATE.isoformat()})
     assert result.ok, result.output
     return original, result
 
@@ -102,13 +115,34 @@ def test_an_alert_threshold_follows_the_yaml(builds: tuple[Build, Build]) -> Non
     assert stated <= _stating(changed, new)
 
 
-def test_the_copy_is_what_was_built(builds: tuple[Build, Build], tmp_path: Path) -> None:
+def test_the_copy_is_what_was_built(builds: tuple[Build, Build]) -> None:
     """The changed build must read the copy, not the installed package (PYTHONPATH)."""
-    project = copy_repo(tmp_path)
+    original, changed = builds
+    project = changed.site.parent  # the changed copy: build() writes its site inside it
     assert (project / "korrigo_sentry" / "settings.py").is_file()
     assert (project / "docs" / "runbooks").is_symlink()
     # Only the copy's settings.py holds NEW_RATE: a page stating it was built from the copy.
-    original, changed = builds
     for new in _rate_patterns(NEW_RATE):
         assert _stating(original, new) == set()
         assert _stating(changed, new), f"the changed build states no {new.pattern}"
+
+
+def test_the_dsn_key_is_in_no_built_file(builds: tuple[Build, Build]) -> None:
+    _, site = builds
+    files = [path for path in site.site.rglob("*") if path.is_file()]
+    assert files
+    leaking = [str(p) for p in files if CANARY_KEY.encode() in p.read_bytes()]
+    assert leaking == []
+    # ...while the masked form (host and project id) is what the configuration page shows
+    configuration = site.pages()["getting-started/configuration/index.html"]
+    assert mask_dsn(CANARY_DSN) in configuration
+
+
+def test_stale_facts_are_flagged_without_failing_the_strict_build(
+    builds: tuple[Build, Build],
+) -> None:
+    _, result = builds
+    assert result.ok, result.output[-2000:]
+    assert "facts: STALE quota.archived_counts" in result.output
+    text = page_text(result.pages()["reference/sampling-and-cost/index.html"])
+    assert "not re-checked since" in text

@@ -12,6 +12,7 @@ rewrites the file and fails when what it measured differs from it.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
@@ -108,6 +109,19 @@ def test_a_breadcrumb_message_loses_the_secret_not_its_text(
     assert crumb(recommended_scrub(event)) == by_korrigo
 
 
+def test_a_comparison_holds_each_set_ups_event_and_leaves_the_event_as_it_was() -> None:
+    """`_check` reads the scrubbed events from the comparison instead of scrubbing again."""
+    raw = {"breadcrumbs": {"values": [{"category": "log", "message": "token: 9f8e7d6c expired"}]},
+           "extra": {"password": "hunter2", "note": "from 203.0.113.7"}}  # fmt: skip
+    event = _normalized(raw)
+    sent = copy.deepcopy(event)
+    found = compare(event)
+    assert found.before == default_scrub(event)
+    assert found.after == recommended_scrub(event)
+    assert found.before != found.after  # the breadcrumb: wiped by the defaults only
+    assert event == sent
+
+
 def _check(events: list[tuple[dict[str, Any], list[str]]]) -> dict[str, Any]:
     """Both set-ups on each (event, planted secrets): figures and the breadcrumbs kept."""
     kept, other, survived = [], [], []
@@ -117,8 +131,7 @@ def _check(events: list[tuple[dict[str, Any], list[str]]]) -> dict[str, Any]:
         other += found.other
         kept += [{"sent": sent, "defaults": was, "korrigo": now}
                  for _i, sent, was, now in found.kept]  # fmt: skip
-        before = json.dumps(default_scrub(event)).encode()
-        after = json.dumps(recommended_scrub(event)).encode()
+        before, after = json.dumps(found.before).encode(), json.dumps(found.after).encode()
         survived += sorted(set(canaries.found_in(after, needles)) - set(
             canaries.found_in(before, needles)))  # fmt: skip
     return {"events": len(events), "differ_elsewhere": len(other), "leaks": len(survived),

@@ -10,6 +10,7 @@ really sends, through `init_sentry()`.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import json
 import textwrap
@@ -31,7 +32,8 @@ def _constant(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def sdk_item_types() -> set[str]:
+@functools.cache  # two tests read it; parsing the SDK's sources is most of their cost
+def sdk_item_types() -> frozenset[str]:
     """The envelope item types named anywhere in the installed sentry_sdk package."""
     found: set[str] = set()
     for path in Path(sentry_sdk.__file__).parent.rglob("*.py"):
@@ -55,7 +57,7 @@ def sdk_item_types() -> set[str]:
     for node in ast.walk(category):
         if isinstance(node, ast.Compare) and isinstance(node.left, ast.Name):
             found.update(v for c in node.comparators if (v := _constant(c)))
-    return found
+    return frozenset(found)
 
 
 def test_the_scan_reads_the_sdk() -> None:

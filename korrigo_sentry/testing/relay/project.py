@@ -68,15 +68,30 @@ def _settings_rules() -> dict[str, Any] | None:
 
 def recommended_scrub(event: dict[str, Any]) -> dict[str, Any]:
     """`event` as Sentry stores it with Korrigo's rules and recommended settings."""
-    settings = _settings_rules()
-    out = pii_strip_event(project_rules(), copy.deepcopy(event))
-    return _strip(pii_strip_event(settings, _strip(out)) if settings else out)
+    return _recommended(_ruled(event))
 
 
 def default_scrub(event: dict[str, Any], with_rules: bool = True) -> dict[str, Any]:
     """`event` as Sentry stores it with its default settings (and Korrigo's rules)."""
-    out = pii_strip_event(project_rules(), copy.deepcopy(event)) if with_rules else event
-    return _strip(pii_strip_event(SERVER_DEFAULTS, _strip(copy.deepcopy(out))))
+    return _defaults(_ruled(event) if with_rules else _strip(dict(event)))
+
+
+# Relay reads an event as JSON (`pii_strip_event` serialises it): the event passed in is
+# never changed, and each step returns a new one.
+def _ruled(event: dict[str, Any]) -> dict[str, Any]:
+    """`event` after the project's advanced rules, the first of Sentry's two passes."""
+    return _strip(pii_strip_event(project_rules(), event))
+
+
+def _recommended(ruled: dict[str, Any]) -> dict[str, Any]:
+    """The second pass on `ruled`: Korrigo's recommended data scrubbing settings."""
+    settings = _settings_rules()
+    return _strip(pii_strip_event(settings, ruled)) if settings else ruled
+
+
+def _defaults(ruled: dict[str, Any]) -> dict[str, Any]:
+    """The second pass on `ruled`: a new project's data scrubbing settings."""
+    return _strip(pii_strip_event(SERVER_DEFAULTS, ruled))
 
 
 @cache
@@ -130,6 +145,10 @@ class Comparison:
     kept: list[tuple[int, Any, Any, Any]] = field(default_factory=list)
     #: paths outside breadcrumb messages where the two set-ups differ (must stay empty)
     other: list[str] = field(default_factory=list)
+    #: the event as `default_scrub` and `recommended_scrub` return it (computed once here:
+    #: the two share the rules' pass, and Relay's scrubbing is most of a comparison's cost)
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
 
 
 def compare(event: dict[str, Any]) -> Comparison:
@@ -138,14 +157,16 @@ def compare(event: dict[str, Any]) -> Comparison:
     "Before" is Korrigo's rules with Sentry's default settings (defaults on), "after" the
     same rules with Korrigo's recommended settings (defaults off).
     """
-    before, after = default_scrub(event), recommended_scrub(event)
+    ruled = _ruled(event)
+    before, after = _defaults(ruled), _recommended(ruled)
     sent, was, now = _messages(event), _messages(before), _messages(after)
     kept = [
         (index, sent[index] if index < len(sent) else None, old, new)
         for index, (old, new) in enumerate(zip(was, now, strict=False))
         if old != new
     ]
-    return Comparison(kept, _differences(_without_messages(before), _without_messages(after)))
+    other = _differences(_without_messages(before), _without_messages(after))
+    return Comparison(kept, other, before, after)
 
 
 def _messages(event: dict[str, Any]) -> list[Any]:
