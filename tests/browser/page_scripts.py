@@ -63,3 +63,14 @@ PHONE_CODE = """() => {
       .map(b => { const r = b.getBoundingClientRect(); return [r.width, r.height]; }),
   };
 }"""
+
+# Blocks shown but never to be run (`.no-copy`): their text and whether a copy button sits in
+# them; and how many copyable blocks have their button.
+NO_COPY = """() => ({
+  shown: [...document.querySelectorAll(".md-content .no-copy pre")].map(pre => ({
+    text: pre.innerText,
+    buttons: pre.querySelectorAll("button[data-md-type='copy']").length,
+  })),
+  copyable: document.querySelectorAll(
+    ".md-content .highlight:not(.no-copy) pre button[data-md-type='copy']").length,
+})"""

@@ -14,8 +14,8 @@ during that visit.
   matters: those with a table, the runbooks and the home page; the same checks but axe, and
   on each runbook: no code block scrolls sideways, every copy button is 44 px or more.
 
-Material's search index is requested and parsed on every visit but not built (NO_INDEX_BUILD):
-these checks never search, and building it was a third of each load's CPU.
+Material's search index is requested and parsed on every visit but not built
+(chromium.withhold_search_index): these checks never search.
 
 The pages are split into parts that xdist workers share; each part is one test that reports
 every failed check, by check and page. The figures (first command offsets, where the home
@@ -37,6 +37,7 @@ from korrigo_sentry.oncall import runbooks
 from tests.browser import axe, built_site, chromium
 from tests.browser.page_scripts import (
     COPY_BUTTONS,
+    NO_COPY,
     PHONE_CODE,
     RUNBOOK_HEADER,
     SIDEWAYS,
@@ -61,23 +62,9 @@ MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidelines
 #: Pages photographed on each device during their visit (artifacts/screenshots/, kept by CI).
 SHOTS = {"": "home", next(p for p in RUNBOOK_PAGES if "quota" in p): "runbook"}
 PNG = b"\x89PNG\r\n\x1a\n"
-#: Material's search fetches search/search_index.json on every full page load and posts it
-#: to its worker (message type 0, SETUP), which builds a lunr index of every page: about a
-#: third of the CPU of a load here, for a search these visits never use. The index is still
-#: requested and parsed on each visit (a 404, a failed request or unparsable JSON is still
-#: reported), only its documents are withheld from the worker. The index that is built, from
-#: that same file, is searched in test_search.py, test_accessibility.py and
-#: test_runbook_layout.py.
-NO_INDEX_BUILD = """
-const post = Worker.prototype.postMessage;
-Worker.prototype.postMessage = function (message, ...rest) {
-  if (message && message.type === 0 && message.data && Array.isArray(message.data.docs)) {
-    window.__korrigoIndexWithheld = message.data.docs.length;
-    message = {...message, data: {...message.data, docs: []}};
-  }
-  return post.call(this, message, ...rest);
-};
-"""
+#: The runbook that shows a command a reader must not run as is (`env | grep SENTRY` prints
+#: the DSN's key): shown, without a copy button.
+DISCOURAGED = ("runbooks/sentry-not-capturing-errors/", "env | grep SENTRY")
 
 
 @dataclass(frozen=True)
@@ -99,6 +86,7 @@ class Visit:
     index_docs: int | None  # documents of the search index the page handed its worker (desktop)
     phone_code: dict | None  # PHONE_CODE's reading, on a runbook on a phone
     screenshot: bytes | None  # the whole page, one pixel per CSS pixel (pages of SHOTS)
+    no_copy: dict  # NO_COPY's reading
     start_here: dict | None  # START_HERE's reading, on the home page
 
 
@@ -117,7 +105,7 @@ def _visit_part(
     context = browser.new_context(
         viewport=viewport, color_scheme="light", device_scale_factor=SCALE[device]
     )
-    context.add_init_script(NO_INDEX_BUILD)
+    chromium.withhold_search_index(context)
     traffic = chromium.guard(context)
     page = context.new_page()
     visits = []
@@ -139,6 +127,7 @@ def _visit_part(
         runbook = page.evaluate(RUNBOOK_HEADER)
         start_here = page.evaluate(START_HERE) if path == "" else None
         copy_buttons = page.evaluate(COPY_BUTTONS)
+        no_copy = page.evaluate(NO_COPY)
         tables = page.evaluate(TABLE_WIDTHS)
         sideways = page.evaluate(SIDEWAYS)
         on_phone = device == "phone" and path in RUNBOOK_PAGES
@@ -171,6 +160,7 @@ def _visit_part(
                 index_docs=index_docs if device == "desktop" else None,
                 phone_code=phone_code,
                 screenshot=screenshot,
+                no_copy=no_copy,
             )
         )
     context.close()
@@ -189,6 +179,17 @@ def _copy_problems(v: Visit) -> list[str]:
     if all(v.copy_buttons):
         return []
     return [f"{sum(v.copy_buttons)} of {len(v.copy_buttons)} code blocks have a copy button"]
+
+
+def _no_copy_problems(v: Visit) -> list[str]:
+    found = [f"{b['text'][:40]!r} has a copy button" for b in v.no_copy["shown"] if b["buttons"]]
+    path, command = DISCOURAGED
+    if v.path == path:
+        if not any(command in b["text"] for b in v.no_copy["shown"]):
+            found.append(f"{command!r} is not shown in a block without a copy button")
+        if v.no_copy["copyable"] <= 5:  # Material's copy buttons are there for the others
+            found.append(f"only {v.no_copy['copyable']} blocks have a copy button")
+    return found
 
 
 def _table_problems(v: Visit) -> list[str]:
@@ -286,6 +287,7 @@ def _start_here_problems(v: Visit) -> list[str]:
 CHECKS: dict[str, Callable[[Visit], list[str]]] = {
     "loads without errors or foreign requests": _load_problems,
     "every code block has a copy button": _copy_problems,
+    "a command not to run as is has no copy button": _no_copy_problems,
     "every table fits the content column": _table_problems,
     "nothing is wider than the screen": _sideways_problems,
     "no serious or critical axe-core violation, light and dark (desktop)": _axe_problems,

@@ -45,6 +45,7 @@ def test_light_dark_toggle_switches_and_persists(
     new_context: chromium.NewContext, base_url: str, all_pages: list[str]
 ) -> None:
     context = new_context(viewport=chromium.DESKTOP, color_scheme="light")
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
@@ -82,6 +83,7 @@ def test_the_copy_button_copies_its_block(
     assert with_code, "no page has a highlighted code block"
     context = new_context(viewport=chromium.DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url + with_code[-1], wait_until="load")
@@ -108,6 +110,7 @@ def test_mermaid_diagrams_render_as_svg(
     assert with_diagrams, "no page has a mermaid diagram"
     context = new_context(viewport=chromium.DESKTOP)
     context.add_init_script(OPEN_SHADOW_ROOTS)
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     for path in with_diagrams:
