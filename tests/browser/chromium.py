@@ -42,6 +42,31 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 
 
+#: Material's search fetches search/search_index.json on every full page load and posts it
+#: to its worker (message type 0, SETUP), which builds a lunr index of every page: 0.2 CPU s
+#: of each load here, for a search most tests never use. See `withhold_search_index`.
+_WITHHOLD_INDEX = """
+const post = Worker.prototype.postMessage;
+Worker.prototype.postMessage = function (message, ...rest) {
+  if (message && message.type === 0 && message.data && Array.isArray(message.data.docs)) {
+    window.__korrigoIndexWithheld = message.data.docs.length;
+    message = {...message, data: {...message.data, docs: []}};
+  }
+  return post.call(this, message, ...rest);
+};
+"""
+
+
+def withhold_search_index(context: BrowserContext) -> None:
+    """On the pages of `context`, the search index is still requested and parsed (a 404, a
+    failed request or unparsable JSON is still reported), but its documents are withheld from
+    Material's worker, which then builds no index: for tests that never search. The index
+    built from that same file is searched in test_search.py, test_accessibility.py and
+    test_runbook_layout.py. `window.__korrigoIndexWithheld` tells how many documents the
+    page handed over."""
+    context.add_init_script(_WITHHOLD_INDEX)
+
+
 def chromium_available() -> bool:
     """True when Debian's Chromium is installed."""
     return CHROMIUM.is_file()

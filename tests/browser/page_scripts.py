@@ -49,3 +49,28 @@ START_HERE = """() => {
 
 # How far the page scrolls sideways: 0 when nothing is wider than the screen.
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+# On a phone: the code blocks that scroll sideways, and the copy buttons' sizes (issue 23).
+PHONE_CODE = """() => {
+  const blocks = [...document.querySelectorAll('.md-content pre > code')]
+    .filter(code => code.offsetParent !== null);  // shown (not in a closed block or tab)
+  return {
+    blocks: blocks.length,
+    sideways: blocks.filter(code => code.scrollWidth > code.clientWidth + 1)
+      .map(code => code.textContent.split('\\n')[0].slice(0, 60)),
+    buttons: [...document.querySelectorAll(".md-content button[data-md-type='copy']")]
+      .filter(b => b.offsetParent !== null)
+      .map(b => { const r = b.getBoundingClientRect(); return [r.width, r.height]; }),
+  };
+}"""
+
+# Blocks shown but never to be run (`.no-copy`): their text and whether a copy button sits in
+# them; and how many copyable blocks have their button.
+NO_COPY = """() => ({
+  shown: [...document.querySelectorAll(".md-content .no-copy pre")].map(pre => ({
+    text: pre.innerText,
+    buttons: pre.querySelectorAll("button[data-md-type='copy']").length,
+  })),
+  copyable: document.querySelectorAll(
+    ".md-content .highlight:not(.no-copy) pre button[data-md-type='copy']").length,
+})"""

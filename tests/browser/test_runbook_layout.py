@@ -1,20 +1,19 @@
-"""A paged engineer's search and print: what search finds for a symptom, what the printed
-runbooks look like, and which command is shown but not copyable.
+"""A paged engineer's search and print: what search finds for a symptom and what the printed
+runbooks look like.
 
-What the first screen shows and whether tables fit are read while test_every_page.py visits
-each page on a desktop and a phone. The figures (search ranks, printed pages) go to
-artifacts/runbook-layout/ for the CI artifact.
+What the first screen shows, whether tables fit, on a phone whether commands wrap and copy
+buttons are big enough to tap, and that the discouraged command has no copy button are read
+while test_every_page.py visits each page on a desktop and a phone. The figures (search ranks,
+printed pages) go to artifacts/runbook-layout/ for the CI artifact.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
-from pypdf import PdfReader
 
 from korrigo_sentry.oncall import runbooks
 from tests.browser import built_site, chromium
@@ -114,6 +113,7 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_the_page_lim
     new_context: chromium.NewContext, base_url: str
 ) -> None:
     context = new_context()
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(f"{base_url}runbooks/print/", wait_until="networkidle")
@@ -127,8 +127,8 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_the_page_lim
     commands = page.locator(".korrigo-print pre").all_inner_texts()
     pdf, starts = runbooks_pdf.print_runbooks(page)
     context.close()
-    pages = count_pdf_pages(pdf)
     sheets = runbooks_pdf.page_texts(pdf)
+    pages = runbooks_pdf.page_count(pdf)
     printed = " ".join(sheets)
     for slug in SLUGS:
         assert runbooks.get_runbook(slug).title in printed, f"{slug} is not in the PDF"
@@ -163,69 +163,9 @@ def test_printed_runbooks_keep_tab_labels_drop_ci_checks_and_fit_in_the_page_lim
     assert traffic.problems() == []
 
 
-# On a phone: the code blocks that scroll sideways, and the copy buttons' sizes (issue 23).
-PHONE_CODE = """() => {
-  const blocks = [...document.querySelectorAll('.md-content pre > code')]
-    .filter(code => code.offsetParent !== null);  // shown (not in a closed block or tab)
-  return {
-    blocks: blocks.length,
-    sideways: blocks.filter(code => code.scrollWidth > code.clientWidth + 1)
-      .map(code => code.textContent.split('\\n')[0].slice(0, 60)),
-    buttons: [...document.querySelectorAll(".md-content button[data-md-type='copy']")]
-      .filter(b => b.offsetParent !== null)
-      .map(b => { const r = b.getBoundingClientRect(); return [r.width, r.height]; }),
-  };
-}"""
-MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidelines
-
-
-def test_on_a_phone_commands_wrap_and_copy_buttons_are_44_px(
-    new_context: chromium.NewContext, base_url: str
-) -> None:
-    context = new_context(viewport=chromium.PHONE, device_scale_factor=2)
-    traffic = chromium.guard(context)
-    page = context.new_page()
-    lines = []
-    problems = {}
-    for slug in SLUGS:
-        page.goto(f"{base_url}runbooks/{slug}/", wait_until="networkidle")
-        page.wait_for_selector("button[data-md-type='copy']", state="attached")
-        found = page.evaluate(PHONE_CODE)
-        small = [size for size in found["buttons"] if min(size) < MIN_TARGET]
-        lines.append(f"- {slug}: {len(found['sideways'])} of {found['blocks']} code blocks "
-                     f"scroll sideways; {len(found['buttons'])} copy buttons, "
-                     f"{len(small)} under {MIN_TARGET} px")  # fmt: skip
-        if found["sideways"] or small or not found["buttons"]:
-            problems[slug] = (found["sideways"], small)
-    context.close()
-    report("phone", f"Phone ({chromium.PHONE['width']}x{chromium.PHONE['height']})", lines)
-    assert problems == {}
-    assert traffic.problems() == []
-
-
-def count_pdf_pages(pdf: bytes) -> int:
-    """Pages of a PDF, read with pypdf."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The PDF's text, lines joined by spaces."""
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return " ".join(text.split())
-
-
 def test_a_missing_file_is_still_a_problem_when_cancellations_are_not(
     page: Page, traffic: chromium.Traffic, base_url: str
 ) -> None:
     """Ignoring `net::ERR_ABORTED` (a cancelled request) leaves real faults reported."""
     page.goto(f"{base_url}assets/no-such-file.png")
     assert any("HTTP 404" in line for line in traffic.problems())
-
-
-def test_the_discouraged_command_has_no_copy_button(page: Page, base_url: str) -> None:
-    page.goto(f"{base_url}runbooks/sentry-not-capturing-errors/", wait_until="networkidle")
-    shown = page.locator(".md-content .no-copy pre")
-    assert "env | grep SENTRY" in shown.inner_text()
-    assert shown.locator("button[data-md-type='copy']").count() == 0
-    copyable = page.locator(".md-content .highlight:not(.no-copy) pre button[data-md-type='copy']")
-    assert copyable.count() > 5  # Material's copy buttons are there for the others

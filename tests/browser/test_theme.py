@@ -6,7 +6,6 @@ import html
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser import built_site, chromium
@@ -46,6 +45,7 @@ def test_light_dark_toggle_switches_and_persists(
     new_context: chromium.NewContext, base_url: str, all_pages: list[str]
 ) -> None:
     context = new_context(viewport=chromium.DESKTOP, color_scheme="light")
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url, wait_until="networkidle")
@@ -83,6 +83,7 @@ def test_the_copy_button_copies_its_block(
     assert with_code, "no page has a highlighted code block"
     context = new_context(viewport=chromium.DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     page.goto(base_url + with_code[-1], wait_until="load")
@@ -109,6 +110,7 @@ def test_mermaid_diagrams_render_as_svg(
     assert with_diagrams, "no page has a mermaid diagram"
     context = new_context(viewport=chromium.DESKTOP)
     context.add_init_script(OPEN_SHADOW_ROOTS)
+    chromium.withhold_search_index(context)  # no search here
     traffic = chromium.guard(context)
     page = context.new_page()
     for path in with_diagrams:
@@ -126,35 +128,5 @@ def test_mermaid_diagrams_render_as_svg(
         assert labels, f"{path}: no node label found in the diagram's source"
         for label in labels:
             assert label in text, f"{path}: diagram lacks {label!r}"
-    assert traffic.problems() == []
-    context.close()
-
-
-# "screen", not "device": pytest-playwright's `device` fixture (--device) would take it
-@pytest.mark.parametrize("screen", ["phone", "desktop"])
-def test_screenshots(
-    new_context: chromium.NewContext,
-    base_url: str,
-    site_dir: Path,
-    screenshots_dir: Path,
-    screen: str,
-) -> None:
-    """Home page and one runbook at phone and desktop widths, kept as CI artifacts."""
-    viewport = chromium.PHONE if screen == "phone" else chromium.DESKTOP
-    runbook = built_site.find_page(site_dir, "quota") or built_site.find_page(site_dir, "")
-    assert runbook
-    context = new_context(viewport=viewport, device_scale_factor=1)
-    traffic = chromium.guard(context)
-    page = context.new_page()
-    for name, path in (("home", ""), ("runbook", runbook)):
-        page.goto(base_url + path, wait_until="networkidle")
-        # nothing wider than the screen: no sideways scrolling on a phone
-        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
-        shot = screenshots_dir / f"{name}-{screen}.png"
-        page.screenshot(path=shot, full_page=True)
-        png = shot.read_bytes()
-        assert png[:8] == b"\x89PNG\r\n\x1a\n"
-        assert int.from_bytes(png[16:20], "big") == viewport["width"]
-        assert int.from_bytes(png[20:24], "big") >= viewport["height"]
     assert traffic.problems() == []
     context.close()
