@@ -114,3 +114,15 @@ def test_planted_numbers_pass_their_checksums(make: Any, check: str) -> None:
     else:  # ISO 13616: move the first four characters to the end, letters as 10..35
         moved = digits[4:] + digits[:4]
         assert int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
+
+
+def test_the_size_counted_does_not_depend_on_the_installed_packages(tmp_path: Path) -> None:
+    """Two virtualenvs that differ only in what else is installed send the same figure."""
+    ctx = harness.Ctx("http://127.0.0.1:1", tmp_path)
+    few = b'{"level":"error","modules":{"django":"4.2.16"},"platform":"python"}'
+    many = b'{"level":"error","modules":{"django":"4.2.16","pypdf":"7.1.1"},"platform":"python"}'
+    assert harness.stable_size(few, ctx) == harness.stable_size(many, ctx)
+    # what the event says about itself still counts, byte for byte
+    assert harness.stable_size(few.replace(b"error", b"warning"), ctx) == (
+        harness.stable_size(few, ctx) + len("warning") - len("error")
+    )
