@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from korrigo_sentry.privacy import parity, text
+from korrigo_sentry.privacy import guard, parity, text
 from korrigo_sentry.privacy.keys import is_denied
 
 
@@ -15,13 +15,15 @@ def _forget() -> None:
     parity._NO_MATCH.clear()
     text._CLEAN.clear()
     is_denied.cache_clear()
+    guard.reset()
 
 
 @pytest.fixture(autouse=True)
 def _no_memo() -> Iterator[None]:
-    """The scrubber remembers the strings it found clean and the keys it judged: each test
-    starts and ends without those memos, so it checks the rules themselves (and under
-    `make mutate` a mutant is not answered by a memo the clean run filled)."""
+    """The scrubber remembers the strings it found clean and the keys it judged, and the
+    guard the failures it counted: each test starts and ends without those, so it checks
+    the rules themselves (and under `make mutate` a mutant is not answered by a memo the
+    clean run filled) and counts only its own failures."""
     _forget()
     yield
     _forget()

@@ -9,7 +9,6 @@ Expected values are written from the SDK's documented event shape, not read from
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,13 +23,6 @@ from korrigo_sentry.testing import sentry_capture
 
 SECRET = "eleve.dupont@lycee.example.fr"
 F = "[Filtered]"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_guard() -> Iterator[None]:
-    guard.reset()
-    yield
-    guard.reset()
 
 
 def _broken_rule(*args: Any, **kwargs: Any) -> None:

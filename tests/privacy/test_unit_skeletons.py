@@ -11,7 +11,6 @@ tags, user, request). `korrigo.scrubbing: failed` is the tag on-call searches fo
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,13 +23,6 @@ SECRET = "eleve.durand@lycee.example.fr"
 TRACE = "771a43a4192642f0b136d5159a501700"
 SPAN = "b0e6f15b45c36b12"
 FAILED = {"korrigo.scrubbing": "failed"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_guard() -> Iterator[None]:
-    guard.reset()
-    yield
-    guard.reset()
 
 
 def _deeper() -> None:
